@@ -1,0 +1,14 @@
+//! gongkai-core: the pure domain of the platform.
+//!
+//! Everything here is plain data and plain functions: no I/O, no async, no SQL, no
+//! clocks read behind the caller's back. Values that reach this crate have been parsed
+//! into types that can only hold valid values; rules (access decisions, lock-out
+//! back-off, and later deadlines and report statistics) are functions over them.
+
+pub mod access;
+pub mod accounts;
+pub mod field;
+pub mod orgs;
+pub mod time;
+
+pub use field::{FieldError, FieldErrors};
