@@ -1,1 +1,5 @@
-fn main() {}
+//! The `gongkai` command: see `gongkai --help`.
+
+fn main() -> std::process::ExitCode {
+    gongkai::cli::main()
+}

@@ -44,7 +44,10 @@ pub enum Capability {
 impl Capability {
     /// Applications are never hosted: only the organisation's own staff handle them.
     fn is_application_work(self) -> bool {
-        matches!(self, Capability::HandleApplications | Capability::ApproveApplications)
+        matches!(
+            self,
+            Capability::HandleApplications | Capability::ApproveApplications
+        )
     }
 }
 
@@ -94,8 +97,32 @@ impl Principal {
         role != Role::Supervisor && self.can(Capability::ManageOrg, org, tree)
     }
 
+    /// May this principal disable, enable or reset the account of a user who holds
+    /// `target_grants`? Only when every role of that user lies in organisations this
+    /// principal manages, so an admin cannot reach into another organisation through a
+    /// shared user; system-admin accounts are managed by system admins only.
+    pub fn can_manage_user(
+        &self,
+        target_grants: &[Grant],
+        target_is_system_admin: bool,
+        tree: &impl OrgTree,
+    ) -> bool {
+        if self.system_admin {
+            return true;
+        }
+        !target_is_system_admin
+            && !target_grants.is_empty()
+            && target_grants
+                .iter()
+                .all(|g| self.can_grant(g.role, g.org, tree))
+    }
+
     pub fn roles_in(&self, org: OrgId) -> Vec<Role> {
-        self.grants.iter().filter(|g| g.org == org).map(|g| g.role).collect()
+        self.grants
+            .iter()
+            .filter(|g| g.org == org)
+            .map(|g| g.role)
+            .collect()
     }
 }
 
@@ -116,7 +143,12 @@ mod tests {
         }
     }
     fn tree() -> T {
-        T(HashMap::from([(1, (None, None)), (2, (Some(1), None)), (3, (Some(1), Some(1))), (4, (None, None))]))
+        T(HashMap::from([
+            (1, (None, None)),
+            (2, (Some(1), None)),
+            (3, (Some(1), Some(1))),
+            (4, (None, None)),
+        ]))
     }
     fn p(grants: &[(i64, Role)]) -> Principal {
         Principal {
@@ -124,7 +156,13 @@ mod tests {
             username: "u".into(),
             display_name: "u".into(),
             system_admin: false,
-            grants: grants.iter().map(|&(o, role)| Grant { org: OrgId(o), role }).collect(),
+            grants: grants
+                .iter()
+                .map(|&(o, role)| Grant {
+                    org: OrgId(o),
+                    role,
+                })
+                .collect(),
         }
     }
     use Capability::*;
@@ -176,6 +214,20 @@ mod tests {
         assert!(a.can_grant(Role::Staff, OrgId(2), &t));
         assert!(!a.can_grant(Role::Supervisor, OrgId(2), &t));
         assert!(!a.can_grant(Role::Staff, OrgId(1), &t));
+        let shared = [
+            Grant {
+                org: OrgId(2),
+                role: Role::Staff,
+            },
+            Grant {
+                org: OrgId(4),
+                role: Role::Staff,
+            },
+        ];
+        assert!(!a.can_manage_user(&shared, false, &t));
+        assert!(a.can_manage_user(&shared[..1], false, &t));
+        assert!(!a.can_manage_user(&shared[..1], true, &t));
+        assert!(!a.can_manage_user(&[], false, &t));
         let mut sys = p(&[]);
         sys.system_admin = true;
         assert!(sys.can(HandleApplications, OrgId(4), &t));

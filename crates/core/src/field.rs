@@ -12,7 +12,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -85,10 +88,16 @@ pub fn required_text(
         return Err(FieldError::new(field, format!("{label}不能为空")));
     }
     if s.chars().count() > max {
-        return Err(FieldError::new(field, format!("{label}不能超过{max}个字符")));
+        return Err(FieldError::new(
+            field,
+            format!("{label}不能超过{max}个字符"),
+        ));
     }
     if s.chars().any(|c| c.is_control()) {
-        return Err(FieldError::new(field, format!("{label}含有不可见的控制字符")));
+        return Err(FieldError::new(
+            field,
+            format!("{label}含有不可见的控制字符"),
+        ));
     }
     Ok(s.to_string())
 }

@@ -1,1 +1,23 @@
+//! gongkai-web: the HTTP face of gongkai.
+//!
+//! - `portal`: public pages (no login);
+//! - `console`: staff pages, server-rendered, usable without JavaScript, CSRF-protected;
+//! - `api`: the JSON API under `/api/v1` (bearer tokens) and its OpenAPI document.
+//!
+//! Every handler parses input into core types at the edge, asks
+//! [`gongkai_core::access::Principal::can`] before touching an organisation's records,
+//! and maps errors through one [`error`] module to Chinese pages or JSON.
 
+pub mod api;
+pub mod auth;
+pub mod console;
+pub mod csrf;
+pub mod error;
+pub mod forms;
+mod metrics;
+pub mod ops;
+pub mod portal;
+pub mod server;
+mod templates;
+
+pub use server::{AppState, WebConfig, router, serve};

@@ -1,0 +1,320 @@
+use crate::{Result, StoreError};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor, SqlSafeStr};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives, parsed from a database URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    SqliteFile(PathBuf),
+    SqliteMemory,
+    Postgres(String),
+}
+
+/// Whether a missing SQLite file (and its folder) may be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    Existing,
+    Create,
+}
+
+impl DbTarget {
+    /// Parse `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:`, `postgres://…` or
+    /// `postgresql://…`. Anything else is refused with a message naming what we accept.
+    pub fn parse(url: &str) -> Result<Self> {
+        let url = url.trim();
+        let Some((scheme, rest)) = url.split_once(':') else {
+            return Err(StoreError::Config(format!(
+                "cannot parse database URL '{url}': expected sqlite://PATH or postgres://USER@HOST/DB"
+            )));
+        };
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => {
+                if rest == ":memory:" || rest == "//:memory:" {
+                    return Ok(DbTarget::SqliteMemory);
+                }
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                let path = path.split_once('?').map_or(path, |(p, _)| p);
+                if path.is_empty() {
+                    return Err(StoreError::Config(format!(
+                        "database URL '{url}' names no file"
+                    )));
+                }
+                Ok(DbTarget::SqliteFile(PathBuf::from(path)))
+            }
+            "postgres" | "postgresql" => {
+                if !rest.starts_with("//") || rest.len() <= 2 {
+                    return Err(StoreError::Config(format!(
+                        "cannot parse database URL '{url}': expected postgres://USER@HOST[:PORT]/DB"
+                    )));
+                }
+                Ok(DbTarget::Postgres(url.to_string()))
+            }
+            other => Err(StoreError::Config(format!(
+                "unsupported database scheme '{other}' in '{url}': gongkai supports sqlite:// and postgres://"
+            ))),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbTarget::Postgres(_) => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+}
+
+/// A connection pool on either database, with migrations applied by [`Db::migrate`].
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    target: DbTarget,
+}
+
+static DRIVERS: Once = Once::new();
+
+impl Db {
+    /// Open the database named by `url`. A SQLite file that does not exist is an error
+    /// unless `mode` is [`OpenMode::Create`], so a mistyped path never silently becomes
+    /// a new empty database.
+    pub async fn open(url: &str, mode: OpenMode) -> Result<Self> {
+        let target = DbTarget::parse(url)?;
+        DRIVERS.call_once(install_default_drivers);
+        let (connect_url, max) = match &target {
+            DbTarget::SqliteMemory => {
+                // One connection: every connection to :memory: is a separate database.
+                ("sqlite::memory:".to_string(), 1)
+            }
+            DbTarget::SqliteFile(path) => {
+                prepare_sqlite_path(path, mode)?;
+                let m = if mode == OpenMode::Create {
+                    "rwc"
+                } else {
+                    "rw"
+                };
+                (format!("sqlite://{}?mode={m}", path.display()), 8)
+            }
+            DbTarget::Postgres(u) => (u.clone(), 16),
+        };
+        let backend = target.backend();
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Per-connection settings (journal_mode=WAL persists in the file).
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&connect_url)
+            .await
+            .map_err(|e| match &target {
+                DbTarget::Postgres(_) => {
+                    StoreError::Config(format!("cannot connect to PostgreSQL: {e}"))
+                }
+                _ => StoreError::Sqlx(e),
+            })?;
+        if matches!(target, DbTarget::SqliteFile(_)) {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Self {
+            pool,
+            backend,
+            target,
+        })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn target(&self) -> &DbTarget {
+        &self.target
+    }
+
+    /// Start a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait on the busy timeout instead of
+    /// failing when a read transaction tries to upgrade.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// The migrations of this backend, embedded in the binary.
+    pub fn migrator(&self) -> Migrator {
+        let sources: &[(i64, &str, &'static str)] = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        Migrator::with_migrations(
+            sources
+                .iter()
+                .map(|&(v, d, sql)| {
+                    Migration::new(
+                        v,
+                        d.into(),
+                        MigrationType::Simple,
+                        sql.into_sql_str(),
+                        false,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Apply every pending migration; returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize> {
+        let before = self.applied_migrations().await.unwrap_or(0);
+        self.migrator().run(&self.pool).await?;
+        let after = self.applied_migrations().await?;
+        Ok(after.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n as usize)
+    }
+
+    /// A round trip to the database (health checks).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query_scalar::<sqlx::Any, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn prepare_sqlite_path(path: &Path, mode: OpenMode) -> Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        if mode == OpenMode::Create {
+            std::fs::create_dir_all(&folder).map_err(|e| {
+                StoreError::Config(format!("cannot create folder {}: {e}", folder.display()))
+            })?;
+        } else {
+            return Err(StoreError::Config(format!(
+                "folder {} of the SQLite database does not exist (use --create to create it)",
+                folder.display()
+            )));
+        }
+    }
+    if !path.exists() && mode == OpenMode::Existing {
+        return Err(StoreError::Config(format!(
+            "SQLite database {} does not exist (use --create to create a new empty database, or check the path)",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// (version, description, SQL) of each migration, kept in lockstep between the two
+/// databases; `tests` in the integration suite compare the resulting schemas.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_supported_urls() {
+        assert_eq!(
+            DbTarget::parse("sqlite://gongkai.db").unwrap(),
+            DbTarget::SqliteFile("gongkai.db".into())
+        );
+        assert_eq!(
+            DbTarget::parse("sqlite:///var/lib/g.db").unwrap(),
+            DbTarget::SqliteFile("/var/lib/g.db".into())
+        );
+        assert_eq!(
+            DbTarget::parse("sqlite:data/g.db?mode=rw").unwrap(),
+            DbTarget::SqliteFile("data/g.db".into())
+        );
+        assert_eq!(
+            DbTarget::parse("sqlite::memory:").unwrap(),
+            DbTarget::SqliteMemory
+        );
+        assert_eq!(
+            DbTarget::parse("postgres://u@localhost/g")
+                .unwrap()
+                .backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DbTarget::parse("postgresql://u@h:5433/g")
+                .unwrap()
+                .backend(),
+            Backend::Postgres
+        );
+    }
+
+    #[test]
+    fn refuses_bad_urls() {
+        for bad in [
+            "gongkai.db",
+            "mysql://u@h/db",
+            "sqlite://",
+            "postgres:foo",
+            "http://x",
+        ] {
+            let e = DbTarget::parse(bad).unwrap_err().to_string();
+            assert!(
+                e.contains(bad.split(':').next().unwrap()) || e.contains(bad),
+                "{bad}: {e}"
+            );
+        }
+        assert!(
+            DbTarget::parse("mysql://u@h/db")
+                .unwrap_err()
+                .to_string()
+                .contains("unsupported database scheme 'mysql'")
+        );
+    }
+
+    #[test]
+    fn migrations_are_in_lockstep() {
+        assert_eq!(SQLITE_MIGRATIONS.len(), POSTGRES_MIGRATIONS.len());
+        for (s, p) in SQLITE_MIGRATIONS.iter().zip(POSTGRES_MIGRATIONS) {
+            assert_eq!((s.0, s.1), (p.0, p.1));
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Staff console: server-rendered pages, usable without JavaScript. Every page takes a
+//! [`ConsoleUser`] (login required) and every form a [`CsrfForm`].
+
+mod account;
+mod audit;
+mod orgs;
+mod users;
+
+use crate::auth::{ConsoleUser, SESSION_COOKIE, cookie, random_hex, set_cookie, sha256_hex};
+use crate::csrf;
+use crate::error::{AppError, PageResult};
+use crate::forms::CsrfForm;
+use crate::ops;
+use crate::server::AppState;
+use crate::templates::{ConsoleHome, LoginPage, Nav, RoleLine, render};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongkai_core::accounts::{Role, Username};
+use gongkai_store::{orgs as org_store, sessions, users as user_store};
+use jiff::Timestamp;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(home))
+        .route("/console/login", get(login_page).post(login))
+        .route("/console/logout", post(logout))
+        .merge(orgs::routes())
+        .merge(users::routes())
+        .merge(account::routes())
+        .merge(audit::routes())
+}
+
+impl ConsoleUser {
+    /// Page frame for this user, with the session-bound CSRF token.
+    pub fn nav(&self, state: &AppState) -> Nav {
+        Nav {
+            user: Some(self.principal.display_name.clone()),
+            csrf: csrf::session_token(&state.secret, &self.session_hash),
+        }
+    }
+}
+
+fn role_meaning(r: Role) -> &'static str {
+    match r {
+        Role::Staff => "起草公开信息，登记和办理依申请公开",
+        Role::Approver => "审核发布、批准延期与答复",
+        Role::OrgAdmin => "管理本机构信息、用户和设置",
+        Role::Supervisor => "查看本机构及下级机构（只读监督）",
+    }
+}
+
+async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Response> {
+    let all = org_store::list(&state.db).await?;
+    let name = |id: i64| {
+        all.iter()
+            .find(|o| o.id.0 == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let roles = user
+        .principal
+        .grants
+        .iter()
+        .map(|g| RoleLine {
+            org_id: g.org.0,
+            org_name: name(g.org.0),
+            role: g.role.label(),
+            meaning: role_meaning(g.role),
+        })
+        .collect();
+    let p = &user.principal;
+    Ok(render(&ConsoleHome {
+        title: "工作台",
+        nav: user.nav(&state),
+        username: p.username.clone(),
+        display_name: p.display_name.clone(),
+        system_admin: p.system_admin,
+        roles,
+    }))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+/// Only local console paths may be redirected to after login (no open redirect).
+fn safe_next(next: &str) -> String {
+    if next.starts_with("/console") && !next.starts_with("//") && !next.contains("://") {
+        next.to_string()
+    } else {
+        "/console".into()
+    }
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    login_form(
+        &state,
+        &headers,
+        None,
+        safe_next(&q.next),
+        String::new(),
+        axum::http::StatusCode::OK,
+    )
+}
+
+/// The login form, bound to an anonymous CSRF cookie (set here when missing).
+fn login_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    error: Option<String>,
+    next: String,
+    username: String,
+    status: axum::http::StatusCode,
+) -> Response {
+    let (anon, fresh) = match cookie(headers, csrf::ANON_COOKIE) {
+        Some(a) if a.len() == 32 && a.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            (a.to_string(), false)
+        }
+        _ => (random_hex(16), true),
+    };
+    let page = LoginPage {
+        title: "登录",
+        nav: Nav {
+            user: None,
+            csrf: csrf::token_for(&state.secret, &format!("a:{anon}")),
+        },
+        error,
+        next,
+        username,
+    };
+    let mut resp = (status, render(&page)).into_response();
+    if fresh {
+        let c = set_cookie(csrf::ANON_COOKIE, &anon, None, state.config.cookie_secure);
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&c).expect("ascii cookie"),
+        );
+    }
+    resp
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+const BAD_LOGIN: &str = "用户名或密码错误";
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<LoginForm>,
+) -> PageResult<Response> {
+    let next = safe_next(&f.next);
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let fail = |msg: String| {
+        login_form(
+            &state,
+            &headers,
+            Some(msg),
+            next.clone(),
+            f.username.clone(),
+            axum::http::StatusCode::UNAUTHORIZED,
+        )
+    };
+    let creds = match Username::parse(&f.username) {
+        Ok(u) => user_store::credentials(&state.db, u.as_str()).await?,
+        Err(_) => None,
+    };
+    let Some((user, hash)) = creds else {
+        // Same work as for a real account, so timing does not reveal which names exist.
+        ops::verify(f.password.clone(), crate::auth::dummy_hash().to_string()).await?;
+        return Ok(fail(BAD_LOGIN.into()));
+    };
+    let now = Timestamp::now();
+    if let Some(until) = user
+        .locked_until
+        .as_deref()
+        .and_then(gongkai_store::ts::parse)
+        .filter(|t| *t > now)
+    {
+        return Ok(fail(format!(
+            "由于多次登录失败，账户已被暂时锁定，请于 {} 之后再试",
+            gongkai_core::time::china_display(until)
+        )));
+    }
+    if !ops::verify(f.password.clone(), hash).await? {
+        let failure = user_store::record_failure(&state.db, user.id, request_id, now).await?;
+        let msg = match failure.locked_until {
+            Some(until) => format!(
+                "{BAD_LOGIN}。由于连续{}次登录失败，账户已被锁定至 {}",
+                failure.failures,
+                gongkai_core::time::china_display(until)
+            ),
+            None => BAD_LOGIN.into(),
+        };
+        return Ok(fail(msg));
+    }
+    if !user.active {
+        return Ok(fail("该账户已停用，请联系机构管理员".into()));
+    }
+    user_store::record_success(&state.db, user.id, request_id).await?;
+    let token = random_hex(32);
+    sessions::create(
+        &state.db,
+        &sha256_hex(&token),
+        user.id,
+        state.config.session_ttl,
+    )
+    .await?;
+    let mut resp = Redirect::to(&next).into_response();
+    let c = set_cookie(SESSION_COOKIE, &token, None, state.config.cookie_secure);
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&c).expect("hex cookie"),
+    );
+    Ok(resp)
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct Empty {}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult<Response> {
+    sessions::delete(&state.db, &user.session_hash).await?;
+    let mut resp = Redirect::to("/console/login").into_response();
+    let c = set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure);
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&c).expect("ascii cookie"),
+    );
+    Ok(resp)
+}
+
+/// Parse an id from the path, as a 404 when it is not a number.
+pub(crate) fn path_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}

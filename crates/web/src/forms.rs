@@ -1,0 +1,111 @@
+//! Request-body extractors with Chinese errors: CSRF-checked forms and JSON.
+
+use crate::csrf;
+use crate::error::{ApiError, AppError};
+use crate::server::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+async fn body_bytes(req: Request, state: &AppState) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("无法读取提交的内容".into())
+        }
+    })
+}
+
+/// An `application/x-www-form-urlencoded` body whose `_csrf` field has been verified.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let bytes = body_bytes(req, state).await?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("表单内容无法解析".into()))?;
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == csrf::FIELD)
+            .map(|(_, v)| v.as_str());
+        csrf::verify(&state.secret, &headers, token)?;
+        let value = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            AppError::BadRequest(format!("表单内容无法解析：{}", describe(&e.to_string())))
+        })?;
+        Ok(CsrfForm(value))
+    }
+}
+
+/// A JSON body for the API.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let json_ct = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json_ct {
+            return Err(ApiError(AppError::BadRequest(
+                "请求体应为 JSON（Content-Type: application/json）".into(),
+            )));
+        }
+        let bytes = body_bytes(req, state).await?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+            ApiError(AppError::BadRequest(format!(
+                "JSON 内容无法解析：{}",
+                describe(&e.to_string())
+            )))
+        })
+    }
+}
+
+/// Turn serde's English wording for the usual cases into Chinese, keeping field names.
+fn describe(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return format!("缺少字段 {field}");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return format!("不认识的字段 {field}");
+    }
+    if msg.starts_with("invalid type")
+        || msg.starts_with("invalid digit")
+        || msg.contains("invalid value")
+    {
+        return format!("字段类型不正确（{msg}）");
+    }
+    msg.to_string()
+}
+
+/// Percent-encode a string for use in a query parameter.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Empty form strings as `None` for optional numeric ids.
+pub fn opt_id(raw: &Option<String>) -> Result<Option<i64>, gongkai_core::FieldError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| gongkai_core::FieldError::new("id", format!("编号“{s}”不是有效的数字"))),
+    }
+}

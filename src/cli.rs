@@ -1,0 +1,471 @@
+//! The command line. Every command that touches data takes `--database URL` (default
+//! `sqlite://gongkai.db`, also `GONGKAI_DATABASE`); errors are printed in English with
+//! a non-zero exit code.
+
+use crate::demo;
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use gongkai_core::access::Grant;
+use gongkai_core::accounts::{NewPassword, Role, Username, parse_display_name};
+use gongkai_core::orgs::OrgInput;
+use gongkai_store::{Actor, Db, OpenMode, orgs, users};
+use gongkai_web::{AppState, WebConfig};
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "gongkai 政府信息公开平台: proactive disclosure, applications, annual reports"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST[:PORT]/DB
+    #[arg(
+        long,
+        global = true,
+        env = "GONGKAI_DATABASE",
+        default_value = "sqlite://gongkai.db"
+    )]
+    database: String,
+    /// Create the SQLite database file (and its folder) if it does not exist
+    #[arg(long, global = true)]
+    create: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (portal, console, API)
+    Serve(ServeArgs),
+    /// Apply pending database migrations
+    Migrate,
+    /// Manage organisations
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Manage staff accounts
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Copy the database to a file (SQLite online backup)
+    Backup {
+        /// Target file (must not exist)
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Print the version
+    Version,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "GONGKAI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Seed the demo organisation into an empty database (creating it) and print the demo logins
+    #[arg(long)]
+    demo: bool,
+    /// Largest accepted request body in bytes
+    #[arg(long, env = "GONGKAI_BODY_LIMIT", default_value_t = 2 * 1024 * 1024)]
+    body_limit: usize,
+    /// Send cookies without the Secure flag (only for plain-HTTP installations on a LAN address;
+    /// browsers accept Secure cookies on http://localhost and http://127.0.0.1)
+    #[arg(long, env = "GONGKAI_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// Idle session lifetime in minutes
+    #[arg(long, env = "GONGKAI_SESSION_MINUTES", default_value_t = 480)]
+    session_minutes: i64,
+}
+
+#[derive(Subcommand)]
+enum OrgCmd {
+    /// Add an organisation
+    Add(OrgAddArgs),
+    /// List organisations
+    List,
+}
+
+#[derive(Args)]
+struct OrgAddArgs {
+    /// Full Chinese name, e.g. 广州市民政局
+    #[arg(long)]
+    name: String,
+    /// Short code for URLs and commands, e.g. gzmz
+    #[arg(long)]
+    short_code: String,
+    /// peoples_government | government_department | district_bureau | affiliated_body
+    #[arg(long, default_value = "government_department")]
+    kind: String,
+    /// Unified social credit code (18 characters, GB 32100-2015)
+    #[arg(long)]
+    credit_code: String,
+    /// Parent organisation (short code or name)
+    #[arg(long)]
+    parent: Option<String>,
+    /// Organisation that carries out this one's disclosure work, except applications
+    #[arg(long)]
+    hosted_by: Option<String>,
+    #[arg(long, default_value = "")]
+    address: String,
+    #[arg(long, default_value = "")]
+    office_hours: String,
+    #[arg(long, default_value = "")]
+    phone: String,
+    #[arg(long, default_value = "")]
+    fax: String,
+    #[arg(long, default_value = "")]
+    email: String,
+    #[arg(long, default_value = "")]
+    website: String,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a staff account (the password is read from stdin with --password-stdin, else generated and printed)
+    Add(UserAddArgs),
+    /// Set a new password (read from stdin with --password-stdin, else generated and printed)
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts with their roles
+    List,
+}
+
+#[derive(Args)]
+struct UserAddArgs {
+    #[arg(long)]
+    username: String,
+    /// Person's name, e.g. 王小明
+    #[arg(long)]
+    display_name: String,
+    /// Organisation (short code or name) in which the role is held
+    #[arg(long, required_unless_present = "system_admin")]
+    org: Option<String>,
+    /// staff | approver | org_admin | supervisor
+    #[arg(long, default_value = "staff")]
+    role: String,
+    /// Make the account a system administrator
+    #[arg(long)]
+    system_admin: bool,
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("GONGKAI_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
+    let mode = if create || db.create {
+        OpenMode::Create
+    } else {
+        OpenMode::Existing
+    };
+    let d = Db::open(&db.database, mode).await?;
+    d.migrate().await.context("applying migrations")?;
+    Ok(d)
+}
+
+fn cli_actor() -> Actor {
+    Actor::cli(&std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Version => {
+            println!("gongkai {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Migrate => {
+            let mode = if cli.db.create {
+                OpenMode::Create
+            } else {
+                OpenMode::Existing
+            };
+            let db = Db::open(&cli.db.database, mode).await?;
+            let n = db.migrate().await?;
+            println!("migrations applied: {n}");
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Org(cmd) => org(&cli.db, cmd).await,
+        Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Backup { to } => {
+            let db = open(&cli.db, false).await?;
+            gongkai_store::backup::backup(&db, &to).await?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(dbargs, args.demo).await?;
+    if args.demo {
+        if demo::is_seeded(&db).await? {
+            tracing::info!("demo organisation already present");
+        } else {
+            demo::seed(&db).await.context("seeding the demo")?;
+            tracing::info!("demo organisation seeded");
+        }
+    }
+    let config = WebConfig {
+        body_limit: args.body_limit,
+        cookie_secure: !args.insecure_cookies,
+        session_ttl: jiff::SignedDuration::from_mins(args.session_minutes.max(5)),
+    };
+    let state = AppState::new(db.clone(), config).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("gongkai listening on http://{addr}/  (console: http://{addr}/console)");
+    if args.demo {
+        println!("demo logins (password {}):", demo::DEMO_PASSWORD);
+        for l in demo::LOGINS {
+            println!("  {:<18} {}", l.username, l.role);
+        }
+    }
+    // Expired sessions are swept hourly; the sweep is idempotent, so restarts lose nothing.
+    let sweeper_db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = gongkai_store::sessions::sweep(&sweeper_db).await {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+        }
+    });
+    gongkai_web::serve(listener, state, shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn org(dbargs: &DbArgs, cmd: OrgCmd) -> anyhow::Result<()> {
+    let db = open(dbargs, false).await?;
+    match cmd {
+        OrgCmd::List => {
+            for o in orgs::list(&db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\tparent={}\thosted_by={}",
+                    o.id,
+                    o.short_code,
+                    o.name,
+                    o.credit_code,
+                    o.parent_id
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    o.hosted_by_id
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "-".into())
+                );
+            }
+            Ok(())
+        }
+        OrgCmd::Add(a) => {
+            let lookup = |key: Option<String>| {
+                let db = db.clone();
+                async move {
+                    match key {
+                        Some(k) => orgs::find(&db, &k)
+                            .await
+                            .map(|o| Some(o.id.0))
+                            .map_err(|_| {
+                                anyhow::anyhow!("no organisation with short code or name '{k}'")
+                            }),
+                        None => Ok(None),
+                    }
+                }
+            };
+            let input = OrgInput {
+                name: a.name,
+                short_code: a.short_code,
+                kind: a.kind,
+                credit_code: a.credit_code,
+                parent_id: lookup(a.parent).await?,
+                hosted_by_id: lookup(a.hosted_by).await?,
+                address: a.address,
+                office_hours: a.office_hours,
+                phone: a.phone,
+                fax: a.fax,
+                email: a.email,
+                website: a.website,
+            };
+            let facts = input
+                .parse()
+                .map_err(|e| anyhow::anyhow!("invalid organisation: {}", field_list(&e)))?;
+            let id = orgs::create(&db, &cli_actor(), &facts)
+                .await
+                .map_err(|e| match e {
+                    orgs::WriteError::Invalid(f) => {
+                        anyhow::anyhow!("invalid organisation: {}", field_list(&f))
+                    }
+                    orgs::WriteError::Store(s) => s.into(),
+                })?;
+            println!(
+                "organisation {id} created: {} ({})",
+                facts.name, facts.short_code
+            );
+            Ok(())
+        }
+    }
+}
+
+fn field_list(e: &gongkai_core::FieldErrors) -> String {
+    e.0.iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A password from stdin (first line), or a generated one that is printed once.
+fn obtain_password(from_stdin: bool, username: &Username) -> anyhow::Result<NewPassword> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let pw = line.trim_end_matches(['\r', '\n']);
+        NewPassword::parse(pw, Some(username))
+            .map_err(|e| anyhow::anyhow!("password: {}", e.message))
+    } else {
+        let generated = format!("Gk-{}", gongkai_web::auth::random_hex(8));
+        println!("generated password for {username}: {generated}");
+        NewPassword::parse(&generated, Some(username)).map_err(|e| anyhow::anyhow!("{}", e.message))
+    }
+}
+
+async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
+    let db = open(dbargs, false).await?;
+    match cmd {
+        UserCmd::List => {
+            let all = orgs::list(&db).await?;
+            for u in users::list(&db).await? {
+                let grants = users::grants(&db, u.id).await?;
+                let roles: Vec<String> = grants
+                    .iter()
+                    .map(|g| {
+                        let org = all
+                            .iter()
+                            .find(|o| o.id == g.org)
+                            .map(|o| o.short_code.as_str())
+                            .unwrap_or("?");
+                        format!("{}@{org}", g.role.code())
+                    })
+                    .collect();
+                println!(
+                    "{}\t{}\t{}\t{}{}\t{}",
+                    u.id,
+                    u.username,
+                    u.display_name,
+                    if u.system_admin { "system_admin " } else { "" },
+                    roles.join(","),
+                    if u.active { "active" } else { "disabled" }
+                );
+            }
+            Ok(())
+        }
+        UserCmd::Add(a) => {
+            let username = Username::parse(&a.username)
+                .map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
+            let display_name = parse_display_name(&a.display_name)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let mut grants = Vec::new();
+            if let Some(org) = &a.org {
+                let o = orgs::find(&db, org)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("no organisation '{org}'"))?;
+                let role =
+                    Role::parse(&a.role).map_err(|e| anyhow::anyhow!("role: {}", e.message))?;
+                grants.push(Grant { org: o.id, role });
+            }
+            let pw = obtain_password(a.password_stdin, &username)?;
+            let hash = gongkai_web::auth::hash_password(&pw)?;
+            let new = users::NewUser {
+                username,
+                display_name,
+                password_hash: hash,
+                system_admin: a.system_admin,
+                grants,
+            };
+            let id = users::create(&db, &cli_actor(), &new)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("user {id} created: {}", new.username);
+            Ok(())
+        }
+        UserCmd::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let name = Username::parse(&username)
+                .map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
+            let Some((u, _)) = users::credentials(&db, name.as_str()).await? else {
+                bail!("no user '{name}'");
+            };
+            let pw = obtain_password(password_stdin, &name)?;
+            let hash = gongkai_web::auth::hash_password(&pw)?;
+            users::set_password(&db, &cli_actor(), u.id, &hash).await?;
+            println!("password of {name} changed; the user's sessions were ended");
+            Ok(())
+        }
+    }
+}
