@@ -86,7 +86,7 @@ struct ServeArgs {
 #[derive(Subcommand)]
 enum OrgCmd {
     /// Add an organisation
-    Add(OrgAddArgs),
+    Add(Box<OrgAddArgs>),
     /// List organisations
     List,
 }
@@ -323,6 +323,7 @@ async fn org(dbargs: &DbArgs, cmd: OrgCmd) -> anyhow::Result<()> {
             Ok(())
         }
         OrgCmd::Add(a) => {
+            let a = *a;
             let lookup = |key: Option<String>| {
                 let db = db.clone();
                 async move {

@@ -1,1 +1,10 @@
-fn main() {}
+//! The one integration-test binary: repository tests, HTTP tests through a real
+//! listening server and CLI tests, each on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod api;
+mod cli;
+mod console;
+mod schema;
+mod store;

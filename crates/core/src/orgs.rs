@@ -331,13 +331,13 @@ pub fn check_structure(
     host: Option<OrgId>,
 ) -> Result<(), FieldErrors> {
     let mut errs = FieldErrors::new();
-    if let (Some(o), Some(p)) = (org, parent) {
-        if tree.ancestors_or_self(p).contains(&o) {
-            errs.push(FieldError::new(
-                "parent_id",
-                "上级机构不能是本机构或其下级机构",
-            ));
-        }
+    if let (Some(o), Some(p)) = (org, parent)
+        && tree.ancestors_or_self(p).contains(&o)
+    {
+        errs.push(FieldError::new(
+            "parent_id",
+            "上级机构不能是本机构或其下级机构",
+        ));
     }
     if let Some(h) = host {
         if Some(h) == org {

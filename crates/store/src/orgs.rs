@@ -138,7 +138,7 @@ impl From<sqlx::Error> for WriteError {
     }
 }
 
-const UNIQUE_RULES: &[(&str, &'static str)] = &[
+const UNIQUE_RULES: &[(&str, &str)] = &[
     ("organisations_name_key", "name"),
     ("organisations.name", "name"),
     ("organisations_short_code_key", "short_code"),

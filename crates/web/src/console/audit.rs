@@ -46,7 +46,7 @@ async fn show(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
         for o in &orgs {
             all.extend(audit::list(&state.db, Some(o.id), 200).await?);
         }
-        all.sort_by(|a, b| b.id.cmp(&a.id));
+        all.sort_by_key(|e| std::cmp::Reverse(e.id));
         all.truncate(500);
         let names: Vec<_> = orgs.iter().map(|o| o.name.as_str()).collect();
         (all, names.join("、"))

@@ -6,7 +6,7 @@ mod audit;
 mod orgs;
 mod users;
 
-use crate::auth::{ConsoleUser, SESSION_COOKIE, cookie, random_hex, set_cookie, sha256_hex};
+use crate::auth::{ConsoleUser, SESSION_COOKIE, random_hex, set_cookie, sha256_hex};
 use crate::csrf;
 use crate::error::{AppError, PageResult};
 use crate::forms::CsrfForm;
@@ -121,24 +121,27 @@ fn login_form(
     username: String,
     status: axum::http::StatusCode,
 ) -> Response {
-    let (anon, fresh) = match cookie(headers, csrf::ANON_COOKIE) {
-        Some(a) if a.len() == 32 && a.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            (a.to_string(), false)
+    // Bind the token exactly as the check will (a stale session cookie counts too, so a
+    // user whose session expired can still log in); else use a fresh anonymous cookie.
+    let (binding, fresh) = match csrf::binding(headers) {
+        Some(b) => (b, None),
+        None => {
+            let anon = random_hex(16);
+            (format!("a:{anon}"), Some(anon))
         }
-        _ => (random_hex(16), true),
     };
     let page = LoginPage {
         title: "登录",
         nav: Nav {
             user: None,
-            csrf: csrf::token_for(&state.secret, &format!("a:{anon}")),
+            csrf: csrf::token_for(&state.secret, &binding),
         },
         error,
         next,
         username,
     };
     let mut resp = (status, render(&page)).into_response();
-    if fresh {
+    if let Some(anon) = fresh {
         let c = set_cookie(csrf::ANON_COOKIE, &anon, None, state.config.cookie_secure);
         resp.headers_mut().append(
             header::SET_COOKIE,

@@ -1,0 +1,432 @@
+//! Test harness: databases on both backends and a real listening server.
+//!
+//! PostgreSQL: one throwaway cluster per test process, started with `initdb`/`postgres`
+//! when they are installed (as the `postgres` system user when the tests run as root);
+//! each test gets its own database in it. A watchdog shell stops the cluster and removes
+//! its folder when the test process exits. Without PostgreSQL the PostgreSQL half of
+//! each test is skipped with a message, unless `GONGKAI_REQUIRE_POSTGRES=1` (as in CI),
+//! which turns a missing server into a failure.
+
+use gongkai_store::{Db, OpenMode};
+use gongkai_web::{AppState, WebConfig};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+pub struct Cluster {
+    pub port: u16,
+}
+
+static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
+static DB_SEQ: AtomicU32 = AtomicU32::new(0);
+
+fn pg_bin(name: &str) -> Option<PathBuf> {
+    if let Ok(out) = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+    {
+        let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !p.is_empty() {
+            return Some(PathBuf::from(p));
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin").join(name))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Run `cmd` as the PostgreSQL user when we are root (initdb refuses root).
+fn as_pg_user(script: &str) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--", "sh", "-c", script]);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.args(["-c", script]);
+        c
+    }
+}
+
+fn start_cluster() -> Result<Cluster, String> {
+    let initdb = pg_bin("initdb").ok_or("initdb not found")?;
+    let postgres = pg_bin("postgres").ok_or("postgres not found")?;
+    let dir = std::env::temp_dir().join(format!("gongkai-pg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    if is_root() {
+        let st = Command::new("chown")
+            .args(["postgres:postgres", dir.to_str().unwrap()])
+            .status();
+        if !st.is_ok_and(|s| s.success()) {
+            return Err(
+                "cannot chown the cluster folder to postgres (is the postgres user there?)".into(),
+            );
+        }
+    }
+    let data = dir.join("data");
+    let out = as_pg_user(&format!(
+        "{} -D {} -U gongkai --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync >/dev/null 2>{}/initdb.err",
+        initdb.display(),
+        data.display(),
+        dir.display()
+    ))
+    .status()
+    .map_err(|e| e.to_string())?;
+    if !out.success() {
+        return Err(format!(
+            "initdb failed: {}",
+            std::fs::read_to_string(dir.join("initdb.err")).unwrap_or_default()
+        ));
+    }
+    let port = free_port();
+    // The watchdog stops the server and removes the folder once this process is gone.
+    let script = format!(
+        "{pg} -D {data} -p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+         -c full_page_writes=off -c max_connections=300 >{dir}/server.log 2>&1 & PG=$!; \
+         while [ -d /proc/{parent} ]; do sleep 1; done; kill -INT $PG; wait $PG; rm -rf {dir}",
+        pg = postgres.display(),
+        data = data.display(),
+        dir = dir.display(),
+        parent = std::process::id(),
+    );
+    as_pg_user(&script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(Cluster { port });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!(
+        "PostgreSQL did not start: {}",
+        std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+    ))
+}
+
+/// The shared cluster, or `None` (after saying why) when PostgreSQL is not available.
+pub fn cluster() -> Option<&'static Cluster> {
+    CLUSTER
+        .get_or_init(|| match start_cluster() {
+            Ok(c) => Some(c),
+            Err(why) => {
+                if std::env::var("GONGKAI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                    panic!("GONGKAI_REQUIRE_POSTGRES=1 but no PostgreSQL server could be started: {why}");
+                }
+                eprintln!("SKIPPING the PostgreSQL half of the tests: {why}");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// A fresh, migrated database of `kind`, or `None` when PostgreSQL is unavailable.
+pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDir>)> {
+    match kind {
+        Kind::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}", dir.path().join("t.db").display());
+            let db = Db::open(&url, OpenMode::Create).await.expect("open sqlite");
+            db.migrate().await.expect("migrate");
+            Some((db, url, Some(dir)))
+        }
+        Kind::Postgres => {
+            let c = cluster()?;
+            let name = format!(
+                "t_{}_{}",
+                std::process::id(),
+                DB_SEQ.fetch_add(1, Ordering::SeqCst)
+            );
+            let admin = format!("postgres://gongkai@127.0.0.1:{}/postgres", c.port);
+            let admin_db = Db::open(&admin, OpenMode::Existing)
+                .await
+                .expect("connect to cluster");
+            sqlx::query::<sqlx::Any>(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(admin_db.pool())
+                .await
+                .expect("create database");
+            admin_db.close().await;
+            let url = format!("postgres://gongkai@127.0.0.1:{}/{name}", c.port);
+            let db = Db::open(&url, OpenMode::Existing)
+                .await
+                .expect("open postgres");
+            db.migrate().await.expect("migrate");
+            Some((db, url, None))
+        }
+    }
+}
+
+/// A real server on 127.0.0.1:0 over a fresh database with the demo seeded.
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pub handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn spawn(kind: Kind) -> Option<Self> {
+        Self::spawn_with(
+            kind,
+            WebConfig {
+                cookie_secure: false,
+                ..WebConfig::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn spawn_with(kind: Kind, config: WebConfig) -> Option<Self> {
+        let (db, _url, dir) = fresh_db(kind).await?;
+        gongkai::demo::seed(&db).await.expect("seed demo");
+        let state = AppState::new(db.clone(), config).await.expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(gongkai_web::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        Some(TestApp {
+            base,
+            db,
+            shutdown: Some(tx),
+            handle: Some(handle),
+            _dir: dir,
+        })
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// Ask the server to stop and wait for it (graceful shutdown).
+    pub async fn stop(&mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.handle.take() {
+            Some(h) => h.await.expect("server task"),
+            None => Ok(()),
+        }
+    }
+
+    pub async fn org_id(&self, code: &str) -> i64 {
+        gongkai_store::orgs::find(&self.db, code)
+            .await
+            .expect("org")
+            .id
+            .0
+    }
+}
+
+/// A minimal browser: keeps cookies, does not follow redirects, remembers the last
+/// CSRF token it saw in a page.
+pub struct Browser {
+    pub base: String,
+    client: reqwest::Client,
+    cookies: std::collections::BTreeMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base: base.to_string(),
+            client,
+            cookies: Default::default(),
+            csrf: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(&mut self, resp: reqwest::Response) -> Page {
+        for v in resp.headers().get_all(reqwest::header::SET_COOKIE) {
+            let s = v.to_str().unwrap_or("");
+            let first = s.split(';').next().unwrap_or("");
+            if let Some((k, val)) = first.split_once('=') {
+                if s.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), val.to_string());
+                }
+            }
+        }
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let location = headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = resp.text().await.unwrap_or_default();
+        if let Some(t) = extract_csrf(&body) {
+            self.csrf = Some(t);
+        }
+        Page {
+            status,
+            location,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("GET");
+        self.finish(resp).await
+    }
+
+    /// POST a form with the remembered CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if let Some(t) = &self.csrf {
+            all.push(("_csrf".into(), t.clone()));
+        }
+        self.post_raw(path, &all).await
+    }
+
+    /// POST exactly these fields (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(String, String)]) -> Page {
+        let body = serde_urlencoded_encode(fields);
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        self.finish(resp).await
+    }
+
+    /// Log in through the real form; panics unless it redirects into the console.
+    pub async fn login(&mut self, username: &str) -> &mut Self {
+        let p = self.try_login(username, gongkai::demo::DEMO_PASSWORD).await;
+        assert_eq!(p.status, 303, "login of {username} failed: {}", p.body);
+        self
+    }
+
+    pub async fn try_login(&mut self, username: &str, password: &str) -> Page {
+        self.get("/console/login").await;
+        self.post(
+            "/console/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/console"),
+            ],
+        )
+        .await
+    }
+}
+
+pub fn extract_csrf(body: &str) -> Option<String> {
+    let i = body.find("name=\"_csrf\" value=\"")?;
+    let rest = &body[i + "name=\"_csrf\" value=\"".len()..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+fn serde_urlencoded_encode(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub fn gongkai_bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+/// Generate one test per backend from an async body taking the backend kind.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::harness::Kind::Sqlite).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::harness::Kind::Postgres).await;
+            }
+        }
+    };
+}
