@@ -29,16 +29,20 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DbArgs {
     /// Database URL: sqlite://PATH or postgres://USER@HOST[:PORT]/DB
-    #[arg(
-        long,
-        global = true,
-        env = "GONGKAI_DATABASE",
-        default_value = "sqlite://gongkai.db"
-    )]
-    database: String,
+    /// [default: sqlite://gongkai.db]
+    #[arg(long, global = true, env = "GONGKAI_DATABASE")]
+    database: Option<String>,
     /// Create the SQLite database file (and its folder) if it does not exist
     #[arg(long, global = true)]
     create: bool,
+}
+
+impl DbArgs {
+    const DEFAULT: &str = "sqlite://gongkai.db";
+
+    fn url(&self) -> &str {
+        self.database.as_deref().unwrap_or(Self::DEFAULT)
+    }
 }
 
 #[derive(Subcommand)]
@@ -53,6 +57,9 @@ enum Command {
     /// Manage staff accounts
     #[command(subcommand)]
     User(UserCmd),
+    /// Working-day calendar: deadlines, working days, loading each year's holiday notice
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
     /// Copy the database to a file (SQLite online backup)
     Backup {
         /// Target file (must not exist)
@@ -61,6 +68,29 @@ enum Command {
     },
     /// Print the version
     Version,
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Print the date of the N-th working day after DATE (DATE itself is day 0, not counted)
+    AddWorkingDays {
+        /// Start date, YYYY-MM-DD
+        date: String,
+        /// Number of working days
+        n: u32,
+    },
+    /// Print true or false
+    IsWorkingDay {
+        /// YYYY-MM-DD
+        date: String,
+    },
+    /// List every day after DATE up to the N-th working day: counted or skipped, and why
+    Explain { date: String, n: u32 },
+    /// Load a holiday-notice file (TOML, the format of data/holidays-cn.toml) into the
+    /// database; it becomes the active calendar of the server
+    Load { file: std::path::PathBuf },
+    /// Show the active calendar and the load history
+    Show,
 }
 
 #[derive(Args)]
@@ -172,6 +202,9 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Command::Calendar(cmd) = &cli.command {
+        return rt.block_on(calendar(&cli.db, cmd));
+    }
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -202,7 +235,7 @@ async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
     } else {
         OpenMode::Existing
     };
-    let d = Db::open(&db.database, mode).await?;
+    let d = Db::open(db.url(), mode).await?;
     d.migrate().await.context("applying migrations")?;
     Ok(d)
 }
@@ -223,7 +256,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 OpenMode::Existing
             };
-            let db = Db::open(&cli.db.database, mode).await?;
+            let db = Db::open(cli.db.url(), mode).await?;
             let n = db.migrate().await?;
             println!("migrations applied: {n}");
             Ok(())
@@ -231,6 +264,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Org(cmd) => org(&cli.db, cmd).await,
         Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Calendar(_) => unreachable!("handled in main with its own exit codes"),
         Command::Backup { to } => {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
@@ -468,5 +502,151 @@ async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
             println!("password of {name} changed; the user's sessions were ended");
             Ok(())
         }
+    }
+}
+
+/// The calendar the CLI computes with: the database's active calendar when a database
+/// is named or the default database file exists, else the compiled-in notices.
+async fn cli_calendar(dbargs: &DbArgs) -> anyhow::Result<gongkai_core::calendar::Calendar> {
+    let default_missing = dbargs.database.is_none() && !std::path::Path::new("gongkai.db").exists();
+    if default_missing {
+        return Ok(gongkai_core::calendar::Calendar::builtin());
+    }
+    let db = open(dbargs, false).await?;
+    Ok(gongkai_store::calendars::active(&db).await?)
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a date (expected YYYY-MM-DD)"))
+}
+
+/// Exit codes: 0 success, 1 other errors, 2 bad input or a date the calendar does not cover.
+async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
+    use gongkai_core::calendar::CalendarError;
+    let fail = |code: u8, msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(code)
+    };
+    let cal_err = |e: CalendarError| match e {
+        CalendarError::NotCovered { .. } => fail(2, e.to_string()),
+        other => fail(1, other.to_string()),
+    };
+    if let CalendarCmd::Load { file } = cmd {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => return fail(1, format!("cannot read {}: {e}", file.display())),
+        };
+        let db = match open(dbargs, false).await {
+            Ok(db) => db,
+            Err(e) => return fail(1, format!("{e:#}")),
+        };
+        return match gongkai_store::calendars::load(&db, &cli_actor(), &text).await {
+            Ok(Ok(c)) => {
+                let years: Vec<String> = c.years().iter().map(|y| y.0.to_string()).collect();
+                println!(
+                    "calendar {} loaded (years {})",
+                    c.version(),
+                    years.join(", ")
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(Err(e)) => fail(2, e.to_string()),
+            Err(e) => fail(1, e.to_string()),
+        };
+    }
+    let cal = match cli_calendar(dbargs).await {
+        Ok(c) => c,
+        Err(e) => return fail(1, format!("{e:#}")),
+    };
+    match cmd {
+        CalendarCmd::AddWorkingDays { date, n } => match parse_date(date) {
+            Err(m) => fail(2, m),
+            Ok(d) => match cal.add_working_days(d, *n) {
+                Ok(due) => {
+                    println!("{due}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => cal_err(e),
+            },
+        },
+        CalendarCmd::IsWorkingDay { date } => match parse_date(date) {
+            Err(m) => fail(2, m),
+            Ok(d) => match cal.is_working_day(d) {
+                Ok(b) => {
+                    println!("{b}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => cal_err(e),
+            },
+        },
+        CalendarCmd::Explain { date, n } => match parse_date(date) {
+            Err(m) => fail(2, m),
+            Ok(d) => match cal.explain(d, *n) {
+                Ok(days) => {
+                    println!("{d} {} day 0 (start, not counted)", weekday(d));
+                    for e in &days {
+                        match e.counted {
+                            Some(k) => println!(
+                                "{} {} counted {k} ({})",
+                                e.date,
+                                weekday(e.date),
+                                e.kind.label()
+                            ),
+                            None => println!(
+                                "{} {} skipped ({})",
+                                e.date,
+                                weekday(e.date),
+                                e.kind.label()
+                            ),
+                        }
+                    }
+                    println!(
+                        "due {} (working day {n}; calendar {})",
+                        days.last().map_or(d, |e| e.date),
+                        cal.version()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => cal_err(e),
+            },
+        },
+        CalendarCmd::Show => {
+            println!("active calendar {}", cal.version());
+            for (y, notice) in cal.years() {
+                println!("  {y}  {notice}");
+            }
+            if (dbargs.database.is_some() || std::path::Path::new("gongkai.db").exists())
+                && let Ok(db) = open(dbargs, false).await
+            {
+                {
+                    for h in gongkai_store::calendars::history(&db)
+                        .await
+                        .unwrap_or_default()
+                    {
+                        println!(
+                            "loaded #{} {} years {} at {} by {}",
+                            h.id, h.version, h.years, h.loaded_at, h.loaded_by
+                        );
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        CalendarCmd::Load { .. } => unreachable!("handled above"),
+    }
+}
+
+fn weekday(d: jiff::civil::Date) -> &'static str {
+    use jiff::civil::Weekday::*;
+    match d.weekday() {
+        Monday => "周一",
+        Tuesday => "周二",
+        Wednesday => "周三",
+        Thursday => "周四",
+        Friday => "周五",
+        Saturday => "周六",
+        Sunday => "周日",
     }
 }

@@ -84,7 +84,7 @@ fn organisations_users_and_backup_from_the_command_line() {
     let db = ["--database", url.as_str()];
     let o = run(&[&db[..], &["migrate", "--create"]].concat(), None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("migrations applied: 1"));
+    assert!(text(&o).contains("migrations applied: 2"));
     let code = gongkai::demo::credit_code("440100", 9);
     let o = run(
         &[
@@ -312,4 +312,140 @@ fn serve_demo_starts_and_stops() {
     ] {
         assert!(stdout.contains(login), "{login} printed: {stdout}");
     }
+}
+
+/// regulation.md §9 worked examples, through the command as the brief specifies it.
+#[test]
+fn calendar_commands_follow_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let in_dir = |args: &[&str]| {
+        Command::new(gongkai_bin())
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("GONGKAI_DATABASE")
+            .output()
+            .unwrap()
+    };
+    for (start, n, due) in [
+        ("2024-09-27", "20", "2024-10-30"),
+        ("2024-10-30", "20", "2024-11-27"),
+        ("2024-09-27", "7", "2024-10-12"),
+        ("2025-09-26", "20", "2025-10-30"),
+        ("2025-09-30", "20", "2025-11-04"),
+        ("2026-09-30", "20", "2026-11-03"),
+        ("2026-02-12", "7", "2026-02-28"),
+        ("2026-02-12", "20", "2026-03-18"),
+        ("2024-09-30", "20", "2024-11-01"),
+        ("2019-12-27", "20", "2020-02-03"),
+    ] {
+        let o = in_dir(&["calendar", "add-working-days", start, n]);
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            format!("{due}\n"),
+            "{start} + {n}"
+        );
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&in_dir(&["calendar", "is-working-day", "2024-10-12"]).stdout),
+        "true\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&in_dir(&["calendar", "is-working-day", "2024-10-07"]).stdout),
+        "false\n"
+    );
+    let o = in_dir(&["calendar", "add-working-days", "2026-12-20", "20"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2027"));
+    let o = in_dir(&["calendar", "is-working-day", "2018-06-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("2018"));
+    let o = in_dir(&["calendar", "explain", "2024-09-27", "3"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("2024-09-28 周六 skipped (周末)"), "{out}");
+    assert!(
+        out.contains("2024-09-29 周日 counted 1 (调休上班)"),
+        "{out}"
+    );
+    assert!(out.contains("2024-10-01 周二 skipped (节假日)"), "{out}");
+    assert!(out.contains("due 2024-10-08"), "{out}");
+}
+
+/// A system admin loads next year's notice; the CLI then computes with it.
+#[test]
+fn calendar_load_extends_the_covered_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/g.db", dir.path().display());
+    assert!(
+        run(&["--database", &url, "migrate", "--create"], None)
+            .status
+            .success()
+    );
+    let before = run(
+        &[
+            "--database",
+            &url,
+            "calendar",
+            "add-working-days",
+            "2026-12-30",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(before.status.code(), Some(2));
+    // A bad file is refused and nothing is stored.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[2027]\nworkday = [\"2027-01-05\"]\n").unwrap();
+    let o = run(
+        &[
+            "--database",
+            &url,
+            "calendar",
+            "load",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("weekday"), "{}", text(&o));
+    // An invented 2027 notice: 1 January off.
+    let mut next = gongkai_core::calendar::BUILTIN_TOML.to_string();
+    next.push_str("\n[2027]\nnotice = \"test notice\"\noff = [\"2027-01-01\"]\nworkday = []\n");
+    let good = dir.path().join("next.toml");
+    std::fs::write(&good, next).unwrap();
+    let o = run(
+        &[
+            "--database",
+            &url,
+            "calendar",
+            "load",
+            good.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("2027"));
+    // 2026-12-30 (Wed) + 5: Thu 31, (Fri 1 Jan off), Mon 4, Tue 5, Wed 6, Thu 7.
+    let after = run(
+        &[
+            "--database",
+            &url,
+            "calendar",
+            "add-working-days",
+            "2026-12-30",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&after.stdout),
+        "2027-01-07\n",
+        "{}",
+        text(&after)
+    );
+    let show = run(&["--database", &url, "calendar", "show"], None);
+    assert!(
+        text(&show).contains("test notice") && text(&show).contains("loaded #1"),
+        "{}",
+        text(&show)
+    );
 }

@@ -410,3 +410,45 @@ async fn unused_org_id_is_not_found() {
         Err(gongkai_store::StoreError::NotFound)
     ));
 }
+
+both!(calendars_load_and_activate, |kind: Kind| async move {
+    use gongkai_store::calendars;
+    let Some((db, _, _dir)) = fresh_db(kind).await else {
+        return;
+    };
+    let builtin = gongkai_core::calendar::Calendar::builtin();
+    assert_eq!(
+        calendars::active(&db).await.unwrap().version(),
+        builtin.version()
+    );
+    assert!(
+        calendars::load(&db, &actor(), "[2027]\nworkday=[\"2027-01-05\"]\n")
+            .await
+            .unwrap()
+            .is_err()
+    );
+    assert!(
+        calendars::history(&db).await.unwrap().is_empty(),
+        "nothing stored for invalid data"
+    );
+    let text = format!(
+        "{}\n[2027]\noff=[\"2027-01-01\"]\n",
+        gongkai_core::calendar::BUILTIN_TOML
+    );
+    let loaded = calendars::load(&db, &actor(), &text)
+        .await
+        .unwrap()
+        .unwrap();
+    let active = calendars::active(&db).await.unwrap();
+    assert_eq!(active.version(), loaded.version());
+    assert!(active.covers(2027));
+    let h = calendars::history(&db).await.unwrap();
+    assert_eq!((h.len(), h[0].years.as_str()), (1, "2019-2027"));
+    assert!(
+        audit::list(&db, None, 5)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.entity == "calendar" && e.action == "load")
+    );
+});

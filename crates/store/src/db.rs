@@ -240,16 +240,30 @@ fn prepare_sqlite_path(path: &Path, mode: OpenMode) -> Result<()> {
 
 /// (version, description, SQL) of each migration, kept in lockstep between the two
 /// databases; `tests` in the integration suite compare the resulting schemas.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "calendars",
+        include_str!("../migrations/sqlite/0002_calendars.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "calendars",
+        include_str!("../migrations/postgres/0002_calendars.sql"),
+    ),
+];
 
 #[cfg(test)]
 mod tests {

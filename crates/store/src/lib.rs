@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod calendars;
 mod db;
 pub mod orgs;
 pub mod sessions;
