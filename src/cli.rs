@@ -620,16 +620,14 @@ async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
             if (dbargs.database.is_some() || std::path::Path::new("gongkai.db").exists())
                 && let Ok(db) = open(dbargs, false).await
             {
+                for h in gongkai_store::calendars::history(&db)
+                    .await
+                    .unwrap_or_default()
                 {
-                    for h in gongkai_store::calendars::history(&db)
-                        .await
-                        .unwrap_or_default()
-                    {
-                        println!(
-                            "loaded #{} {} years {} at {} by {}",
-                            h.id, h.version, h.years, h.loaded_at, h.loaded_by
-                        );
-                    }
+                    println!(
+                        "loaded #{} {} years {} at {} by {}",
+                        h.id, h.version, h.years, h.loaded_at, h.loaded_by
+                    );
                 }
             }
             ExitCode::SUCCESS
