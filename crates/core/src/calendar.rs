@@ -152,7 +152,12 @@ fn fingerprint(parts: &[String]) -> u64 {
 impl Calendar {
     /// The compiled-in calendar.
     pub fn builtin() -> Self {
-        Self::from_toml(BUILTIN_TOML).expect("the compiled-in calendar data is valid")
+        static BUILTIN: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Self::from_toml(BUILTIN_TOML).expect("the compiled-in calendar data is valid")
+            })
+            .clone()
     }
 
     /// Parse the notices file (`[YYYY]` tables with `notice`, `off`, `workday`). Each table

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod applications;
 pub mod calendar;
 pub mod field;
 pub mod orgs;
