@@ -240,29 +240,17 @@ fn prepare_sqlite_path(path: &Path, mode: OpenMode) -> Result<()> {
 
 /// (version, description, SQL) of each migration, kept in lockstep between the two
 /// databases; `tests` in the integration suite compare the resulting schemas.
+#[rustfmt::skip]
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "foundation",
-        include_str!("../migrations/sqlite/0001_foundation.sql"),
-    ),
-    (
-        2,
-        "calendars",
-        include_str!("../migrations/sqlite/0002_calendars.sql"),
-    ),
+    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, "calendars", include_str!("../migrations/sqlite/0002_calendars.sql")),
+    (3, "applications", include_str!("../migrations/sqlite/0003_applications.sql")),
 ];
+#[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "foundation",
-        include_str!("../migrations/postgres/0001_foundation.sql"),
-    ),
-    (
-        2,
-        "calendars",
-        include_str!("../migrations/postgres/0002_calendars.sql"),
-    ),
+    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, "calendars", include_str!("../migrations/postgres/0002_calendars.sql")),
+    (3, "applications", include_str!("../migrations/postgres/0003_applications.sql")),
 ];
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! two migration folders and in [`Db::begin_write`]. Within the `Any` type limits,
 //! integers are `i64`, booleans 0/1 integers, instants RFC 3339 text (see [`ts`]).
 
+pub mod appeals;
+pub mod applications;
 pub mod audit;
 pub mod backup;
 pub mod calendars;

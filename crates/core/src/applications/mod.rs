@@ -1,8 +1,10 @@
 //! Applications for disclosure (依申请公开): identity, outcomes, fees, and the workflow
 //! with its statutory clock.
 
+pub mod appeals;
 pub mod fees;
 pub mod identity;
+pub mod intake;
 pub mod outcome;
 pub mod workflow;
 

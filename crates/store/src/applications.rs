@@ -1,0 +1,613 @@
+//! Applications for disclosure: rows, their event log, alerts and appeals.
+//!
+//! Every change is an event appended in one transaction with the re-derived row: the
+//! log is replayed, core decides whether the new event is allowed, and the derived
+//! columns (status, dates, outcome, due date with its calendar version) are rewritten.
+
+use crate::audit::{self, Actor, Changes};
+use crate::{Db, Result, StoreError, ts};
+use gongkai_core::applications::intake::{ApplicationFacts, same_request};
+use gongkai_core::applications::{Case, Channel, ClockSettings, Event, WorkflowError};
+use gongkai_core::calendar::{Calendar, CalendarError};
+use gongkai_core::orgs::OrgId;
+use jiff::civil::Date;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Application {
+    pub id: i64,
+    pub org_id: OrgId,
+    pub serial: String,
+    pub channel: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub contact_person: Option<String>,
+    pub id_kind: String,
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub info_title: String,
+    pub info_doc_number: Option<String>,
+    pub info_description: Option<String>,
+    pub delivery_form: String,
+    pub delivery_method: String,
+    pub submitted_on: String,
+    pub received_on: Option<String>,
+    pub finished_on: Option<String>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub due_on: Option<String>,
+    pub calendar_version: String,
+    pub handler_id: Option<i64>,
+    pub duplicate_of: Option<i64>,
+    pub created_at: String,
+}
+
+const COLS: &str = "id, org_id, serial, channel, applicant_kind, applicant_name, contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number, info_description, delivery_form, delivery_method, submitted_on, received_on, finished_on, status, outcome, due_on, calendar_version, handler_id, duplicate_of, created_at";
+
+fn from_row(r: &AnyRow) -> Result<Application> {
+    Ok(Application {
+        id: r.try_get("id")?,
+        org_id: OrgId(r.try_get("org_id")?),
+        serial: r.try_get("serial")?,
+        channel: r.try_get("channel")?,
+        applicant_kind: r.try_get("applicant_kind")?,
+        applicant_name: r.try_get("applicant_name")?,
+        contact_person: r.try_get("contact_person")?,
+        id_kind: r.try_get("id_kind")?,
+        id_number: r.try_get("id_number")?,
+        phone: r.try_get("phone")?,
+        email: r.try_get("email")?,
+        address: r.try_get("address")?,
+        info_title: r.try_get("info_title")?,
+        info_doc_number: r.try_get("info_doc_number")?,
+        info_description: r.try_get("info_description")?,
+        delivery_form: r.try_get("delivery_form")?,
+        delivery_method: r.try_get("delivery_method")?,
+        submitted_on: r.try_get("submitted_on")?,
+        received_on: r.try_get("received_on")?,
+        finished_on: r.try_get("finished_on")?,
+        status: r.try_get("status")?,
+        outcome: r.try_get("outcome")?,
+        due_on: r.try_get("due_on")?,
+        calendar_version: r.try_get("calendar_version")?,
+        handler_id: r.try_get("handler_id")?,
+        duplicate_of: r.try_get("duplicate_of")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRecord {
+    pub seq: i64,
+    pub event: Event,
+    pub actor: String,
+    pub at: String,
+}
+
+/// Why an append was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("{0}")]
+    Refused(WorkflowError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AppendError {
+    fn from(e: sqlx::Error) -> Self {
+        AppendError::Store(e.into())
+    }
+}
+
+impl From<CalendarError> for AppendError {
+    fn from(e: CalendarError) -> Self {
+        AppendError::Refused(WorkflowError::Calendar(e))
+    }
+}
+
+/// Columns derived from the replayed case.
+struct Derived {
+    status: &'static str,
+    received_on: Option<String>,
+    finished_on: Option<String>,
+    outcome: Option<&'static str>,
+    due_on: Option<String>,
+}
+
+fn derive(
+    case: &Case,
+    s: &ClockSettings,
+    cal: &Calendar,
+) -> std::result::Result<Derived, CalendarError> {
+    Ok(Derived {
+        status: case.status.code(),
+        received_on: case.received_on.map(|d| d.to_string()),
+        finished_on: case.finished_on.map(|d| d.to_string()),
+        outcome: case.outcome.map(|o| o.code()),
+        due_on: case.due(s, cal)?.map(|d| d.to_string()),
+    })
+}
+
+async fn load_events(conn: &mut AnyConnection, id: i64) -> Result<Vec<EventRecord>> {
+    let rows = sqlx::query::<Any>("SELECT seq, data, actor, at FROM application_events WHERE application_id = $1 ORDER BY seq")
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let data: String = r.try_get("data")?;
+            Ok(EventRecord {
+                seq: r.try_get("seq")?,
+                event: serde_json::from_str(&data)
+                    .map_err(|e| StoreError::Config(format!("corrupt application event: {e}")))?,
+                actor: r.try_get("actor")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+async fn insert_event(
+    conn: &mut AnyConnection,
+    id: i64,
+    seq: i64,
+    e: &Event,
+    actor: &Actor,
+) -> Result<()> {
+    sqlx::query::<Any>(
+        "INSERT INTO application_events (application_id, seq, kind, data, actor_user_id, actor, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(seq)
+    .bind(e.kind())
+    .bind(serde_json::to_string(e).expect("events serialise"))
+    .bind(actor.user_id.map(|u| u.0))
+    .bind(&actor.label)
+    .bind(ts::now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn write_derived(
+    conn: &mut AnyConnection,
+    id: i64,
+    d: &Derived,
+    cal: &Calendar,
+    handler: Option<i64>,
+) -> Result<()> {
+    sqlx::query::<Any>(
+        "UPDATE applications SET status = $1, received_on = $2, finished_on = $3, outcome = $4, due_on = $5,
+             calendar_version = $6, handler_id = COALESCE($7, handler_id), updated_at = $8 WHERE id = $9",
+    )
+    .bind(d.status)
+    .bind(d.received_on.as_deref())
+    .bind(d.finished_on.as_deref())
+    .bind(d.outcome)
+    .bind(d.due_on.as_deref())
+    .bind(cal.version())
+    .bind(handler)
+    .bind(ts::now())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Result of recording a new application.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub id: i64,
+    pub serial: String,
+    pub duplicate_of: Option<i64>,
+}
+
+/// Record a new application with its `Submitted` event. `query_code_hash` is the SHA-256
+/// of the tracking code handed to the applicant.
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    f: &ApplicationFacts,
+    channel: Channel,
+    submitted_on: Date,
+    query_code_hash: &str,
+    s: &ClockSettings,
+    cal: &Calendar,
+) -> std::result::Result<Created, AppendError> {
+    let first = Event::Submitted {
+        channel,
+        on: submitted_on,
+    };
+    let case = Case::replay(std::slice::from_ref(&first), s, cal).map_err(AppendError::Refused)?;
+    cal.kind(submitted_on)?;
+    let d = derive(&case, s, cal)?;
+    // Serials are counted per organisation and year; two concurrent intakes on PostgreSQL
+    // can count the same number, and the unique index makes the loser retry.
+    let mut attempt = 0;
+    loop {
+        match try_create(
+            db,
+            actor,
+            org,
+            f,
+            channel,
+            submitted_on,
+            query_code_hash,
+            cal,
+            &first,
+            &d,
+        )
+        .await
+        {
+            Err(AppendError::Store(StoreError::Sqlx(sqlx::Error::Database(e))))
+                if attempt < 5 && (e.is_unique_violation() || e.message().contains("UNIQUE")) =>
+            {
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn try_create(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    f: &ApplicationFacts,
+    channel: Channel,
+    submitted_on: Date,
+    query_code_hash: &str,
+    cal: &Calendar,
+    first: &Event,
+    d: &Derived,
+) -> std::result::Result<Created, AppendError> {
+    let mut tx = db.begin_write().await?;
+    // Duplicate detection: an earlier, answered application of the same applicant.
+    let earlier = sqlx::query::<Any>(
+        "SELECT id, info_title, info_doc_number FROM applications
+         WHERE org_id = $1 AND id_number = $2 AND outcome IS NOT NULL ORDER BY id",
+    )
+    .bind(org.0)
+    .bind(&f.id_number)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut duplicate_of = None;
+    for r in &earlier {
+        let title: String = r.try_get("info_title")?;
+        let docno: Option<String> = r.try_get("info_doc_number")?;
+        if same_request(
+            &f.info_title,
+            f.info_doc_number.as_deref(),
+            &title,
+            docno.as_deref(),
+        ) {
+            duplicate_of = Some(r.try_get::<i64, _>("id")?);
+            break;
+        }
+    }
+    let code: String =
+        sqlx::query_scalar::<Any, String>("SELECT short_code FROM organisations WHERE id = $1")
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let year = submitted_on.year();
+    let prefix = format!("{}-{year}-", code.to_ascii_uppercase());
+    let n: i64 = sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND serial LIKE $2",
+    )
+    .bind(org.0)
+    .bind(format!("{prefix}%"))
+    .fetch_one(&mut *tx)
+    .await?;
+    let serial = format!("{prefix}{:05}", n + 1);
+    let now = ts::now();
+    let id: i64 = sqlx::query_scalar::<Any, i64>(
+        "INSERT INTO applications (org_id, serial, query_code_hash, channel, applicant_kind, applicant_name,
+             contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number,
+             info_description, delivery_form, delivery_method, submitted_on, received_on, status, due_on,
+             calendar_version, duplicate_of, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+             $22, $23, $24, $24) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(&serial)
+    .bind(query_code_hash)
+    .bind(channel.code())
+    .bind(f.applicant_kind.code())
+    .bind(&f.applicant_name)
+    .bind(f.contact_person.as_deref())
+    .bind(f.id_kind.code())
+    .bind(&f.id_number)
+    .bind(f.phone.as_deref())
+    .bind(f.email.as_deref())
+    .bind(f.address.as_deref())
+    .bind(&f.info_title)
+    .bind(f.info_doc_number.as_deref())
+    .bind(f.info_description.as_deref())
+    .bind(&f.delivery_form)
+    .bind(&f.delivery_method)
+    .bind(submitted_on.to_string())
+    .bind(d.received_on.as_deref())
+    .bind(d.status)
+    .bind(d.due_on.as_deref())
+    .bind(cal.version())
+    .bind(duplicate_of)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    insert_event(&mut tx, id, 1, first, actor).await?;
+    // Personal data never enters the audit log: only what identifies the record.
+    let changes = Changes::new()
+        .field("serial", None, Some(serial.as_str()))
+        .field("channel", None, Some(channel.code()))
+        .field("info_title", None, Some(f.info_title.as_str()));
+    audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "application",
+        &id.to_string(),
+        Some(org),
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Created {
+        id,
+        serial,
+        duplicate_of,
+    })
+}
+
+/// Append `e` if the workflow allows it; returns the new case.
+pub async fn append(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    e: &Event,
+    s: &ClockSettings,
+    cal: &Calendar,
+) -> std::result::Result<Case, AppendError> {
+    let mut tx = db.begin_write().await?;
+    let events = load_events(&mut tx, id).await?;
+    if events.is_empty() {
+        return Err(StoreError::NotFound.into());
+    }
+    let log: Vec<Event> = events.iter().map(|r| r.event.clone()).collect();
+    let case = Case::replay(&log, s, cal).map_err(AppendError::Refused)?;
+    let next = case.apply(e, s, cal).map_err(AppendError::Refused)?;
+    let d = derive(&next, s, cal)?;
+    insert_event(&mut tx, id, events.len() as i64 + 1, e, actor).await?;
+    let handler = match e {
+        Event::Assigned { handler_id, .. } => Some(*handler_id),
+        _ => None,
+    };
+    write_derived(&mut tx, id, &d, cal, handler).await?;
+    let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let changes = Changes::new().field("event", None, Some(e.describe()));
+    audit::record(
+        &mut tx,
+        actor,
+        e.kind(),
+        "application",
+        &id.to_string(),
+        Some(OrgId(org)),
+        &changes,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Application> {
+    let sql = format!("SELECT {COLS} FROM applications WHERE id = $1");
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn by_query_code(db: &Db, query_code_hash: &str) -> Result<Option<Application>> {
+    let sql = format!("SELECT {COLS} FROM applications WHERE query_code_hash = $1");
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        .bind(query_code_hash)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn events(db: &Db, id: i64) -> Result<Vec<EventRecord>> {
+    let mut conn = db.pool().acquire().await?;
+    load_events(&mut conn, id).await
+}
+
+/// The case as core sees it.
+pub async fn case(
+    db: &Db,
+    id: i64,
+    s: &ClockSettings,
+    cal: &Calendar,
+) -> std::result::Result<Case, AppendError> {
+    let log: Vec<Event> = events(db, id).await?.into_iter().map(|r| r.event).collect();
+    if log.is_empty() {
+        return Err(StoreError::NotFound.into());
+    }
+    Case::replay(&log, s, cal).map_err(AppendError::Refused)
+}
+
+/// Open applications of an organisation, most urgent first (earliest due date; those
+/// without a running clock after them).
+pub async fn list_open(db: &Db, org: OrgId) -> Result<Vec<Application>> {
+    let sql = format!(
+        "SELECT {COLS} FROM applications WHERE org_id = $1
+           AND status IN ('awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment')
+         ORDER BY CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, id"
+    );
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Most recent applications of an organisation (finished ones included).
+pub async fn list_recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Application>> {
+    let sql =
+        format!("SELECT {COLS} FROM applications WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Re-derive the deadline of every open application with `cal` (after a corrected
+/// calendar was loaded); each moved deadline is recorded as an event. Returns how many
+/// moved.
+pub async fn recompute_deadlines(
+    db: &Db,
+    actor: &Actor,
+    s: &ClockSettings,
+    cal: &Calendar,
+) -> Result<u64> {
+    let ids: Vec<i64> = sqlx::query_scalar::<Any, i64>(
+        "SELECT id FROM applications
+         WHERE status IN ('awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment')
+         ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut moved = 0;
+    for id in ids {
+        let mut tx = db.begin_write().await?;
+        let events = load_events(&mut tx, id).await?;
+        let log: Vec<Event> = events.iter().map(|r| r.event.clone()).collect();
+        let (Ok(case), Some(old)) = (
+            Case::replay(&log, s, cal),
+            sqlx::query_scalar::<Any, Option<String>>(
+                "SELECT due_on FROM applications WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?,
+        ) else {
+            continue;
+        };
+        let Ok(d) = derive(&case, s, cal) else {
+            continue;
+        };
+        if let (Some(new), Ok(old_date)) = (d.due_on.as_deref(), old.parse::<Date>())
+            && new != old
+        {
+            let e = Event::DeadlineMoved {
+                from: old_date,
+                to: new.parse().expect("derived dates are valid"),
+                calendar: cal.version().to_string(),
+            };
+            insert_event(&mut tx, id, events.len() as i64 + 1, &e, actor).await?;
+            moved += 1;
+        }
+        write_derived(&mut tx, id, &d, cal, None).await?;
+        tx.commit().await?;
+    }
+    Ok(moved)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    pub id: i64,
+    pub org_id: i64,
+    pub application_id: Option<i64>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: String,
+}
+
+/// Create due-soon and overdue alerts for open applications. Idempotent: one alert per
+/// application, kind and deadline, whatever the number of runs or restarts.
+pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calendar) -> Result<u64> {
+    let rows = sqlx::query::<Any>(
+        "SELECT id, org_id, serial, due_on FROM applications WHERE due_on IS NOT NULL
+           AND status IN ('in_progress', 'consulting', 'awaiting_payment')",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut created = 0;
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let org: i64 = r.try_get("org_id")?;
+        let serial: String = r.try_get("serial")?;
+        let due: String = r.try_get("due_on")?;
+        let Ok(due_date) = due.parse::<Date>() else {
+            continue;
+        };
+        let (kind, message) = if today > due_date {
+            (
+                "overdue",
+                format!("申请{serial}已超过答复期限（{due}），请尽快答复"),
+            )
+        } else {
+            match cal.working_days_between(today, due_date) {
+                Ok(left) if left <= s.due_soon_wd => (
+                    "due_soon",
+                    format!("申请{serial}将于{due}到期，还剩{left}个工作日"),
+                ),
+                _ => continue,
+            }
+        };
+        let n = sqlx::query::<Any>(
+            "INSERT INTO alerts (org_id, application_id, kind, alert_key, message, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (alert_key) DO NOTHING",
+        )
+        .bind(org)
+        .bind(id)
+        .bind(kind)
+        .bind(format!("{kind}:{id}:{due}"))
+        .bind(&message)
+        .bind(ts::now())
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+        created += n;
+    }
+    Ok(created)
+}
+
+pub async fn alerts(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Alert>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT id, org_id, application_id, kind, message, created_at FROM alerts WHERE org_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(org.0)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Alert {
+                id: r.try_get("id")?,
+                org_id: r.try_get("org_id")?,
+                application_id: r.try_get("application_id")?,
+                kind: r.try_get("kind")?,
+                message: r.try_get("message")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
