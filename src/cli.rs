@@ -192,10 +192,7 @@ struct UserAddArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -216,25 +213,14 @@ pub fn main() -> ExitCode {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let json = std::env::var("GONGKAI_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }
 
 async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
-    let mode = if create || db.create {
-        OpenMode::Create
-    } else {
-        OpenMode::Existing
-    };
+    let mode = if create || db.create { OpenMode::Create } else { OpenMode::Existing };
     let d = Db::open(db.url(), mode).await?;
     d.migrate().await.context("applying migrations")?;
     Ok(d)
@@ -251,11 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            let mode = if cli.db.create {
-                OpenMode::Create
-            } else {
-                OpenMode::Existing
-            };
+            let mode = if cli.db.create { OpenMode::Create } else { OpenMode::Existing };
             let db = Db::open(cli.db.url(), mode).await?;
             let n = db.migrate().await?;
             println!("migrations applied: {n}");
@@ -301,14 +283,15 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             println!("  {:<18} {}", l.username, l.role);
         }
     }
-    // Expired sessions are swept hourly; the sweep is idempotent, so restarts lose nothing.
+    // Periodic sweeps (expired sessions; due-soon and overdue alerts). Each is idempotent
+    // over stored data, so a restart loses nothing and never alerts twice.
     let sweeper_db = db.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = gongkai_store::sessions::sweep(&sweeper_db).await {
-                tracing::warn!(error = %e, "session sweep failed");
+            if let Err(e) = sweep(&sweeper_db).await {
+                tracing::warn!(error = %e, "periodic sweep failed");
             }
         }
     });
@@ -318,14 +301,24 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn sweep(db: &Db) -> anyhow::Result<()> {
+    gongkai_store::sessions::sweep(db).await?;
+    let cal = gongkai_store::calendars::active(db).await?;
+    let today = gongkai_core::time::china_date(jiff::Timestamp::now());
+    let n = gongkai_store::applications::sweep_alerts(db, today, &gongkai_web::apps::settings(), &cal).await?;
+    if n > 0 {
+        tracing::info!(alerts = n, "deadline alerts created");
+    }
+    Ok(())
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -346,12 +339,8 @@ async fn org(dbargs: &DbArgs, cmd: OrgCmd) -> anyhow::Result<()> {
                     o.short_code,
                     o.name,
                     o.credit_code,
-                    o.parent_id
-                        .map(|p| p.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    o.hosted_by_id
-                        .map(|p| p.to_string())
-                        .unwrap_or_else(|| "-".into())
+                    o.parent_id.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                    o.hosted_by_id.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
                 );
             }
             Ok(())
@@ -365,9 +354,7 @@ async fn org(dbargs: &DbArgs, cmd: OrgCmd) -> anyhow::Result<()> {
                         Some(k) => orgs::find(&db, &k)
                             .await
                             .map(|o| Some(o.id.0))
-                            .map_err(|_| {
-                                anyhow::anyhow!("no organisation with short code or name '{k}'")
-                            }),
+                            .map_err(|_| anyhow::anyhow!("no organisation with short code or name '{k}'")),
                         None => Ok(None),
                     }
                 }
@@ -386,31 +373,21 @@ async fn org(dbargs: &DbArgs, cmd: OrgCmd) -> anyhow::Result<()> {
                 email: a.email,
                 website: a.website,
             };
-            let facts = input
-                .parse()
-                .map_err(|e| anyhow::anyhow!("invalid organisation: {}", field_list(&e)))?;
-            let id = orgs::create(&db, &cli_actor(), &facts)
-                .await
-                .map_err(|e| match e {
-                    orgs::WriteError::Invalid(f) => {
-                        anyhow::anyhow!("invalid organisation: {}", field_list(&f))
-                    }
-                    orgs::WriteError::Store(s) => s.into(),
-                })?;
-            println!(
-                "organisation {id} created: {} ({})",
-                facts.name, facts.short_code
-            );
+            let facts = input.parse().map_err(|e| anyhow::anyhow!("invalid organisation: {}", field_list(&e)))?;
+            let id = orgs::create(&db, &cli_actor(), &facts).await.map_err(|e| match e {
+                orgs::WriteError::Invalid(f) => {
+                    anyhow::anyhow!("invalid organisation: {}", field_list(&f))
+                }
+                orgs::WriteError::Store(s) => s.into(),
+            })?;
+            println!("organisation {id} created: {} ({})", facts.name, facts.short_code);
             Ok(())
         }
     }
 }
 
 fn field_list(e: &gongkai_core::FieldErrors) -> String {
-    e.0.iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+    e.0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
 }
 
 /// A password from stdin (first line), or a generated one that is printed once.
@@ -419,8 +396,7 @@ fn obtain_password(from_stdin: bool, username: &Username) -> anyhow::Result<NewP
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         let pw = line.trim_end_matches(['\r', '\n']);
-        NewPassword::parse(pw, Some(username))
-            .map_err(|e| anyhow::anyhow!("password: {}", e.message))
+        NewPassword::parse(pw, Some(username)).map_err(|e| anyhow::anyhow!("password: {}", e.message))
     } else {
         let generated = format!("Gk-{}", gongkai_web::auth::random_hex(8));
         println!("generated password for {username}: {generated}");
@@ -438,11 +414,7 @@ async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
                 let roles: Vec<String> = grants
                     .iter()
                     .map(|g| {
-                        let org = all
-                            .iter()
-                            .find(|o| o.id == g.org)
-                            .map(|o| o.short_code.as_str())
-                            .unwrap_or("?");
+                        let org = all.iter().find(|o| o.id == g.org).map(|o| o.short_code.as_str()).unwrap_or("?");
                         format!("{}@{org}", g.role.code())
                     })
                     .collect();
@@ -459,40 +431,24 @@ async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
             Ok(())
         }
         UserCmd::Add(a) => {
-            let username = Username::parse(&a.username)
-                .map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
-            let display_name = parse_display_name(&a.display_name)
-                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let username = Username::parse(&a.username).map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
+            let display_name = parse_display_name(&a.display_name).map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let mut grants = Vec::new();
             if let Some(org) = &a.org {
-                let o = orgs::find(&db, org)
-                    .await
-                    .map_err(|_| anyhow::anyhow!("no organisation '{org}'"))?;
-                let role =
-                    Role::parse(&a.role).map_err(|e| anyhow::anyhow!("role: {}", e.message))?;
+                let o = orgs::find(&db, org).await.map_err(|_| anyhow::anyhow!("no organisation '{org}'"))?;
+                let role = Role::parse(&a.role).map_err(|e| anyhow::anyhow!("role: {}", e.message))?;
                 grants.push(Grant { org: o.id, role });
             }
             let pw = obtain_password(a.password_stdin, &username)?;
             let hash = gongkai_web::auth::hash_password(&pw)?;
-            let new = users::NewUser {
-                username,
-                display_name,
-                password_hash: hash,
-                system_admin: a.system_admin,
-                grants,
-            };
-            let id = users::create(&db, &cli_actor(), &new)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let new =
+                users::NewUser { username, display_name, password_hash: hash, system_admin: a.system_admin, grants };
+            let id = users::create(&db, &cli_actor(), &new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("user {id} created: {}", new.username);
             Ok(())
         }
-        UserCmd::Passwd {
-            username,
-            password_stdin,
-        } => {
-            let name = Username::parse(&username)
-                .map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
+        UserCmd::Passwd { username, password_stdin } => {
+            let name = Username::parse(&username).map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
             let Some((u, _)) = users::credentials(&db, name.as_str()).await? else {
                 bail!("no user '{name}'");
             };
@@ -513,13 +469,11 @@ async fn cli_calendar(dbargs: &DbArgs) -> anyhow::Result<gongkai_core::calendar:
         return Ok(gongkai_core::calendar::Calendar::builtin());
     }
     let db = open(dbargs, false).await?;
-    Ok(gongkai_store::calendars::active(&db).await?)
+    Ok((*gongkai_store::calendars::active(&db).await?).clone())
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("'{s}' is not a date (expected YYYY-MM-DD)"))
+    s.trim().parse().map_err(|_| format!("'{s}' is not a date (expected YYYY-MM-DD)"))
 }
 
 /// Exit codes: 0 success, 1 other errors, 2 bad input or a date the calendar does not cover.
@@ -545,12 +499,22 @@ async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
         return match gongkai_store::calendars::load(&db, &cli_actor(), &text).await {
             Ok(Ok(c)) => {
                 let years: Vec<String> = c.years().iter().map(|y| y.0.to_string()).collect();
-                println!(
-                    "calendar {} loaded (years {})",
-                    c.version(),
-                    years.join(", ")
-                );
-                ExitCode::SUCCESS
+                println!("calendar {} loaded (years {})", c.version(), years.join(", "));
+                // Running applications follow the corrected calendar; each move is an event.
+                match gongkai_store::applications::recompute_deadlines(
+                    &db,
+                    &cli_actor(),
+                    &gongkai_web::apps::settings(),
+                    &c,
+                )
+                .await
+                {
+                    Ok(n) => {
+                        println!("deadlines moved: {n}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(1, format!("calendar loaded, but re-deriving deadlines failed: {e}")),
+                }
             }
             Ok(Err(e)) => fail(2, e.to_string()),
             Err(e) => fail(1, e.to_string()),
@@ -588,25 +552,11 @@ async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
                     println!("{d} {} day 0 (start, not counted)", weekday(d));
                     for e in &days {
                         match e.counted {
-                            Some(k) => println!(
-                                "{} {} counted {k} ({})",
-                                e.date,
-                                weekday(e.date),
-                                e.kind.label()
-                            ),
-                            None => println!(
-                                "{} {} skipped ({})",
-                                e.date,
-                                weekday(e.date),
-                                e.kind.label()
-                            ),
+                            Some(k) => println!("{} {} counted {k} ({})", e.date, weekday(e.date), e.kind.label()),
+                            None => println!("{} {} skipped ({})", e.date, weekday(e.date), e.kind.label()),
                         }
                     }
-                    println!(
-                        "due {} (working day {n}; calendar {})",
-                        days.last().map_or(d, |e| e.date),
-                        cal.version()
-                    );
+                    println!("due {} (working day {n}; calendar {})", days.last().map_or(d, |e| e.date), cal.version());
                     ExitCode::SUCCESS
                 }
                 Err(e) => cal_err(e),
@@ -620,14 +570,8 @@ async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
             if (dbargs.database.is_some() || std::path::Path::new("gongkai.db").exists())
                 && let Ok(db) = open(dbargs, false).await
             {
-                for h in gongkai_store::calendars::history(&db)
-                    .await
-                    .unwrap_or_default()
-                {
-                    println!(
-                        "loaded #{} {} years {} at {} by {}",
-                        h.id, h.version, h.years, h.loaded_at, h.loaded_by
-                    );
+                for h in gongkai_store::calendars::history(&db).await.unwrap_or_default() {
+                    println!("loaded #{} {} years {} at {} by {}", h.id, h.version, h.years, h.loaded_at, h.loaded_by);
                 }
             }
             ExitCode::SUCCESS

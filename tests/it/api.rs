@@ -8,9 +8,7 @@ async fn token_for(app: &TestApp, user: &str) -> String {
     let mut b = app.browser();
     b.login(user).await;
     b.get("/console/account").await;
-    let p = b
-        .post("/console/account/tokens", &[("name", "测试脚本")])
-        .await;
+    let p = b.post("/console/account/tokens", &[("name", "测试脚本")]).await;
     assert_eq!(p.status, 200);
     let start = p.body.find("gk_").expect("token shown once");
     p.body[start..start + 43].to_string()
@@ -24,33 +22,17 @@ both!(api_requires_a_valid_token, |kind: Kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {
         return;
     };
-    let r = client()
-        .get(format!("{}/api/v1/me", app.base))
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(format!("{}/api/v1/me", app.base)).send().await.unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.headers()["www-authenticate"], "Bearer");
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "unauthorized");
-    let r = client()
-        .get(format!("{}/api/v1/me", app.base))
-        .bearer_auth("gk_forged")
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(format!("{}/api/v1/me", app.base)).bearer_auth("gk_forged").send().await.unwrap();
     assert_eq!(r.status(), 401);
 
     let token = token_for(&app, "gzmz.staff").await;
-    let me: Value = client()
-        .get(format!("{}/api/v1/me", app.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value =
+        client().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["username"], "gzmz.staff");
     assert_eq!(me["grants"][0]["role"], "staff");
     let orgs: Value = client()
@@ -62,12 +44,7 @@ both!(api_requires_a_valid_token, |kind: Kind| async move {
         .json()
         .await
         .unwrap();
-    let names: Vec<&str> = orgs
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = orgs.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["广州市民政局", "广州市社会组织管理局"]);
 
     // Revoked on the console: refused at once.
@@ -78,198 +55,215 @@ both!(api_requires_a_valid_token, |kind: Kind| async move {
     let rest = &page.body[i..];
     let path = &rest[..rest.find("/revoke").unwrap() + "/revoke".len()];
     assert_eq!(b.post(path, &[]).await.status, 303);
-    let r = client()
-        .get(format!("{}/api/v1/me", app.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = client().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 401);
 });
 
 // Every API route, called with a token of another organisation's user.
-both!(
-    api_routes_refuse_other_organisations,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let city = app.org_id("gzmz").await;
-        let token = token_for(&app, "yuexiu.staff").await;
-        let c = client();
-        let url = |p: &str| format!("{}{p}", app.base);
-        let body = json!({"name": "改名", "short_code": "gzmz", "kind": "government_department", "credit_code": gongkai::demo::credit_code("440100", 1)});
-        let user = json!({"username": "intruder", "display_name": "入侵", "role": "staff", "password": "Intruder-2026"});
-        let responses = [
-            c.get(url(&format!("/api/v1/orgs/{city}")))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap(),
-            c.get(url(&format!("/api/v1/orgs/{city}/users")))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap(),
-            c.put(url(&format!("/api/v1/orgs/{city}")))
-                .bearer_auth(&token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-            c.post(url(&format!("/api/v1/orgs/{city}/users")))
-                .bearer_auth(&token)
-                .json(&user)
-                .send()
-                .await
-                .unwrap(),
-            c.post(url("/api/v1/orgs"))
-                .bearer_auth(&token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-        ];
-        for r in responses {
-            let status = r.status();
-            let v: Value = r.json().await.unwrap();
-            assert_eq!(status, 403, "{v}");
-            assert_eq!(v["error"], "forbidden");
-            assert!(
-                v["message"].as_str().unwrap().contains("权限")
-                    || v["message"].as_str().unwrap().contains("系统管理员")
-            );
-        }
+both!(api_routes_refuse_other_organisations, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let token = token_for(&app, "yuexiu.staff").await;
+    let c = client();
+    let url = |p: &str| format!("{}{p}", app.base);
+    let body = json!({"name": "改名", "short_code": "gzmz", "kind": "government_department", "credit_code": gongkai::demo::credit_code("440100", 1)});
+    let user = json!({"username": "intruder", "display_name": "入侵", "role": "staff", "password": "Intruder-2026"});
+    let responses = [
+        c.get(url(&format!("/api/v1/orgs/{city}"))).bearer_auth(&token).send().await.unwrap(),
+        c.get(url(&format!("/api/v1/orgs/{city}/users"))).bearer_auth(&token).send().await.unwrap(),
+        c.put(url(&format!("/api/v1/orgs/{city}"))).bearer_auth(&token).json(&body).send().await.unwrap(),
+        c.post(url(&format!("/api/v1/orgs/{city}/users"))).bearer_auth(&token).json(&user).send().await.unwrap(),
+        c.post(url("/api/v1/orgs")).bearer_auth(&token).json(&body).send().await.unwrap(),
+    ];
+    for r in responses {
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(status, 403, "{v}");
+        assert_eq!(v["error"], "forbidden");
         assert!(
-            gongkai_store::users::credentials(&app.db, "intruder")
-                .await
-                .unwrap()
-                .is_none()
+            v["message"].as_str().unwrap().contains("权限") || v["message"].as_str().unwrap().contains("系统管理员")
         );
-        assert_eq!(
-            gongkai_store::orgs::find(&app.db, "gzmz")
-                .await
-                .unwrap()
-                .name,
-            "广州市民政局"
-        );
-        let r = c
-            .get(url("/api/v1/orgs/424242"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 404);
     }
-);
+    assert!(gongkai_store::users::credentials(&app.db, "intruder").await.unwrap().is_none());
+    assert_eq!(gongkai_store::orgs::find(&app.db, "gzmz").await.unwrap().name, "广州市民政局");
+    let r = c.get(url("/api/v1/orgs/424242")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+});
 
-both!(
-    api_validates_every_field_in_chinese,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let token = token_for(&app, "admin").await;
-        let c = client();
-        let before = gongkai_store::orgs::list(&app.db).await.unwrap().len();
-        let r = c
+both!(api_validates_every_field_in_chinese, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let token = token_for(&app, "admin").await;
+    let c = client();
+    let before = gongkai_store::orgs::list(&app.db).await.unwrap().len();
+    let r = c
         .post(format!("{}/api/v1/orgs", app.base))
         .bearer_auth(&token)
         .json(&json!({"name": "", "short_code": "ok-code", "kind": "xx", "credit_code": "123", "website": "ftp://x"}))
         .send()
         .await
         .unwrap();
-        assert_eq!(r.status(), 422);
-        let v: Value = r.json().await.unwrap();
-        let fields: Vec<&str> = v["fields"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["field"].as_str().unwrap())
-            .collect();
-        assert_eq!(fields, ["name", "kind", "credit_code", "website"]);
-        assert_eq!(v["fields"][0]["message"], "机构名称不能为空");
-        // Malformed JSON, unknown fields and wrong content types get Chinese messages too.
-        let r = c
-            .post(format!("{}/api/v1/orgs", app.base))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body("{")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 400);
-        assert!(r.text().await.unwrap().contains("JSON 内容无法解析"));
-        let r = c
-            .post(format!("{}/api/v1/orgs", app.base))
-            .bearer_auth(&token)
-            .json(&json!({"nmae": "x"}))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.text().await.unwrap().contains("不认识的字段 nmae"));
-        let r = c
-            .post(format!("{}/api/v1/orgs", app.base))
-            .bearer_auth(&token)
-            .body("name=x")
-            .send()
-            .await
-            .unwrap();
-        assert!(r.text().await.unwrap().contains("请求体应为 JSON"));
-        assert_eq!(
-            gongkai_store::orgs::list(&app.db).await.unwrap().len(),
-            before
-        );
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = v["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "kind", "credit_code", "website"]);
+    assert_eq!(v["fields"][0]["message"], "机构名称不能为空");
+    // Malformed JSON, unknown fields and wrong content types get Chinese messages too.
+    let r = c
+        .post(format!("{}/api/v1/orgs", app.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("JSON 内容无法解析"));
+    let r = c
+        .post(format!("{}/api/v1/orgs", app.base))
+        .bearer_auth(&token)
+        .json(&json!({"nmae": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("不认识的字段 nmae"));
+    let r = c.post(format!("{}/api/v1/orgs", app.base)).bearer_auth(&token).body("name=x").send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("请求体应为 JSON"));
+    assert_eq!(gongkai_store::orgs::list(&app.db).await.unwrap().len(), before);
 
-        // A valid create, then a user in it.
-        let code = gongkai::demo::credit_code("440100", 55);
-        let r = c
+    // A valid create, then a user in it.
+    let code = gongkai::demo::credit_code("440100", 55);
+    let r = c
         .post(format!("{}/api/v1/orgs", app.base))
         .bearer_auth(&token)
         .json(&json!({"name": "广州市接口测试局", "short_code": "apitest", "kind": "affiliated_body", "credit_code": code, "phone": "020-88887777"}))
         .send()
         .await
         .unwrap();
-        assert_eq!(r.status(), 201);
-        let org: Value = r.json().await.unwrap();
-        assert_eq!(org["credit_code"], code);
-        let r = c
+    assert_eq!(r.status(), 201);
+    let org: Value = r.json().await.unwrap();
+    assert_eq!(org["credit_code"], code);
+    let r = c
         .post(format!("{}/api/v1/orgs/{}/users", app.base, org["id"]))
         .bearer_auth(&token)
         .json(&json!({"username": "api.user", "display_name": "接口用户", "role": "approver", "password": "Api-user-2026"}))
         .send()
         .await
         .unwrap();
-        assert_eq!(r.status(), 201);
-        let u: Value = r.json().await.unwrap();
-        assert_eq!(u["roles"], json!(["approver"]));
-    }
-);
+    assert_eq!(r.status(), 201);
+    let u: Value = r.json().await.unwrap();
+    assert_eq!(u["roles"], json!(["approver"]));
+});
 
-both!(
-    openapi_document_describes_the_api,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let v: Value = client()
-            .get(format!("{}/api/openapi.json", app.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(v["openapi"].as_str().unwrap().starts_with("3."));
-        for path in [
-            "/api/v1/me",
-            "/api/v1/orgs",
-            "/api/v1/orgs/{id}",
-            "/api/v1/orgs/{id}/users",
-        ] {
-            assert!(v["paths"][path].is_object(), "{path} missing");
-        }
-        assert!(v["components"]["schemas"]["OrgView"].is_object());
-        assert!(v["components"]["securitySchemes"]["bearer"].is_object());
+both!(openapi_document_describes_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let v: Value = client().get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(v["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{id}", "/api/v1/orgs/{id}/users"] {
+        assert!(v["paths"][path].is_object(), "{path} missing");
     }
-);
+    assert!(v["components"]["schemas"]["OrgView"].is_object());
+    assert!(v["components"]["securitySchemes"]["bearer"].is_object());
+});
+
+both!(applications_through_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let staff = token_for(&app, "gzmz.staff").await;
+    let approver = token_for(&app, "gzmz.approver").await;
+    let other = token_for(&app, "yuexiu.staff").await;
+    let c = client();
+    let body = json!({"channel": "in_person", "submitted_on": "2025-09-30", "applicant_kind": "commercial",
+        "applicant_name": "广州某科技有限公司", "contact_person": "李经理", "id_kind": "credit_code",
+        "id_number": gongkai::demo::credit_code("440100", 901), "phone": "020-12345678",
+        "info_title": "2025年养老机构备案名单", "delivery_form": "电子数据", "delivery_method": "网上获取"});
+    // Invalid fields come back by name; another organisation is refused.
+    let r = c
+        .post(format!("{}/api/v1/orgs/{city}/applications", app.base))
+        .bearer_auth(&staff)
+        .json(&json!({"channel": "pigeon", "submitted_on": "2025-02-30"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = c
+        .post(format!("{}/api/v1/orgs/{city}/applications", app.base))
+        .bearer_auth(&other)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(format!("{}/api/v1/orgs/{city}/applications", app.base))
+        .bearer_auth(&staff)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let reg: Value = r.json().await.unwrap();
+    assert!(reg["query_code"].as_str().unwrap().len() == 14);
+    let id = reg["id"].as_i64().unwrap();
+    let d: Value = c
+        .get(format!("{}/api/v1/applications/{id}", app.base))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["due_on"], "2025-11-04", "regulation.md §9 example 5");
+    assert!(d["clock"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("答复期限：2025-11-04")));
+    assert_eq!(
+        c.get(format!("{}/api/v1/applications/{id}", app.base)).bearer_auth(&other).send().await.unwrap().status(),
+        403
+    );
+    // Steps: staff cannot reply, the approver can; a second reply is refused with the rule.
+    let reply = json!({"type": "replied", "on": "2025-10-20", "outcome": "partly_disclosed", "summary": "区分处理"});
+    let r = c
+        .post(format!("{}/api/v1/applications/{id}/events", app.base))
+        .bearer_auth(&staff)
+        .json(&reply)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(format!("{}/api/v1/applications/{id}/events", app.base))
+        .bearer_auth(&approver)
+        .json(&reply)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!((d["status"].as_str(), d["outcome"].as_str()), (Some("replied"), Some("partly_disclosed")));
+    let r = c
+        .post(format!("{}/api/v1/applications/{id}/events", app.base))
+        .bearer_auth(&approver)
+        .json(&reply)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["message"].as_str().unwrap().contains("尚不能作出答复"), "{v}");
+    // The list masks identity numbers.
+    let list: Value = c
+        .get(format!("{}/api/v1/orgs/{city}/applications", app.base))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(list[0]["id_number"].as_str().unwrap().contains("**"));
+});

@@ -6,29 +6,16 @@ use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = Command::new(gongkai_bin());
-    c.args(args)
-        .env_remove("GONGKAI_DATABASE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.args(args).env_remove("GONGKAI_DATABASE").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().expect("run gongkai");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     }
     child.wait_with_output().unwrap()
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 #[test]
@@ -36,17 +23,9 @@ fn bad_database_urls_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let o = run(&["--database", "mysql://u@h/db", "migrate"], None);
     assert!(!o.status.success());
-    assert!(
-        text(&o).contains("unsupported database scheme 'mysql'"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("unsupported database scheme 'mysql'"), "{}", text(&o));
     let o = run(&["--database", "gongkai.db", "migrate"], None);
-    assert!(
-        text(&o).contains("cannot parse database URL"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("cannot parse database URL"), "{}", text(&o));
     let url = format!("sqlite://{}/missing/g.db", dir.path().display());
     let o = run(&["--database", &url, "org", "list"], None);
     assert!(!o.status.success());
@@ -65,16 +44,10 @@ fn help_everywhere() {
     ] {
         let o = run(&args, None);
         assert!(o.status.success(), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&o.stdout).contains("Usage"),
-            "{args:?}"
-        );
+        assert!(String::from_utf8_lossy(&o.stdout).contains("Usage"), "{args:?}");
     }
     let o = run(&["version"], None);
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout).trim(),
-        format!("gongkai {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), format!("gongkai {}", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -107,20 +80,8 @@ fn organisations_users_and_backup_from_the_command_line() {
     );
     assert!(o.status.success(), "{}", text(&o));
     let o = run(
-        &[
-            &db[..],
-            &[
-                "org",
-                "add",
-                "--name",
-                "坏代码局",
-                "--short-code",
-                "bad",
-                "--credit-code",
-                "11440100MB0000009X",
-            ],
-        ]
-        .concat(),
+        &[&db[..], &["org", "add", "--name", "坏代码局", "--short-code", "bad", "--credit-code", "11440100MB0000009X"]]
+            .concat(),
         None,
     );
     assert!(!o.status.success());
@@ -150,76 +111,30 @@ fn organisations_users_and_backup_from_the_command_line() {
     );
     assert!(o.status.success(), "{}", text(&o));
     let o = run(
-        &[
-            &db[..],
-            &[
-                "user",
-                "add",
-                "--username",
-                "weak",
-                "--display-name",
-                "弱",
-                "--org",
-                "mz",
-                "--password-stdin",
-            ],
-        ]
-        .concat(),
+        &[&db[..], &["user", "add", "--username", "weak", "--display-name", "弱", "--org", "mz", "--password-stdin"]]
+            .concat(),
         Some("123\n"),
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("密码至少需要10个字符"));
     let o = run(
-        &[
-            &db[..],
-            &[
-                "user",
-                "add",
-                "--username",
-                "root",
-                "--display-name",
-                "管理员",
-                "--system-admin",
-            ],
-        ]
-        .concat(),
+        &[&db[..], &["user", "add", "--username", "root", "--display-name", "管理员", "--system-admin"]].concat(),
         None,
     );
-    assert!(
-        text(&o).contains("generated password for root: Gk-"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("generated password for root: Gk-"), "{}", text(&o));
     let o = run(&[&db[..], &["user", "list"]].concat(), None);
     let listing = text(&o);
-    assert!(
-        listing.contains("wang\t王某\tapprover@mz\tactive"),
-        "{listing}"
-    );
+    assert!(listing.contains("wang\t王某\tapprover@mz\tactive"), "{listing}");
     assert!(listing.contains("root\t管理员\tsystem_admin"), "{listing}");
-    let o = run(
-        &[&db[..], &["user", "passwd", "wang", "--password-stdin"]].concat(),
-        Some("Another-pass-2\n"),
-    );
+    let o = run(&[&db[..], &["user", "passwd", "wang", "--password-stdin"]].concat(), Some("Another-pass-2\n"));
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&[&db[..], &["user", "passwd", "ghost"]].concat(), None);
     assert!(text(&o).contains("no user 'ghost'"));
 
     let to = dir.path().join("copy.db");
-    let o = run(
-        &[&db[..], &["backup", "--to", to.to_str().unwrap()]].concat(),
-        None,
-    );
+    let o = run(&[&db[..], &["backup", "--to", to.to_str().unwrap()]].concat(), None);
     assert!(o.status.success(), "{}", text(&o));
-    let o = run(
-        &[
-            "--database",
-            &format!("sqlite://{}", to.display()),
-            "org",
-            "list",
-        ],
-        None,
-    );
+    let o = run(&["--database", &format!("sqlite://{}", to.display()), "org", "list"], None);
     assert!(text(&o).contains("某市民政局"));
 }
 
@@ -233,26 +148,12 @@ async fn commands_work_on_postgres() {
     assert!(text(&o).contains("migrations applied: 0"));
     let code = gongkai::demo::credit_code("440100", 21);
     let o = run(
-        &[
-            "--database",
-            &url,
-            "org",
-            "add",
-            "--name",
-            "某区民政局",
-            "--short-code",
-            "qmz",
-            "--credit-code",
-            &code,
-        ],
+        &["--database", &url, "org", "add", "--name", "某区民政局", "--short-code", "qmz", "--credit-code", &code],
         None,
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&run(&["--database", &url, "org", "list"], None)).contains("某区民政局"));
-    let o = run(
-        &["--database", &url, "backup", "--to", "/tmp/never.db"],
-        None,
-    );
+    let o = run(&["--database", &url, "backup", "--to", "/tmp/never.db"], None);
     assert!(!o.status.success());
     assert!(text(&o).contains("pg_dump"), "{}", text(&o));
 }
@@ -263,20 +164,9 @@ async fn commands_work_on_postgres() {
 fn serve_demo_starts_and_stops() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/demo/gongkai.db", dir.path().display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(gongkai_bin())
-        .args([
-            "--database",
-            &url,
-            "serve",
-            "--demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
+        .args(["--database", &url, "serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -286,30 +176,20 @@ fn serve_demo_starts_and_stops() {
         std::thread::sleep(std::time::Duration::from_millis(100));
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
-            s.write_all(b"GET /console/login HTTP/1.0\r\nHost: x\r\n\r\n")
-                .unwrap();
+            s.write_all(b"GET /console/login HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
             let mut buf = String::new();
             s.read_to_string(&mut buf).unwrap();
             ok = buf.starts_with("HTTP/1.0 200") && buf.contains("工作人员登录");
             break;
         }
     }
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(ok, "login page served");
     assert!(out.status.success(), "graceful exit");
-    for login in [
-        "admin",
-        "gzmz.admin",
-        "gzmz.staff",
-        "gzmz.approver",
-        "gzmz.supervisor",
-        "yuexiu.staff",
-        "shzz.staff",
-    ] {
+    for login in ["admin", "gzmz.admin", "gzmz.staff", "gzmz.approver", "gzmz.supervisor", "yuexiu.staff", "shzz.staff"]
+    {
         assert!(stdout.contains(login), "{login} printed: {stdout}");
     }
 }
@@ -319,12 +199,7 @@ fn serve_demo_starts_and_stops() {
 fn calendar_commands_follow_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let in_dir = |args: &[&str]| {
-        Command::new(gongkai_bin())
-            .args(args)
-            .current_dir(dir.path())
-            .env_remove("GONGKAI_DATABASE")
-            .output()
-            .unwrap()
+        Command::new(gongkai_bin()).args(args).current_dir(dir.path()).env_remove("GONGKAI_DATABASE").output().unwrap()
     };
     for (start, n, due) in [
         ("2024-09-27", "20", "2024-10-30"),
@@ -339,20 +214,10 @@ fn calendar_commands_follow_the_contract() {
         ("2019-12-27", "20", "2020-02-03"),
     ] {
         let o = in_dir(&["calendar", "add-working-days", start, n]);
-        assert_eq!(
-            String::from_utf8_lossy(&o.stdout),
-            format!("{due}\n"),
-            "{start} + {n}"
-        );
+        assert_eq!(String::from_utf8_lossy(&o.stdout), format!("{due}\n"), "{start} + {n}");
     }
-    assert_eq!(
-        String::from_utf8_lossy(&in_dir(&["calendar", "is-working-day", "2024-10-12"]).stdout),
-        "true\n"
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&in_dir(&["calendar", "is-working-day", "2024-10-07"]).stdout),
-        "false\n"
-    );
+    assert_eq!(String::from_utf8_lossy(&in_dir(&["calendar", "is-working-day", "2024-10-12"]).stdout), "true\n");
+    assert_eq!(String::from_utf8_lossy(&in_dir(&["calendar", "is-working-day", "2024-10-07"]).stdout), "false\n");
     let o = in_dir(&["calendar", "add-working-days", "2026-12-20", "20"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("2027"));
@@ -362,10 +227,7 @@ fn calendar_commands_follow_the_contract() {
     let o = in_dir(&["calendar", "explain", "2024-09-27", "3"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("2024-09-28 周六 skipped (周末)"), "{out}");
-    assert!(
-        out.contains("2024-09-29 周日 counted 1 (调休上班)"),
-        "{out}"
-    );
+    assert!(out.contains("2024-09-29 周日 counted 1 (调休上班)"), "{out}");
     assert!(out.contains("2024-10-01 周二 skipped (节假日)"), "{out}");
     assert!(out.contains("due 2024-10-08"), "{out}");
 }
@@ -375,36 +237,13 @@ fn calendar_commands_follow_the_contract() {
 fn calendar_load_extends_the_covered_years() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/g.db", dir.path().display());
-    assert!(
-        run(&["--database", &url, "migrate", "--create"], None)
-            .status
-            .success()
-    );
-    let before = run(
-        &[
-            "--database",
-            &url,
-            "calendar",
-            "add-working-days",
-            "2026-12-30",
-            "5",
-        ],
-        None,
-    );
+    assert!(run(&["--database", &url, "migrate", "--create"], None).status.success());
+    let before = run(&["--database", &url, "calendar", "add-working-days", "2026-12-30", "5"], None);
     assert_eq!(before.status.code(), Some(2));
     // A bad file is refused and nothing is stored.
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[2027]\nworkday = [\"2027-01-05\"]\n").unwrap();
-    let o = run(
-        &[
-            "--database",
-            &url,
-            "calendar",
-            "load",
-            bad.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = run(&["--database", &url, "calendar", "load", bad.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("weekday"), "{}", text(&o));
     // An invented 2027 notice: 1 January off.
@@ -412,40 +251,12 @@ fn calendar_load_extends_the_covered_years() {
     next.push_str("\n[2027]\nnotice = \"test notice\"\noff = [\"2027-01-01\"]\nworkday = []\n");
     let good = dir.path().join("next.toml");
     std::fs::write(&good, next).unwrap();
-    let o = run(
-        &[
-            "--database",
-            &url,
-            "calendar",
-            "load",
-            good.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = run(&["--database", &url, "calendar", "load", good.to_str().unwrap()], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("2027"));
     // 2026-12-30 (Wed) + 5: Thu 31, (Fri 1 Jan off), Mon 4, Tue 5, Wed 6, Thu 7.
-    let after = run(
-        &[
-            "--database",
-            &url,
-            "calendar",
-            "add-working-days",
-            "2026-12-30",
-            "5",
-        ],
-        None,
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&after.stdout),
-        "2027-01-07\n",
-        "{}",
-        text(&after)
-    );
+    let after = run(&["--database", &url, "calendar", "add-working-days", "2026-12-30", "5"], None);
+    assert_eq!(String::from_utf8_lossy(&after.stdout), "2027-01-07\n", "{}", text(&after));
     let show = run(&["--database", &url, "calendar", "show"], None);
-    assert!(
-        text(&show).contains("test notice") && text(&show).contains("loaded #1"),
-        "{}",
-        text(&show)
-    );
+    assert!(text(&show).contains("test notice") && text(&show).contains("loaded #1"), "{}", text(&show));
 }

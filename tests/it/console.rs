@@ -11,10 +11,7 @@ both!(health_metrics_and_chinese_404, |kind: Kind| async move {
     let mut b = app.browser();
     let p = b.get("/healthz").await;
     assert_eq!((p.status, p.body.as_str()), (200, "ok\n"));
-    assert!(
-        p.headers.get("x-request-id").is_some(),
-        "every response carries its request id"
-    );
+    assert!(p.headers.get("x-request-id").is_some(), "every response carries its request id");
     let p = b.get("/no/such/page").await;
     assert_eq!(p.status, 404);
     assert!(p.body.contains("页面不存在") && p.body.contains("lang=\"zh-CN\""));
@@ -24,198 +21,105 @@ both!(health_metrics_and_chinese_404, |kind: Kind| async move {
     b.get("/").await;
     let m = b.get("/metrics").await;
     assert_eq!(m.status, 200);
-    assert!(
-        m.body
-            .contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
-        "{}",
-        m.body
-    );
+    assert!(m.body.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"), "{}", m.body);
     assert!(m.body.contains("http_request_duration_seconds_bucket"));
     app.stop().await.unwrap();
 });
 
-both!(
-    portal_home_lists_every_demo_organisation,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let p = app.browser().get("/").await;
-        assert_eq!(p.status, 200);
-        for name in [
-            "广州市民政局",
-            "广州市社会组织管理局",
-            "广州市越秀区民政局",
-            "广州市增城区民政局",
-        ] {
-            assert!(p.body.contains(name), "{name}");
-        }
-        assert!(
-            p.body
-                .contains("政府信息公开工作由广州市民政局承担（依申请公开除外）")
-        );
+both!(portal_home_lists_every_demo_organisation, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let p = app.browser().get("/").await;
+    assert_eq!(p.status, 200);
+    for name in ["广州市民政局", "广州市社会组织管理局", "广州市越秀区民政局", "广州市增城区民政局"]
+    {
+        assert!(p.body.contains(name), "{name}");
     }
-);
+    assert!(p.body.contains("政府信息公开工作由广州市民政局承担（依申请公开除外）"));
+});
 
 // What each demo user sees on the organisation list.
-both!(
-    each_demo_user_sees_only_what_the_role_allows,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let expectations: [(&str, usize, bool); 7] = [
-            ("admin", 13, true),
-            ("gzmz.supervisor", 13, false),
-            ("gzmz.admin", 2, false), // the bureau and the administration it hosts
-            ("gzmz.staff", 2, false),
-            ("gzmz.approver", 2, false),
-            ("yuexiu.staff", 1, false),
-            ("shzz.staff", 1, false),
-        ];
-        for (user, visible, can_create) in expectations {
-            let mut b = app.browser();
-            b.login(user).await;
-            let home = b.get("/console").await;
-            assert_eq!(home.status, 200, "{user}");
-            let list = b.get("/console/orgs").await;
-            let rows =
-                list.body.matches("<a href=\"/console/orgs/").count() - usize::from(can_create);
-            assert_eq!(
-                rows, visible,
-                "{user} sees {rows} organisations:\n{}",
-                list.body
-            );
-            assert_eq!(list.body.contains("新建机构"), can_create, "{user}");
-            assert_eq!(
-                b.get("/console/orgs/new").await.status,
-                if can_create { 200 } else { 403 },
-                "{user}"
-            );
-        }
+both!(each_demo_user_sees_only_what_the_role_allows, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let expectations: [(&str, usize, bool); 7] = [
+        ("admin", 13, true),
+        ("gzmz.supervisor", 13, false),
+        ("gzmz.admin", 2, false), // the bureau and the administration it hosts
+        ("gzmz.staff", 2, false),
+        ("gzmz.approver", 2, false),
+        ("yuexiu.staff", 1, false),
+        ("shzz.staff", 1, false),
+    ];
+    for (user, visible, can_create) in expectations {
+        let mut b = app.browser();
+        b.login(user).await;
+        let home = b.get("/console").await;
+        assert_eq!(home.status, 200, "{user}");
+        let list = b.get("/console/orgs").await;
+        let rows = list.body.matches("<a href=\"/console/orgs/").count() - usize::from(can_create);
+        assert_eq!(rows, visible, "{user} sees {rows} organisations:\n{}", list.body);
+        assert_eq!(list.body.contains("新建机构"), can_create, "{user}");
+        assert_eq!(b.get("/console/orgs/new").await.status, if can_create { 200 } else { 403 }, "{user}");
     }
-);
+});
 
 // Every console route, tried by a user of another organisation: refused, nothing changes.
-both!(
-    console_routes_refuse_other_organisations,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let city = app.org_id("gzmz").await;
-        let before = orgs::get(&app.db, gongkai_core::orgs::OrgId(city))
-            .await
-            .unwrap();
-        let audit_before = audit::list(&app.db, None, 1000).await.unwrap().len();
-        let mut b = app.browser();
-        b.login("yuexiu.staff").await;
-        let audit_after_login = audit::list(&app.db, None, 1000).await.unwrap().len();
-        let staff_id = gongkai_store::users::credentials(&app.db, "gzmz.staff")
-            .await
-            .unwrap()
-            .unwrap()
-            .0
-            .id
-            .0;
-        for path in [
-            format!("/console/orgs/{city}"),
-            format!("/console/orgs/{city}/edit"),
-            format!("/console/orgs/{city}/users"),
-        ] {
-            let p = b.get(&path).await;
-            assert_eq!(p.status, 403, "GET {path}");
-            assert!(p.body.contains("没有权限"), "GET {path}");
-            assert!(
-                !p.body.contains("王公开"),
-                "no data of the other organisation leaks on {path}"
-            );
-        }
-        let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
-            (
-                format!("/console/orgs/{city}"),
-                vec![("name", "x"), ("phone", "020-1111111")],
-            ),
-            (
-                format!("/console/orgs/{city}/users"),
-                vec![
-                    ("username", "intruder"),
-                    ("display_name", "入侵"),
-                    ("role", "staff"),
-                    ("password", "Intruder-2026"),
-                ],
-            ),
-            (
-                format!("/console/orgs/{city}/grants"),
-                vec![("username", "yuexiu.staff"), ("role", "org_admin")],
-            ),
-            (
-                format!("/console/orgs/{city}/users/{staff_id}/revoke"),
-                vec![("role", "staff")],
-            ),
-            (
-                format!("/console/orgs/{city}/users/{staff_id}/active"),
-                vec![("active", "0")],
-            ),
-            (
-                "/console/orgs".to_string(),
-                vec![
-                    ("name", "新机构"),
-                    ("short_code", "new1"),
-                    ("kind", "district_bureau"),
-                    ("credit_code", "x"),
-                ],
-            ),
-        ];
-        for (path, fields) in posts {
-            let p = b.post(&path, &fields).await;
-            assert_eq!(p.status, 403, "POST {path}: {}", p.body);
-        }
-        assert_eq!(
-            orgs::get(&app.db, gongkai_core::orgs::OrgId(city))
-                .await
-                .unwrap(),
-            before
-        );
-        assert!(
-            gongkai_store::users::credentials(&app.db, "intruder")
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert_eq!(
-            audit::list(&app.db, None, 1000).await.unwrap().len(),
-            audit_after_login,
-            "no write was made"
-        );
-        assert!(
-            audit_after_login > audit_before,
-            "the login itself is audited"
-        );
-        // A supervisor reads the subtree but cannot change it.
-        let mut s = app.browser();
-        s.login("gzmz.supervisor").await;
-        let yuexiu = app.org_id("yuexiumz").await;
-        assert_eq!(s.get(&format!("/console/orgs/{yuexiu}")).await.status, 200);
-        assert_eq!(
-            s.get(&format!("/console/orgs/{yuexiu}/users")).await.status,
-            200
-        );
-        assert_eq!(
-            s.get(&format!("/console/orgs/{yuexiu}/edit")).await.status,
-            403
-        );
-        assert_eq!(
-            s.post(&format!("/console/orgs/{yuexiu}"), &[("phone", "020-1")])
-                .await
-                .status,
-            403
-        );
-        // Unknown ids are 404, not 403 or 500.
-        assert_eq!(b.get("/console/orgs/99999").await.status, 404);
-        assert_eq!(b.get("/console/orgs/abc").await.status, 404);
+both!(console_routes_refuse_other_organisations, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let before = orgs::get(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap();
+    let audit_before = audit::list(&app.db, None, 1000).await.unwrap().len();
+    let mut b = app.browser();
+    b.login("yuexiu.staff").await;
+    let audit_after_login = audit::list(&app.db, None, 1000).await.unwrap().len();
+    let staff_id = gongkai_store::users::credentials(&app.db, "gzmz.staff").await.unwrap().unwrap().0.id.0;
+    for path in
+        [format!("/console/orgs/{city}"), format!("/console/orgs/{city}/edit"), format!("/console/orgs/{city}/users")]
+    {
+        let p = b.get(&path).await;
+        assert_eq!(p.status, 403, "GET {path}");
+        assert!(p.body.contains("没有权限"), "GET {path}");
+        assert!(!p.body.contains("王公开"), "no data of the other organisation leaks on {path}");
     }
-);
+    let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (format!("/console/orgs/{city}"), vec![("name", "x"), ("phone", "020-1111111")]),
+        (
+            format!("/console/orgs/{city}/users"),
+            vec![("username", "intruder"), ("display_name", "入侵"), ("role", "staff"), ("password", "Intruder-2026")],
+        ),
+        (format!("/console/orgs/{city}/grants"), vec![("username", "yuexiu.staff"), ("role", "org_admin")]),
+        (format!("/console/orgs/{city}/users/{staff_id}/revoke"), vec![("role", "staff")]),
+        (format!("/console/orgs/{city}/users/{staff_id}/active"), vec![("active", "0")]),
+        (
+            "/console/orgs".to_string(),
+            vec![("name", "新机构"), ("short_code", "new1"), ("kind", "district_bureau"), ("credit_code", "x")],
+        ),
+    ];
+    for (path, fields) in posts {
+        let p = b.post(&path, &fields).await;
+        assert_eq!(p.status, 403, "POST {path}: {}", p.body);
+    }
+    assert_eq!(orgs::get(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap(), before);
+    assert!(gongkai_store::users::credentials(&app.db, "intruder").await.unwrap().is_none());
+    assert_eq!(audit::list(&app.db, None, 1000).await.unwrap().len(), audit_after_login, "no write was made");
+    assert!(audit_after_login > audit_before, "the login itself is audited");
+    // A supervisor reads the subtree but cannot change it.
+    let mut s = app.browser();
+    s.login("gzmz.supervisor").await;
+    let yuexiu = app.org_id("yuexiumz").await;
+    assert_eq!(s.get(&format!("/console/orgs/{yuexiu}")).await.status, 200);
+    assert_eq!(s.get(&format!("/console/orgs/{yuexiu}/users")).await.status, 200);
+    assert_eq!(s.get(&format!("/console/orgs/{yuexiu}/edit")).await.status, 403);
+    assert_eq!(s.post(&format!("/console/orgs/{yuexiu}"), &[("phone", "020-1")]).await.status, 403);
+    // Unknown ids are 404, not 403 or 500.
+    assert_eq!(b.get("/console/orgs/99999").await.status, 404);
+    assert_eq!(b.get("/console/orgs/abc").await.status, 404);
+});
 
 both!(login_requires_csrf_and_locks_out, |kind: Kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {
@@ -225,19 +129,13 @@ both!(login_requires_csrf_and_locks_out, |kind: Kind| async move {
     let mut b = app.browser();
     let p = b.get("/console/orgs").await;
     assert_eq!(p.status, 303);
-    assert_eq!(
-        p.location.as_deref(),
-        Some("/console/login?next=/console/orgs")
-    );
+    assert_eq!(p.location.as_deref(), Some("/console/login?next=/console/orgs"));
     // The login form without its token is refused.
     b.get("/console/login").await;
     let p = b
         .post_raw(
             "/console/login",
-            &[
-                ("username".into(), "admin".into()),
-                ("password".into(), gongkai::demo::DEMO_PASSWORD.into()),
-            ],
+            &[("username".into(), "admin".into()), ("password".into(), gongkai::demo::DEMO_PASSWORD.into())],
         )
         .await;
     assert_eq!(p.status, 403);
@@ -268,36 +166,17 @@ both!(login_requires_csrf_and_locks_out, |kind: Kind| async move {
         assert!(!p.body.contains("锁定至"), "not yet locked at {i}");
     }
     let p = b.try_login("gzmz.staff", "wrong-password-1").await;
-    assert!(
-        p.body.contains("连续5次登录失败，账户已被锁定至"),
-        "{}",
-        p.body
-    );
+    assert!(p.body.contains("连续5次登录失败，账户已被锁定至"), "{}", p.body);
     // Even the right password is refused while locked.
-    let p = b
-        .try_login("gzmz.staff", gongkai::demo::DEMO_PASSWORD)
-        .await;
+    let p = b.try_login("gzmz.staff", gongkai::demo::DEMO_PASSWORD).await;
     assert_eq!(p.status, 401);
     assert!(p.body.contains("账户已被暂时锁定"));
     // Other accounts are unaffected.
-    let p = b
-        .try_login("gzmz.approver", gongkai::demo::DEMO_PASSWORD)
-        .await;
+    let p = b.try_login("gzmz.approver", gongkai::demo::DEMO_PASSWORD).await;
     assert_eq!(p.status, 303);
-    let cookie = p
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect::<Vec<_>>();
-    let session = cookie
-        .iter()
-        .find(|c| c.starts_with("gk_session="))
-        .unwrap();
-    assert!(
-        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
-        "{session}"
-    );
+    let cookie = p.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    let session = cookie.iter().find(|c| c.starts_with("gk_session=")).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
 });
 
 both!(secure_cookie_flag_by_default, |kind: Kind| async move {
@@ -319,212 +198,159 @@ both!(logout_ends_the_session, |kind: Kind| async move {
     b.get("/console").await;
     let p = b.post("/console/logout", &[]).await;
     assert_eq!(p.status, 303);
-    assert_eq!(
-        b.get("/console").await.status,
-        303,
-        "back to the login page"
-    );
+    assert_eq!(b.get("/console").await.status, 303, "back to the login page");
 });
 
-both!(
-    bad_input_is_refused_with_chinese_field_messages,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let mut b = app.browser();
-        b.login("admin").await;
-        b.get("/console/orgs/new").await;
-        let count = orgs::list(&app.db).await.unwrap().len();
-        let p = b
-            .post(
-                "/console/orgs",
-                &[
-                    ("name", "广州市测试局"),
-                    ("short_code", "t"),
-                    ("kind", "district_bureau"),
-                    ("credit_code", "11440100MB0000001X"),
-                    ("email", "not-an-email"),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 422);
-        assert!(p.body.contains("机构简码应为2至32位"), "{}", p.body);
-        assert!(p.body.contains("统一社会信用代码校验位错误"));
-        assert!(p.body.contains("电子邮箱“not-an-email”格式不正确"));
-        assert!(
-            p.body.contains("value=\"广州市测试局\""),
-            "the form keeps what was typed"
-        );
-        assert_eq!(
-            orgs::list(&app.db).await.unwrap().len(),
-            count,
-            "nothing written"
-        );
-        // A valid organisation is created and audited with the admin as actor.
-        let code = gongkai::demo::credit_code("440100", 77);
-        let city = app.org_id("gzmz").await.to_string();
-        let p = b
-            .post(
-                "/console/orgs",
-                &[
-                    ("name", "广州市测试局"),
-                    ("short_code", "gztest"),
-                    ("kind", "affiliated_body"),
-                    ("credit_code", &code),
-                    ("parent_id", &city),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 303, "{}", p.body);
-        let created = orgs::find(&app.db, "gztest").await.unwrap();
-        let log = audit::list(&app.db, Some(created.id), 5).await.unwrap();
-        assert_eq!(
-            (log[0].actor.as_str(), log[0].action.as_str()),
-            ("admin", "create")
-        );
-        assert!(log[0].request_id.is_some());
-        // Oversized bodies are refused in Chinese.
-        let big = "x".repeat(3 * 1024 * 1024);
-        let p = b.post("/console/orgs", &[("name", &big)]).await;
-        assert_eq!(p.status, 413);
-        assert!(p.body.contains("提交的内容过大"));
-    }
-);
+both!(bad_input_is_refused_with_chinese_field_messages, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let mut b = app.browser();
+    b.login("admin").await;
+    b.get("/console/orgs/new").await;
+    let count = orgs::list(&app.db).await.unwrap().len();
+    let p = b
+        .post(
+            "/console/orgs",
+            &[
+                ("name", "广州市测试局"),
+                ("short_code", "t"),
+                ("kind", "district_bureau"),
+                ("credit_code", "11440100MB0000001X"),
+                ("email", "not-an-email"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("机构简码应为2至32位"), "{}", p.body);
+    assert!(p.body.contains("统一社会信用代码校验位错误"));
+    assert!(p.body.contains("电子邮箱“not-an-email”格式不正确"));
+    assert!(p.body.contains("value=\"广州市测试局\""), "the form keeps what was typed");
+    assert_eq!(orgs::list(&app.db).await.unwrap().len(), count, "nothing written");
+    // A valid organisation is created and audited with the admin as actor.
+    let code = gongkai::demo::credit_code("440100", 77);
+    let city = app.org_id("gzmz").await.to_string();
+    let p = b
+        .post(
+            "/console/orgs",
+            &[
+                ("name", "广州市测试局"),
+                ("short_code", "gztest"),
+                ("kind", "affiliated_body"),
+                ("credit_code", &code),
+                ("parent_id", &city),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let created = orgs::find(&app.db, "gztest").await.unwrap();
+    let log = audit::list(&app.db, Some(created.id), 5).await.unwrap();
+    assert_eq!((log[0].actor.as_str(), log[0].action.as_str()), ("admin", "create"));
+    assert!(log[0].request_id.is_some());
+    // Oversized bodies are refused in Chinese.
+    let big = "x".repeat(3 * 1024 * 1024);
+    let p = b.post("/console/orgs", &[("name", &big)]).await;
+    assert_eq!(p.status, 413);
+    assert!(p.body.contains("提交的内容过大"));
+});
 
-both!(
-    org_admin_edits_contact_facts_but_not_structure,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let city = app.org_id("gzmz").await;
-        let mut b = app.browser();
-        b.login("gzmz.admin").await;
-        let form = b.get(&format!("/console/orgs/{city}/edit")).await;
-        assert_eq!(form.status, 200);
-        assert!(form.body.contains("由系统管理员维护"));
-        let p = b
-            .post(
-                &format!("/console/orgs/{city}"),
-                &[
-                    ("name", "改名局"),
-                    ("short_code", "hijack"),
-                    ("kind", "district_bureau"),
-                    ("credit_code", "x"),
-                    ("address", "广州市越秀区新址路8号"),
-                    ("office_hours", "工作日 9:00—17:00"),
-                    ("phone", "020-81009999"),
-                    ("email", "new@mzj.example.gov.cn"),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 303, "{}", p.body);
-        let o = orgs::get(&app.db, gongkai_core::orgs::OrgId(city))
-            .await
-            .unwrap();
-        assert_eq!(
-            (o.name.as_str(), o.short_code.as_str()),
-            ("广州市民政局", "gzmz"),
-            "structure kept"
-        );
-        assert_eq!(o.address.as_deref(), Some("广州市越秀区新址路8号"));
-        assert_eq!(o.fax, None, "a cleared field is cleared");
-        let log = audit::list(&app.db, Some(o.id), 1).await.unwrap();
-        assert!(
-            log[0].changes.contains("广州市越秀区新址路8号") && !log[0].changes.contains("hijack"),
-            "{}",
-            log[0].changes
-        );
-        // The audit page shows the bureau's log to its admin, but not to staff.
-        assert!(
-            b.get("/console/audit")
-                .await
-                .body
-                .contains("广州市越秀区新址路8号")
-        );
-        let mut s = app.browser();
-        s.login("gzmz.staff").await;
-        assert_eq!(s.get("/console/audit").await.status, 403);
-    }
-);
+both!(org_admin_edits_contact_facts_but_not_structure, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let mut b = app.browser();
+    b.login("gzmz.admin").await;
+    let form = b.get(&format!("/console/orgs/{city}/edit")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("由系统管理员维护"));
+    let p = b
+        .post(
+            &format!("/console/orgs/{city}"),
+            &[
+                ("name", "改名局"),
+                ("short_code", "hijack"),
+                ("kind", "district_bureau"),
+                ("credit_code", "x"),
+                ("address", "广州市越秀区新址路8号"),
+                ("office_hours", "工作日 9:00—17:00"),
+                ("phone", "020-81009999"),
+                ("email", "new@mzj.example.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let o = orgs::get(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap();
+    assert_eq!((o.name.as_str(), o.short_code.as_str()), ("广州市民政局", "gzmz"), "structure kept");
+    assert_eq!(o.address.as_deref(), Some("广州市越秀区新址路8号"));
+    assert_eq!(o.fax, None, "a cleared field is cleared");
+    let log = audit::list(&app.db, Some(o.id), 1).await.unwrap();
+    assert!(
+        log[0].changes.contains("广州市越秀区新址路8号") && !log[0].changes.contains("hijack"),
+        "{}",
+        log[0].changes
+    );
+    // The audit page shows the bureau's log to its admin, but not to staff.
+    assert!(b.get("/console/audit").await.body.contains("广州市越秀区新址路8号"));
+    let mut s = app.browser();
+    s.login("gzmz.staff").await;
+    assert_eq!(s.get("/console/audit").await.status, 403);
+});
 
-both!(
-    org_admin_manages_users_of_own_organisation,
-    |kind: Kind| async move {
-        let Some(app) = TestApp::spawn(kind).await else {
-            return;
-        };
-        let city = app.org_id("gzmz").await;
-        let mut b = app.browser();
-        b.login("gzmz.admin").await;
-        b.get(&format!("/console/orgs/{city}/users")).await;
-        // Weak password and bad name: refused with field messages, nothing created.
-        let p = b
-            .post(
-                &format!("/console/orgs/{city}/users"),
-                &[
-                    ("username", "1x"),
-                    ("display_name", "新人"),
-                    ("role", "staff"),
-                    ("password", "short"),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 422);
-        assert!(p.body.contains("用户名应为3至32位") && p.body.contains("密码至少需要10个字符"));
-        // Supervisors are assigned by system admins only.
-        let p = b
-            .post(
-                &format!("/console/orgs/{city}/users"),
-                &[
-                    ("username", "newsup"),
-                    ("display_name", "新主管"),
-                    ("role", "supervisor"),
-                    ("password", "Strong-pass-2026"),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 403);
-        let p = b
-            .post(
-                &format!("/console/orgs/{city}/users"),
-                &[
-                    ("username", "newstaff"),
-                    ("display_name", "新同事"),
-                    ("role", "staff"),
-                    ("password", "Strong-pass-2026"),
-                ],
-            )
-            .await;
-        assert_eq!(p.status, 200, "{}", p.body);
-        assert!(p.body.contains("已创建用户 newstaff"));
-        let mut n = app.browser();
-        let ok = n.try_login("newstaff", "Strong-pass-2026").await;
-        assert_eq!(ok.status, 303);
-        // Disable the new account: its session ends at once.
-        let uid = gongkai_store::users::credentials(&app.db, "newstaff")
-            .await
-            .unwrap()
-            .unwrap()
-            .0
-            .id
-            .0;
-        b.get(&format!("/console/orgs/{city}/users")).await;
-        let p = b
-            .post(
-                &format!("/console/orgs/{city}/users/{uid}/active"),
-                &[("active", "0")],
-            )
-            .await;
-        assert_eq!(p.status, 303);
-        assert_eq!(n.get("/console").await.status, 303);
-        assert_eq!(
-            n.try_login("newstaff", "Strong-pass-2026").await.status,
-            401
-        );
-    }
-);
+both!(org_admin_manages_users_of_own_organisation, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let mut b = app.browser();
+    b.login("gzmz.admin").await;
+    b.get(&format!("/console/orgs/{city}/users")).await;
+    // Weak password and bad name: refused with field messages, nothing created.
+    let p = b
+        .post(
+            &format!("/console/orgs/{city}/users"),
+            &[("username", "1x"), ("display_name", "新人"), ("role", "staff"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("用户名应为3至32位") && p.body.contains("密码至少需要10个字符"));
+    // Supervisors are assigned by system admins only.
+    let p = b
+        .post(
+            &format!("/console/orgs/{city}/users"),
+            &[
+                ("username", "newsup"),
+                ("display_name", "新主管"),
+                ("role", "supervisor"),
+                ("password", "Strong-pass-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403);
+    let p = b
+        .post(
+            &format!("/console/orgs/{city}/users"),
+            &[
+                ("username", "newstaff"),
+                ("display_name", "新同事"),
+                ("role", "staff"),
+                ("password", "Strong-pass-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("已创建用户 newstaff"));
+    let mut n = app.browser();
+    let ok = n.try_login("newstaff", "Strong-pass-2026").await;
+    assert_eq!(ok.status, 303);
+    // Disable the new account: its session ends at once.
+    let uid = gongkai_store::users::credentials(&app.db, "newstaff").await.unwrap().unwrap().0.id.0;
+    b.get(&format!("/console/orgs/{city}/users")).await;
+    let p = b.post(&format!("/console/orgs/{city}/users/{uid}/active"), &[("active", "0")]).await;
+    assert_eq!(p.status, 303);
+    assert_eq!(n.get("/console").await.status, 303);
+    assert_eq!(n.try_login("newstaff", "Strong-pass-2026").await.status, 401);
+});
 
 both!(password_change_ends_sessions, |kind: Kind| async move {
     let Some(app) = TestApp::spawn(kind).await else {
@@ -535,34 +361,16 @@ both!(password_change_ends_sessions, |kind: Kind| async move {
     let mut elsewhere = app.browser();
     elsewhere.login("gzmz.approver").await;
     b.get("/console/account").await;
-    let p = b
-        .post(
-            "/console/account/password",
-            &[("current", "wrong"), ("new_password", "Brand-new-2026")],
-        )
-        .await;
+    let p = b.post("/console/account/password", &[("current", "wrong"), ("new_password", "Brand-new-2026")]).await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("当前密码不正确"));
     let p = b
         .post(
             "/console/account/password",
-            &[
-                ("current", gongkai::demo::DEMO_PASSWORD),
-                ("new_password", "Brand-new-2026"),
-            ],
+            &[("current", gongkai::demo::DEMO_PASSWORD), ("new_password", "Brand-new-2026")],
         )
         .await;
     assert_eq!(p.status, 303);
-    assert_eq!(
-        elsewhere.get("/console").await.status,
-        303,
-        "other sessions ended"
-    );
-    assert_eq!(
-        Browser::new(&app.base)
-            .try_login("gzmz.approver", "Brand-new-2026")
-            .await
-            .status,
-        303
-    );
+    assert_eq!(elsewhere.get("/console").await.status, 303, "other sessions ended");
+    assert_eq!(Browser::new(&app.base).try_login("gzmz.approver", "Brand-new-2026").await.status, 303);
 });

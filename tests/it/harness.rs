@@ -29,11 +29,7 @@ static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 static DB_SEQ: AtomicU32 = AtomicU32::new(0);
 
 fn pg_bin(name: &str) -> Option<PathBuf> {
-    if let Ok(out) = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .output()
-    {
+    if let Ok(out) = Command::new("sh").arg("-c").arg(format!("command -v {name}")).output() {
         let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
         if !p.is_empty() {
             return Some(PathBuf::from(p));
@@ -50,19 +46,11 @@ fn pg_bin(name: &str) -> Option<PathBuf> {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 /// Run `cmd` as the PostgreSQL user when we are root (initdb refuses root).
@@ -85,13 +73,9 @@ fn start_cluster() -> Result<Cluster, String> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     if is_root() {
-        let st = Command::new("chown")
-            .args(["postgres:postgres", dir.to_str().unwrap()])
-            .status();
+        let st = Command::new("chown").args(["postgres:postgres", dir.to_str().unwrap()]).status();
         if !st.is_ok_and(|s| s.success()) {
-            return Err(
-                "cannot chown the cluster folder to postgres (is the postgres user there?)".into(),
-            );
+            return Err("cannot chown the cluster folder to postgres (is the postgres user there?)".into());
         }
     }
     let data = dir.join("data");
@@ -104,10 +88,7 @@ fn start_cluster() -> Result<Cluster, String> {
     .status()
     .map_err(|e| e.to_string())?;
     if !out.success() {
-        return Err(format!(
-            "initdb failed: {}",
-            std::fs::read_to_string(dir.join("initdb.err")).unwrap_or_default()
-        ));
+        return Err(format!("initdb failed: {}", std::fs::read_to_string(dir.join("initdb.err")).unwrap_or_default()));
     }
     let port = free_port();
     // The watchdog stops the server and removes the folder once this process is gone.
@@ -132,10 +113,7 @@ fn start_cluster() -> Result<Cluster, String> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Err(format!(
-        "PostgreSQL did not start: {}",
-        std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
-    ))
+    Err(format!("PostgreSQL did not start: {}", std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()))
 }
 
 /// The shared cluster, or `None` (after saying why) when PostgreSQL is not available.
@@ -166,24 +144,16 @@ pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDi
         }
         Kind::Postgres => {
             let c = cluster()?;
-            let name = format!(
-                "t_{}_{}",
-                std::process::id(),
-                DB_SEQ.fetch_add(1, Ordering::SeqCst)
-            );
+            let name = format!("t_{}_{}", std::process::id(), DB_SEQ.fetch_add(1, Ordering::SeqCst));
             let admin = format!("postgres://gongkai@127.0.0.1:{}/postgres", c.port);
-            let admin_db = Db::open(&admin, OpenMode::Existing)
-                .await
-                .expect("connect to cluster");
+            let admin_db = Db::open(&admin, OpenMode::Existing).await.expect("connect to cluster");
             sqlx::query::<sqlx::Any>(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(admin_db.pool())
                 .await
                 .expect("create database");
             admin_db.close().await;
             let url = format!("postgres://gongkai@127.0.0.1:{}/{name}", c.port);
-            let db = Db::open(&url, OpenMode::Existing)
-                .await
-                .expect("open postgres");
+            let db = Db::open(&url, OpenMode::Existing).await.expect("open postgres");
             db.migrate().await.expect("migrate");
             Some((db, url, None))
         }
@@ -201,35 +171,34 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(kind: Kind) -> Option<Self> {
-        Self::spawn_with(
-            kind,
-            WebConfig {
-                cookie_secure: false,
-                ..WebConfig::default()
-            },
-        )
-        .await
+        Self::spawn_with(kind, WebConfig { cookie_secure: false, ..WebConfig::default() }).await
+    }
+
+    /// With the complete demo (years of applications), as `serve --demo` has it.
+    pub async fn spawn_full_demo(kind: Kind) -> Option<Self> {
+        Self::spawn_inner(kind, WebConfig { cookie_secure: false, ..WebConfig::default() }, true).await
     }
 
     pub async fn spawn_with(kind: Kind, config: WebConfig) -> Option<Self> {
+        Self::spawn_inner(kind, config, false).await
+    }
+
+    async fn spawn_inner(kind: Kind, config: WebConfig, full: bool) -> Option<Self> {
         let (db, _url, dir) = fresh_db(kind).await?;
-        gongkai::demo::seed(&db).await.expect("seed demo");
+        if full {
+            gongkai::demo::seed(&db).await.expect("seed demo");
+        } else {
+            gongkai::demo::seed_base(&db).await.expect("seed demo organisations and users");
+        }
+        ensure_calendar_covers_today(&db).await;
         let state = AppState::new(db.clone(), config).await.expect("state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(gongkai_web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        Some(TestApp {
-            base,
-            db,
-            shutdown: Some(tx),
-            handle: Some(handle),
-            _dir: dir,
-        })
+        Some(TestApp { base, db, shutdown: Some(tx), handle: Some(handle), _dir: dir })
     }
 
     pub fn browser(&self) -> Browser {
@@ -248,11 +217,7 @@ impl TestApp {
     }
 
     pub async fn org_id(&self, code: &str) -> i64 {
-        gongkai_store::orgs::find(&self.db, code)
-            .await
-            .expect("org")
-            .id
-            .0
+        gongkai_store::orgs::find(&self.db, code).await.expect("org").id.0
     }
 }
 
@@ -274,24 +239,12 @@ pub struct Page {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Self {
-            base: base.to_string(),
-            client,
-            cookies: Default::default(),
-            csrf: None,
-        }
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Self { base: base.to_string(), client, cookies: Default::default(), csrf: None }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     async fn finish(&mut self, resp: reqwest::Response) -> Page {
@@ -308,20 +261,12 @@ impl Browser {
         }
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let location = headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
         let body = resp.text().await.unwrap_or_default();
         if let Some(t) = extract_csrf(&body) {
             self.csrf = Some(t);
         }
-        Page {
-            status,
-            location,
-            body,
-            headers,
-        }
+        Page { status, location, body, headers }
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
@@ -337,10 +282,7 @@ impl Browser {
 
     /// POST a form with the remembered CSRF token added.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let mut all: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut all: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         if let Some(t) = &self.csrf {
             all.push(("_csrf".into(), t.clone()));
         }
@@ -371,15 +313,7 @@ impl Browser {
 
     pub async fn try_login(&mut self, username: &str, password: &str) -> Page {
         self.get("/console/login").await;
-        self.post(
-            "/console/login",
-            &[
-                ("username", username),
-                ("password", password),
-                ("next", "/console"),
-            ],
-        )
-        .await
+        self.post("/console/login", &[("username", username), ("password", password), ("next", "/console")]).await
     }
 }
 
@@ -390,11 +324,7 @@ pub fn extract_csrf(body: &str) -> Option<String> {
 }
 
 fn serde_urlencoded_encode(fields: &[(String, String)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
 fn enc(s: &str) -> String {
@@ -429,4 +359,23 @@ macro_rules! both {
             }
         }
     };
+}
+
+/// Make the active calendar cover today's year (and the next), so tests that act "today"
+/// keep running after the compiled-in notices run out: missing years get a synthetic
+/// table without holidays. Real deployments load the real notice instead.
+pub async fn ensure_calendar_covers_today(db: &Db) {
+    let cal = gongkai_store::calendars::active(db).await.unwrap();
+    let year = gongkai_core::time::china_date(jiff::Timestamp::now()).year();
+    let mut text = gongkai_core::calendar::BUILTIN_TOML.to_string();
+    let mut missing = false;
+    for y in [year, year + 1] {
+        if !cal.covers(y) {
+            text.push_str(&format!("\n[{y}]\nnotice = \"test stand-in\"\noff = []\nworkday = []\n"));
+            missing = true;
+        }
+    }
+    if missing {
+        gongkai_store::calendars::load(db, &gongkai_store::Actor::system("test"), &text).await.unwrap().unwrap();
+    }
 }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod api;
+mod applications;
 mod cli;
 mod console;
 mod schema;

@@ -55,10 +55,7 @@ async fn postgres_schema(db: &gongkai_store::Db) -> BTreeSet<String> {
         let t: String = c.get("t");
         out.insert(format!("table {t}"));
         let not_null = c.get::<String, _>("n") == "NO";
-        out.insert(format!(
-            "column {t}.{} notnull={not_null}",
-            c.get::<String, _>("c")
-        ));
+        out.insert(format!("column {t}.{} notnull={not_null}", c.get::<String, _>("c")));
     }
     let idx = sqlx::query::<sqlx::Any>(
         "SELECT indexname::text AS i FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'

@@ -44,10 +44,7 @@ pub enum Capability {
 impl Capability {
     /// Applications are never hosted: only the organisation's own staff handle them.
     fn is_application_work(self) -> bool {
-        matches!(
-            self,
-            Capability::HandleApplications | Capability::ApproveApplications
-        )
+        matches!(self, Capability::HandleApplications | Capability::ApproveApplications)
     }
 }
 
@@ -55,10 +52,9 @@ fn role_allows(role: Role, cap: Capability) -> bool {
     use Capability::*;
     match role {
         Role::Staff => matches!(cap, View | EditDisclosure | HandleApplications),
-        Role::Approver => matches!(
-            cap,
-            View | EditDisclosure | HandleApplications | ApproveDisclosure | ApproveApplications
-        ),
+        Role::Approver => {
+            matches!(cap, View | EditDisclosure | HandleApplications | ApproveDisclosure | ApproveApplications)
+        }
         Role::OrgAdmin => matches!(cap, View | ManageOrg),
         Role::Supervisor => matches!(cap, View),
     }
@@ -101,28 +97,17 @@ impl Principal {
     /// `target_grants`? Only when every role of that user lies in organisations this
     /// principal manages, so an admin cannot reach into another organisation through a
     /// shared user; system-admin accounts are managed by system admins only.
-    pub fn can_manage_user(
-        &self,
-        target_grants: &[Grant],
-        target_is_system_admin: bool,
-        tree: &impl OrgTree,
-    ) -> bool {
+    pub fn can_manage_user(&self, target_grants: &[Grant], target_is_system_admin: bool, tree: &impl OrgTree) -> bool {
         if self.system_admin {
             return true;
         }
         !target_is_system_admin
             && !target_grants.is_empty()
-            && target_grants
-                .iter()
-                .all(|g| self.can_grant(g.role, g.org, tree))
+            && target_grants.iter().all(|g| self.can_grant(g.role, g.org, tree))
     }
 
     pub fn roles_in(&self, org: OrgId) -> Vec<Role> {
-        self.grants
-            .iter()
-            .filter(|g| g.org == org)
-            .map(|g| g.role)
-            .collect()
+        self.grants.iter().filter(|g| g.org == org).map(|g| g.role).collect()
     }
 }
 
@@ -143,12 +128,7 @@ mod tests {
         }
     }
     fn tree() -> T {
-        T(HashMap::from([
-            (1, (None, None)),
-            (2, (Some(1), None)),
-            (3, (Some(1), Some(1))),
-            (4, (None, None)),
-        ]))
+        T(HashMap::from([(1, (None, None)), (2, (Some(1), None)), (3, (Some(1), Some(1))), (4, (None, None))]))
     }
     fn p(grants: &[(i64, Role)]) -> Principal {
         Principal {
@@ -156,13 +136,7 @@ mod tests {
             username: "u".into(),
             display_name: "u".into(),
             system_admin: false,
-            grants: grants
-                .iter()
-                .map(|&(o, role)| Grant {
-                    org: OrgId(o),
-                    role,
-                })
-                .collect(),
+            grants: grants.iter().map(|&(o, role)| Grant { org: OrgId(o), role }).collect(),
         }
     }
     use Capability::*;
@@ -214,16 +188,7 @@ mod tests {
         assert!(a.can_grant(Role::Staff, OrgId(2), &t));
         assert!(!a.can_grant(Role::Supervisor, OrgId(2), &t));
         assert!(!a.can_grant(Role::Staff, OrgId(1), &t));
-        let shared = [
-            Grant {
-                org: OrgId(2),
-                role: Role::Staff,
-            },
-            Grant {
-                org: OrgId(4),
-                role: Role::Staff,
-            },
-        ];
+        let shared = [Grant { org: OrgId(2), role: Role::Staff }, Grant { org: OrgId(4), role: Role::Staff }];
         assert!(!a.can_manage_user(&shared, false, &t));
         assert!(a.can_manage_user(&shared[..1], false, &t));
         assert!(!a.can_manage_user(&shared[..1], true, &t));

@@ -24,9 +24,7 @@ impl Username {
         let s = raw.trim().to_ascii_lowercase();
         let ok = (3..=32).contains(&s.len())
             && s.as_bytes()[0].is_ascii_lowercase()
-            && s.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-            });
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
         if ok {
             Ok(Self(s))
         } else {
@@ -115,12 +113,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Staff,
-        Role::Approver,
-        Role::OrgAdmin,
-        Role::Supervisor,
-    ];
+    pub const ALL: [Role; 4] = [Role::Staff, Role::Approver, Role::OrgAdmin, Role::Supervisor];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -185,10 +178,7 @@ mod tests {
         assert!(NewPassword::parse("abcdefghijk", None).is_err());
         assert!(NewPassword::parse("wangxm-2026!", Some(&u)).is_err());
         assert!(NewPassword::parse("Gongkai-2026", Some(&u)).is_ok());
-        assert_eq!(
-            format!("{:?}", NewPassword::parse("Gongkai-2026", None).unwrap()),
-            "NewPassword(***)"
-        );
+        assert_eq!(format!("{:?}", NewPassword::parse("Gongkai-2026", None).unwrap()), "NewPassword(***)");
     }
 
     #[test]

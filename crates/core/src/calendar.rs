@@ -23,9 +23,7 @@ pub const BUILTIN_TOML: &str = include_str!("../../../data/holidays-cn.toml");
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     /// The date lies in a year for which no holiday notice is loaded.
-    #[error(
-        "the working-day calendar does not cover {year}: load the State Council holiday notice for {year}"
-    )]
+    #[error("the working-day calendar does not cover {year}: load the State Council holiday notice for {year}")]
     NotCovered { year: i16 },
     #[error("invalid calendar data: {0}")]
     Invalid(String),
@@ -71,11 +69,7 @@ pub struct ExplainedDay {
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm):
 /// a plain integer makes the per-day tables indexable.
 fn day_number(d: Date) -> i32 {
-    let (y, m, dd) = (
-        i32::from(d.year()),
-        i32::from(d.month()),
-        i32::from(d.day()),
-    );
+    let (y, m, dd) = (i32::from(d.year()), i32::from(d.month()), i32::from(d.day()));
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -95,8 +89,7 @@ fn from_day_number(z: i32) -> Date {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i32::from(m <= 2);
-    Date::new(y as i16, m as i8, d as i8)
-        .expect("day numbers within jiff's range map to valid dates")
+    Date::new(y as i16, m as i8, d as i8).expect("day numbers within jiff's range map to valid dates")
 }
 
 /// A loaded set of holiday notices.
@@ -119,10 +112,7 @@ pub struct Calendar {
 
 impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Calendar")
-            .field("version", &self.version)
-            .field("years", &self.years())
-            .finish()
+        f.debug_struct("Calendar").field("version", &self.version).field("years", &self.years()).finish()
     }
 }
 
@@ -153,11 +143,7 @@ impl Calendar {
     /// The compiled-in calendar.
     pub fn builtin() -> Self {
         static BUILTIN: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
-        BUILTIN
-            .get_or_init(|| {
-                Self::from_toml(BUILTIN_TOML).expect("the compiled-in calendar data is valid")
-            })
-            .clone()
+        BUILTIN.get_or_init(|| Self::from_toml(BUILTIN_TOML).expect("the compiled-in calendar data is valid")).clone()
     }
 
     /// Parse the notices file (`[YYYY]` tables with `notice`, `off`, `workday`). Each table
@@ -178,13 +164,11 @@ impl Calendar {
             notices.insert(year, t.notice.clone().unwrap_or_default());
             for (list, set) in [(&t.off, &mut off), (&t.workday, &mut work)] {
                 for s in list {
-                    let d: Date = s.parse().map_err(|_| {
-                        CalendarError::Invalid(format!("[{key}]: '{s}' is not a date YYYY-MM-DD"))
-                    })?;
+                    let d: Date = s
+                        .parse()
+                        .map_err(|_| CalendarError::Invalid(format!("[{key}]: '{s}' is not a date YYYY-MM-DD")))?;
                     if (i32::from(d.year()) - i32::from(year)).abs() > 1 {
-                        return Err(CalendarError::Invalid(format!(
-                            "[{key}]: {d} is far outside {year}"
-                        )));
+                        return Err(CalendarError::Invalid(format!("[{key}]: {d} is far outside {year}")));
                     }
                     set.insert(d);
                 }
@@ -194,14 +178,9 @@ impl Calendar {
             return Err(CalendarError::Invalid("no year tables".into()));
         }
         if let Some(d) = off.intersection(&work).next() {
-            return Err(CalendarError::Invalid(format!(
-                "{d} is listed both as a day off and as a working day"
-            )));
+            return Err(CalendarError::Invalid(format!("{d} is listed both as a day off and as a working day")));
         }
-        if let Some(d) = work
-            .iter()
-            .find(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday))
-        {
+        if let Some(d) = work.iter().find(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)) {
             return Err(CalendarError::Invalid(format!(
                 "{d} is listed as a declared working day but is a weekday (only weekend days are declared workdays)"
             )));
@@ -245,15 +224,7 @@ impl Calendar {
         parts.extend(work.iter().map(|d| format!("work {d}")));
         parts.extend(notices.keys().map(|y| format!("year {y}")));
         let version = format!("{first}-{last}.{:08x}", fingerprint(&parts) as u32);
-        Ok(Self {
-            version,
-            notices,
-            base,
-            kinds,
-            cum,
-            working,
-            gaps,
-        })
+        Ok(Self { version, notices, base, kinds, cum, working, gaps })
     }
 
     /// A short label that changes whenever the content changes, e.g. `2019-2026.1a2b3c4d`.
@@ -305,15 +276,11 @@ impl Calendar {
         }
         let target = self.cum[i] as usize + n as usize; // 1-based rank of the due day
         let Some(&j) = self.working.get(target - 1) else {
-            return Err(CalendarError::NotCovered {
-                year: self.first_gap_year_after(i),
-            });
+            return Err(CalendarError::NotCovered { year: self.first_gap_year_after(i) });
         };
         let j = j as usize;
         if self.gaps[j] != self.gaps[i] {
-            return Err(CalendarError::NotCovered {
-                year: self.first_gap_year_after(i),
-            });
+            return Err(CalendarError::NotCovered { year: self.first_gap_year_after(i) });
         }
         Ok(from_day_number(self.base + j as i32))
     }
@@ -326,9 +293,7 @@ impl Calendar {
             return Ok(0);
         }
         if self.gaps[j] != self.gaps[i] {
-            return Err(CalendarError::NotCovered {
-                year: self.first_gap_year_after(i),
-            });
+            return Err(CalendarError::NotCovered { year: self.first_gap_year_after(i) });
         }
         Ok(self.cum[j] - self.cum[i])
     }
@@ -345,11 +310,7 @@ impl Calendar {
                 k += 1;
                 k
             });
-            out.push(ExplainedDay {
-                date: from_day_number(self.base + idx as i32),
-                kind,
-                counted,
-            });
+            out.push(ExplainedDay { date: from_day_number(self.base + idx as i32), kind, counted });
         }
         Ok(out)
     }
@@ -370,13 +331,7 @@ mod tests {
 
     #[test]
     fn day_numbers_round_trip() {
-        for s in [
-            "1970-01-01",
-            "2000-02-29",
-            "2019-12-27",
-            "2026-12-31",
-            "1900-03-01",
-        ] {
+        for s in ["1970-01-01", "2000-02-29", "2019-12-27", "2026-12-31", "1900-03-01"] {
             assert_eq!(from_day_number(day_number(d(s))), d(s));
         }
         assert_eq!(day_number(d("1970-01-01")), 0);
@@ -400,11 +355,7 @@ mod tests {
             ("2019-12-27", 20, "2020-02-03"),
         ];
         for (start, n, due) in cases {
-            assert_eq!(
-                c.add_working_days(d(start), n).unwrap(),
-                d(due),
-                "{start} + {n}"
-            );
+            assert_eq!(c.add_working_days(d(start), n).unwrap(), d(due), "{start} + {n}");
         }
         // Example 5: the first counted day after 2025-09-30 is Thu 10-09.
         let e = c.explain(d("2025-09-30"), 1).unwrap();
@@ -415,20 +366,11 @@ mod tests {
     #[test]
     fn working_day_rule() {
         let c = cal();
-        assert!(
-            c.is_working_day(d("2024-09-29")).unwrap(),
-            "declared Sunday workday"
-        );
+        assert!(c.is_working_day(d("2024-09-29")).unwrap(), "declared Sunday workday");
         assert_eq!(c.kind(d("2024-09-29")).unwrap(), DayKind::AdjustedWorkday);
-        assert!(
-            !c.is_working_day(d("2024-10-07")).unwrap(),
-            "Monday inside National Day"
-        );
+        assert!(!c.is_working_day(d("2024-10-07")).unwrap(), "Monday inside National Day");
         assert!(!c.is_working_day(d("2024-10-05")).unwrap());
-        assert!(
-            c.is_working_day(d("2024-02-09")).unwrap(),
-            "除夕 2024 was only encouraged leave"
-        );
+        assert!(c.is_working_day(d("2024-02-09")).unwrap(), "除夕 2024 was only encouraged leave");
         assert_eq!(c.kind(d("2024-11-02")).unwrap(), DayKind::Weekend);
         assert!(c.is_working_day(d("2024-11-04")).unwrap());
     }
@@ -436,24 +378,12 @@ mod tests {
     #[test]
     fn uncovered_years_are_errors_naming_the_year() {
         let c = cal();
-        assert_eq!(
-            c.is_working_day(d("2027-01-04")),
-            Err(CalendarError::NotCovered { year: 2027 })
-        );
-        assert_eq!(
-            c.is_working_day(d("2018-12-31")),
-            Err(CalendarError::NotCovered { year: 2018 })
-        );
+        assert_eq!(c.is_working_day(d("2027-01-04")), Err(CalendarError::NotCovered { year: 2027 }));
+        assert_eq!(c.is_working_day(d("2018-12-31")), Err(CalendarError::NotCovered { year: 2018 }));
         // A deadline that runs past the last covered year.
-        assert_eq!(
-            c.add_working_days(d("2026-12-20"), 20),
-            Err(CalendarError::NotCovered { year: 2027 })
-        );
+        assert_eq!(c.add_working_days(d("2026-12-20"), 20), Err(CalendarError::NotCovered { year: 2027 }));
         assert!(c.add_working_days(d("2026-12-01"), 20).is_ok());
-        let msg = c
-            .add_working_days(d("2026-12-20"), 20)
-            .unwrap_err()
-            .to_string();
+        let msg = c.add_working_days(d("2026-12-20"), 20).unwrap_err().to_string();
         assert!(msg.contains("2027"), "{msg}");
     }
 
@@ -461,10 +391,7 @@ mod tests {
     fn gaps_between_loaded_years_are_errors() {
         let text = "[2024]\noff=[]\nworkday=[]\n[2026]\noff=[]\nworkday=[]\n";
         let c = Calendar::from_toml(text).unwrap();
-        assert_eq!(
-            c.add_working_days(d("2024-12-20"), 20),
-            Err(CalendarError::NotCovered { year: 2025 })
-        );
+        assert_eq!(c.add_working_days(d("2024-12-20"), 20), Err(CalendarError::NotCovered { year: 2025 }));
         assert_eq!(
             c.working_days_between(d("2024-12-20"), d("2026-01-05")),
             Err(CalendarError::NotCovered { year: 2025 })
@@ -495,8 +422,7 @@ mod tests {
     }
 
     fn covered_date() -> impl Strategy<Value = Date> {
-        (0i32..(day_number(Date::new(2026, 10, 31).unwrap())
-            - day_number(Date::new(2019, 1, 1).unwrap())))
+        (0i32..(day_number(Date::new(2026, 10, 31).unwrap()) - day_number(Date::new(2019, 1, 1).unwrap())))
             .prop_map(|o| from_day_number(day_number(Date::new(2019, 1, 1).unwrap()) + o))
     }
 

@@ -12,10 +12,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
+        Self { field, message: message.into() }
     }
 }
 
@@ -77,41 +74,21 @@ impl From<FieldError> for FieldErrors {
 }
 
 /// Trim and require a non-empty string of at most `max` characters.
-pub fn required_text(
-    field: &'static str,
-    label: &str,
-    raw: &str,
-    max: usize,
-) -> Result<String, FieldError> {
+pub fn required_text(field: &'static str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(FieldError::new(field, format!("{label}不能为空")));
     }
     if s.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("{label}不能超过{max}个字符"),
-        ));
+        return Err(FieldError::new(field, format!("{label}不能超过{max}个字符")));
     }
     if s.chars().any(|c| c.is_control()) {
-        return Err(FieldError::new(
-            field,
-            format!("{label}含有不可见的控制字符"),
-        ));
+        return Err(FieldError::new(field, format!("{label}含有不可见的控制字符")));
     }
     Ok(s.to_string())
 }
 
 /// Trim; empty becomes `None`; otherwise at most `max` characters.
-pub fn optional_text(
-    field: &'static str,
-    label: &str,
-    raw: &str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        required_text(field, label, raw, max).map(Some)
-    }
+pub fn optional_text(field: &'static str, label: &str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
+    if raw.trim().is_empty() { Ok(None) } else { required_text(field, label, raw, max).map(Some) }
 }

@@ -31,12 +31,8 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [
-        OrgKind::PeoplesGovernment,
-        OrgKind::GovernmentDepartment,
-        OrgKind::DistrictBureau,
-        OrgKind::AffiliatedBody,
-    ];
+    pub const ALL: [OrgKind; 4] =
+        [OrgKind::PeoplesGovernment, OrgKind::GovernmentDepartment, OrgKind::DistrictBureau, OrgKind::AffiliatedBody];
 
     /// Stable machine code (stored in the database and used by the API).
     pub fn code(self) -> &'static str {
@@ -74,9 +70,7 @@ pub struct CreditCode(String);
 
 const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights 3^(i) mod 31 for positions 1..=17, as listed in GB 32100-2015 §4.2.
-const CREDIT_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 impl CreditCode {
     /// The check character for the first 17 characters (which must be in the alphabet).
@@ -130,17 +124,12 @@ impl ShortCode {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim().to_ascii_lowercase();
         let ok_len = (2..=32).contains(&s.len());
-        let ok_chars = s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         let ok_ends = !s.starts_with('-') && !s.ends_with('-');
         if ok_len && ok_chars && ok_ends {
             Ok(Self(s))
         } else {
-            Err(FieldError::new(
-                "short_code",
-                "机构简码应为2至32位小写字母、数字或连字符（不以连字符开头或结尾）",
-            ))
+            Err(FieldError::new("short_code", "机构简码应为2至32位小写字母、数字或连字符（不以连字符开头或结尾）"))
         }
     }
 
@@ -175,42 +164,25 @@ pub fn parse_email(field: &'static str, raw: &str) -> Result<String, FieldError>
 pub fn parse_phone(field: &'static str, label: &str, raw: &str) -> Result<String, FieldError> {
     let s = raw.trim();
     let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    let allowed = s.chars().all(|c| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '+' | '-' | ' ' | '(' | ')' | '（' | '）' | '、' | '/' | ','
-            )
-    });
+    let allowed = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '（' | '）' | '、' | '/' | ','));
     if allowed && (7..=40).contains(&digits) && s.chars().count() <= 60 {
         Ok(s.to_string())
     } else {
-        Err(FieldError::new(
-            field,
-            format!("{label}“{s}”格式不正确，应为数字、区号与连字符"),
-        ))
+        Err(FieldError::new(field, format!("{label}“{s}”格式不正确，应为数字、区号与连字符")))
     }
 }
 
 /// A website address: `http://` or `https://` followed by a host.
 pub fn parse_website(field: &'static str, raw: &str) -> Result<String, FieldError> {
     let s = raw.trim();
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     match rest {
-        Some(r)
-            if !r.is_empty()
-                && !r.starts_with('/')
-                && !s.chars().any(char::is_whitespace)
-                && s.len() <= 300 =>
-        {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace) && s.len() <= 300 => {
             Ok(s.to_string())
         }
-        _ => Err(FieldError::new(
-            field,
-            format!("网站地址“{s}”应以 http:// 或 https:// 开头"),
-        )),
+        _ => Err(FieldError::new(field, format!("网站地址“{s}”应以 http:// 或 https:// 开头"))),
     }
 }
 
@@ -260,12 +232,7 @@ impl OrgInput {
         let kind = errs.take(OrgKind::parse(&self.kind));
         let credit_code = errs.take(CreditCode::parse(&self.credit_code));
         let address = errs.take(optional_text("address", "办公地址", &self.address, 200));
-        let office_hours = errs.take(optional_text(
-            "office_hours",
-            "办公时间",
-            &self.office_hours,
-            200,
-        ));
+        let office_hours = errs.take(optional_text("office_hours", "办公时间", &self.office_hours, 200));
         let phone = errs.take(opt(&self.phone, |s| parse_phone("phone", "联系电话", s)));
         let fax = errs.take(opt(&self.fax, |s| parse_phone("fax", "传真", s)));
         let email = errs.take(opt(&self.email, |s| parse_email("email", s)));
@@ -289,15 +256,8 @@ impl OrgInput {
     }
 }
 
-fn opt(
-    raw: &str,
-    f: impl Fn(&str) -> Result<String, FieldError>,
-) -> Result<Option<String>, FieldError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        f(raw).map(Some)
-    }
+fn opt(raw: &str, f: impl Fn(&str) -> Result<String, FieldError>) -> Result<Option<String>, FieldError> {
+    if raw.trim().is_empty() { Ok(None) } else { f(raw).map(Some) }
 }
 
 /// A minimal view of the organisation tree, enough for access decisions and for the
@@ -334,19 +294,13 @@ pub fn check_structure(
     if let (Some(o), Some(p)) = (org, parent)
         && tree.ancestors_or_self(p).contains(&o)
     {
-        errs.push(FieldError::new(
-            "parent_id",
-            "上级机构不能是本机构或其下级机构",
-        ));
+        errs.push(FieldError::new("parent_id", "上级机构不能是本机构或其下级机构"));
     }
     if let Some(h) = host {
         if Some(h) == org {
             errs.push(FieldError::new("hosted_by_id", "机构不能由自身托管"));
         } else if tree.hosted_by(h).is_some() {
-            errs.push(FieldError::new(
-                "hosted_by_id",
-                "托管机构本身已由其他机构托管，不能再托管其他机构",
-            ));
+            errs.push(FieldError::new("hosted_by_id", "托管机构本身已由其他机构托管，不能再托管其他机构"));
         }
     }
     errs.into_result()
@@ -364,16 +318,9 @@ mod tests {
         let c = CreditCode::check_char(body).unwrap();
         let full = format!("{body}{c}");
         assert_eq!(CreditCode::parse(&full).unwrap().as_str(), full);
-        assert_eq!(
-            CreditCode::parse(&full.to_lowercase()).unwrap().as_str(),
-            full
-        );
+        assert_eq!(CreditCode::parse(&full.to_lowercase()).unwrap().as_str(), full);
         // Any other final character is refused.
-        for other in CREDIT_ALPHABET
-            .iter()
-            .map(|&b| b as char)
-            .filter(|&o| o != c)
-        {
+        for other in CREDIT_ALPHABET.iter().map(|&b| b as char).filter(|&o| o != c) {
             let e = CreditCode::parse(&format!("{body}{other}")).unwrap_err();
             assert_eq!(e.field, "credit_code");
             assert!(e.message.contains("校验位"), "{}", e.message);
@@ -389,26 +336,13 @@ mod tests {
 
     #[test]
     fn credit_code_shape_errors() {
-        assert!(
-            CreditCode::parse("1144010")
-                .unwrap_err()
-                .message
-                .contains("18位")
-        );
-        assert!(
-            CreditCode::parse("11440100MB2C9L8XIO")
-                .unwrap_err()
-                .message
-                .contains("字符")
-        );
+        assert!(CreditCode::parse("1144010").unwrap_err().message.contains("18位"));
+        assert!(CreditCode::parse("11440100MB2C9L8XIO").unwrap_err().message.contains("字符"));
     }
 
     #[test]
     fn short_code_rules() {
-        assert_eq!(
-            ShortCode::parse(" GZMZ-Yuexiu ").unwrap().as_str(),
-            "gzmz-yuexiu"
-        );
+        assert_eq!(ShortCode::parse(" GZMZ-Yuexiu ").unwrap().as_str(), "gzmz-yuexiu");
         assert!(ShortCode::parse("a").is_err());
         assert!(ShortCode::parse("-ab").is_err());
         assert!(ShortCode::parse("广州").is_err());
@@ -427,12 +361,7 @@ mod tests {
 
     #[test]
     fn org_input_collects_every_error() {
-        let input = OrgInput {
-            name: " ".into(),
-            short_code: "x".into(),
-            kind: "bad".into(),
-            ..Default::default()
-        };
+        let input = OrgInput { name: " ".into(), short_code: "x".into(), kind: "bad".into(), ..Default::default() };
         let errs = input.parse().unwrap_err();
         let fields: Vec<_> = errs.0.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "short_code", "kind", "credit_code"]);
@@ -451,15 +380,8 @@ mod tests {
     #[test]
     fn structure_rules() {
         // 1 is the root, 2 under 1, 3 under 2 and hosted by 1.
-        let t = T(HashMap::from([
-            (1, (None, None)),
-            (2, (Some(1), None)),
-            (3, (Some(2), Some(1))),
-        ]));
-        assert_eq!(
-            t.ancestors_or_self(OrgId(3)),
-            [OrgId(3), OrgId(2), OrgId(1)]
-        );
+        let t = T(HashMap::from([(1, (None, None)), (2, (Some(1), None)), (3, (Some(2), Some(1)))]));
+        assert_eq!(t.ancestors_or_self(OrgId(3)), [OrgId(3), OrgId(2), OrgId(1)]);
         assert!(check_structure(&t, Some(OrgId(1)), Some(OrgId(3)), None).is_err());
         assert!(check_structure(&t, Some(OrgId(2)), Some(OrgId(2)), None).is_err());
         assert!(check_structure(&t, Some(OrgId(2)), Some(OrgId(1)), Some(OrgId(2))).is_err());

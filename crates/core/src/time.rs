@@ -20,9 +20,7 @@ pub fn china_date(t: Timestamp) -> Date {
 
 /// `YYYY-MM-DD HH:MM` in China time, for display.
 pub fn china_display(t: Timestamp) -> String {
-    t.to_zoned_datetime(china_tz())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
+    t.to_zoned_datetime(china_tz()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
 #[cfg(test)]

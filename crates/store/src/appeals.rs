@@ -35,11 +35,10 @@ pub struct NewAppeal {
 pub async fn create(db: &Db, actor: &Actor, org: OrgId, a: &NewAppeal) -> Result<i64> {
     let mut tx = db.begin_write().await?;
     if let Some(app) = a.application_id {
-        let owner: Option<i64> =
-            sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
-                .bind(app)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let owner: Option<i64> = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
+            .bind(app)
+            .fetch_optional(&mut *tx)
+            .await?;
         if owner != Some(org.0) {
             return Err(StoreError::NotFound);
         }
@@ -65,29 +64,13 @@ pub async fn create(db: &Db, actor: &Actor, org: OrgId, a: &NewAppeal) -> Result
         .field("kind", None, Some(a.kind.code()))
         .field("filed_on", None, Some(a.filed_on.to_string()))
         .field("result", None, a.decided.map(|d| d.1.code()));
-    audit::record(
-        &mut tx,
-        actor,
-        "create",
-        "appeal",
-        &id.to_string(),
-        Some(org),
-        &changes,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "create", "appeal", &id.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Record the decision of a pending appeal.
-pub async fn decide(
-    db: &Db,
-    actor: &Actor,
-    org: OrgId,
-    id: i64,
-    on: Date,
-    result: AppealResult,
-) -> Result<()> {
+pub async fn decide(db: &Db, actor: &Actor, org: OrgId, id: i64, on: Date, result: AppealResult) -> Result<()> {
     let mut tx = db.begin_write().await?;
     let n = sqlx::query::<Any>(
         "UPDATE appeals SET decided_on = $1, result = $2, updated_at = $3 WHERE id = $4 AND org_id = $5 AND result IS NULL",
@@ -103,28 +86,15 @@ pub async fn decide(
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    let changes = Changes::new()
-        .field("result", None, Some(result.code()))
-        .field("decided_on", None, Some(on.to_string()));
-    audit::record(
-        &mut tx,
-        actor,
-        "decide",
-        "appeal",
-        &id.to_string(),
-        Some(org),
-        &changes,
-    )
-    .await?;
+    let changes =
+        Changes::new().field("result", None, Some(result.code())).field("decided_on", None, Some(on.to_string()));
+    audit::record(&mut tx, actor, "decide", "appeal", &id.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Appeal> {
-    list_where(db, "id = $1", id)
-        .await?
-        .pop()
-        .ok_or(StoreError::NotFound)
+    list_where(db, "id = $1", id).await?.pop().ok_or(StoreError::NotFound)
 }
 
 pub async fn list(db: &Db, org: OrgId) -> Result<Vec<Appeal>> {
@@ -136,10 +106,7 @@ async fn list_where(db: &Db, cond: &'static str, v: i64) -> Result<Vec<Appeal>> 
         "SELECT id, org_id, application_id, kind, body, case_number, filed_on, decided_on, result, note FROM appeals
          WHERE {cond} ORDER BY filed_on DESC, id DESC"
     );
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(v)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(v).fetch_all(db.pool()).await?;
     rows.iter()
         .map(|r| {
             Ok(Appeal {

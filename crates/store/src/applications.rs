@@ -118,11 +118,7 @@ struct Derived {
     due_on: Option<String>,
 }
 
-fn derive(
-    case: &Case,
-    s: &ClockSettings,
-    cal: &Calendar,
-) -> std::result::Result<Derived, CalendarError> {
+fn derive(case: &Case, s: &ClockSettings, cal: &Calendar) -> std::result::Result<Derived, CalendarError> {
     Ok(Derived {
         status: case.status.code(),
         received_on: case.received_on.map(|d| d.to_string()),
@@ -133,10 +129,12 @@ fn derive(
 }
 
 async fn load_events(conn: &mut AnyConnection, id: i64) -> Result<Vec<EventRecord>> {
-    let rows = sqlx::query::<Any>("SELECT seq, data, actor, at FROM application_events WHERE application_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query::<Any>(
+        "SELECT seq, data, actor, at FROM application_events WHERE application_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
     rows.iter()
         .map(|r| {
             let data: String = r.try_get("data")?;
@@ -151,13 +149,7 @@ async fn load_events(conn: &mut AnyConnection, id: i64) -> Result<Vec<EventRecor
         .collect()
 }
 
-async fn insert_event(
-    conn: &mut AnyConnection,
-    id: i64,
-    seq: i64,
-    e: &Event,
-    actor: &Actor,
-) -> Result<()> {
+async fn insert_event(conn: &mut AnyConnection, id: i64, seq: i64, e: &Event, actor: &Actor) -> Result<()> {
     sqlx::query::<Any>(
         "INSERT INTO application_events (application_id, seq, kind, data, actor_user_id, actor, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -221,10 +213,7 @@ pub async fn create(
     s: &ClockSettings,
     cal: &Calendar,
 ) -> std::result::Result<Created, AppendError> {
-    let first = Event::Submitted {
-        channel,
-        on: submitted_on,
-    };
+    let first = Event::Submitted { channel, on: submitted_on };
     let case = Case::replay(std::slice::from_ref(&first), s, cal).map_err(AppendError::Refused)?;
     cal.kind(submitted_on)?;
     let d = derive(&case, s, cal)?;
@@ -232,20 +221,7 @@ pub async fn create(
     // can count the same number, and the unique index makes the loser retry.
     let mut attempt = 0;
     loop {
-        match try_create(
-            db,
-            actor,
-            org,
-            f,
-            channel,
-            submitted_on,
-            query_code_hash,
-            cal,
-            &first,
-            &d,
-        )
-        .await
-        {
+        match try_create(db, actor, org, f, channel, submitted_on, query_code_hash, cal, &first, &d).await {
             Err(AppendError::Store(StoreError::Sqlx(sqlx::Error::Database(e))))
                 if attempt < 5 && (e.is_unique_violation() || e.message().contains("UNIQUE")) =>
             {
@@ -283,31 +259,24 @@ async fn try_create(
     for r in &earlier {
         let title: String = r.try_get("info_title")?;
         let docno: Option<String> = r.try_get("info_doc_number")?;
-        if same_request(
-            &f.info_title,
-            f.info_doc_number.as_deref(),
-            &title,
-            docno.as_deref(),
-        ) {
+        if same_request(&f.info_title, f.info_doc_number.as_deref(), &title, docno.as_deref()) {
             duplicate_of = Some(r.try_get::<i64, _>("id")?);
             break;
         }
     }
-    let code: String =
-        sqlx::query_scalar::<Any, String>("SELECT short_code FROM organisations WHERE id = $1")
-            .bind(org.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+    let code: String = sqlx::query_scalar::<Any, String>("SELECT short_code FROM organisations WHERE id = $1")
+        .bind(org.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let year = submitted_on.year();
     let prefix = format!("{}-{year}-", code.to_ascii_uppercase());
-    let n: i64 = sqlx::query_scalar::<Any, i64>(
-        "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND serial LIKE $2",
-    )
-    .bind(org.0)
-    .bind(format!("{prefix}%"))
-    .fetch_one(&mut *tx)
-    .await?;
+    let n: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM applications WHERE org_id = $1 AND serial LIKE $2")
+            .bind(org.0)
+            .bind(format!("{prefix}%"))
+            .fetch_one(&mut *tx)
+            .await?;
     let serial = format!("{prefix}{:05}", n + 1);
     let now = ts::now();
     let id: i64 = sqlx::query_scalar::<Any, i64>(
@@ -350,22 +319,9 @@ async fn try_create(
         .field("serial", None, Some(serial.as_str()))
         .field("channel", None, Some(channel.code()))
         .field("info_title", None, Some(f.info_title.as_str()));
-    audit::record(
-        &mut tx,
-        actor,
-        "create",
-        "application",
-        &id.to_string(),
-        Some(org),
-        &changes,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "create", "application", &id.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
-    Ok(Created {
-        id,
-        serial,
-        duplicate_of,
-    })
+    Ok(Created { id, serial, duplicate_of })
 }
 
 /// Append `e` if the workflow allows it; returns the new case.
@@ -397,38 +353,20 @@ pub async fn append(
         .fetch_one(&mut *tx)
         .await?;
     let changes = Changes::new().field("event", None, Some(e.describe()));
-    audit::record(
-        &mut tx,
-        actor,
-        e.kind(),
-        "application",
-        &id.to_string(),
-        Some(OrgId(org)),
-        &changes,
-    )
-    .await?;
+    audit::record(&mut tx, actor, e.kind(), "application", &id.to_string(), Some(OrgId(org)), &changes).await?;
     tx.commit().await?;
     Ok(next)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Application> {
     let sql = format!("SELECT {COLS} FROM applications WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
 pub async fn by_query_code(db: &Db, query_code_hash: &str) -> Result<Option<Application>> {
     let sql = format!("SELECT {COLS} FROM applications WHERE query_code_hash = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(query_code_hash)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(query_code_hash).fetch_optional(db.pool()).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -438,12 +376,7 @@ pub async fn events(db: &Db, id: i64) -> Result<Vec<EventRecord>> {
 }
 
 /// The case as core sees it.
-pub async fn case(
-    db: &Db,
-    id: i64,
-    s: &ClockSettings,
-    cal: &Calendar,
-) -> std::result::Result<Case, AppendError> {
+pub async fn case(db: &Db, id: i64, s: &ClockSettings, cal: &Calendar) -> std::result::Result<Case, AppendError> {
     let log: Vec<Event> = events(db, id).await?.into_iter().map(|r| r.event).collect();
     if log.is_empty() {
         return Err(StoreError::NotFound.into());
@@ -459,34 +392,21 @@ pub async fn list_open(db: &Db, org: OrgId) -> Result<Vec<Application>> {
            AND status IN ('awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment')
          ORDER BY CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, id"
     );
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(org.0)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Most recent applications of an organisation (finished ones included).
 pub async fn list_recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Application>> {
-    let sql =
-        format!("SELECT {COLS} FROM applications WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(org.0)
-        .bind(limit)
-        .fetch_all(db.pool())
-        .await?;
+    let sql = format!("SELECT {COLS} FROM applications WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).bind(limit).fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Re-derive the deadline of every open application with `cal` (after a corrected
 /// calendar was loaded); each moved deadline is recorded as an event. Returns how many
 /// moved.
-pub async fn recompute_deadlines(
-    db: &Db,
-    actor: &Actor,
-    s: &ClockSettings,
-    cal: &Calendar,
-) -> Result<u64> {
+pub async fn recompute_deadlines(db: &Db, actor: &Actor, s: &ClockSettings, cal: &Calendar) -> Result<u64> {
     let ids: Vec<i64> = sqlx::query_scalar::<Any, i64>(
         "SELECT id FROM applications
          WHERE status IN ('awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment')
@@ -501,12 +421,10 @@ pub async fn recompute_deadlines(
         let log: Vec<Event> = events.iter().map(|r| r.event.clone()).collect();
         let (Ok(case), Some(old)) = (
             Case::replay(&log, s, cal),
-            sqlx::query_scalar::<Any, Option<String>>(
-                "SELECT due_on FROM applications WHERE id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?,
+            sqlx::query_scalar::<Any, Option<String>>("SELECT due_on FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?,
         ) else {
             continue;
         };
@@ -559,16 +477,12 @@ pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calenda
             continue;
         };
         let (kind, message) = if today > due_date {
-            (
-                "overdue",
-                format!("申请{serial}已超过答复期限（{due}），请尽快答复"),
-            )
+            ("overdue", format!("申请{serial}已超过答复期限（{due}），请尽快答复"))
         } else {
             match cal.working_days_between(today, due_date) {
-                Ok(left) if left <= s.due_soon_wd => (
-                    "due_soon",
-                    format!("申请{serial}将于{due}到期，还剩{left}个工作日"),
-                ),
+                Ok(left) if left <= s.due_soon_wd => {
+                    ("due_soon", format!("申请{serial}将于{due}到期，还剩{left}个工作日"))
+                }
                 _ => continue,
             }
         };

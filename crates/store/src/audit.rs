@@ -19,28 +19,16 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: UserId, username: &str, request_id: Option<String>) -> Self {
-        Self {
-            user_id: Some(id),
-            label: username.to_string(),
-            request_id,
-        }
+        Self { user_id: Some(id), label: username.to_string(), request_id }
     }
 
     /// A write made from the command line by the operating-system user `who`.
     pub fn cli(who: &str) -> Self {
-        Self {
-            user_id: None,
-            label: format!("cli:{who}"),
-            request_id: None,
-        }
+        Self { user_id: None, label: format!("cli:{who}"), request_id: None }
     }
 
     pub fn system(what: &str) -> Self {
-        Self {
-            user_id: None,
-            label: what.to_string(),
-            request_id: None,
-        }
+        Self { user_id: None, label: what.to_string(), request_id: None }
     }
 }
 
@@ -53,25 +41,18 @@ impl Changes {
         Self::default()
     }
 
-    pub fn field<T: Serialize + PartialEq>(
-        mut self,
-        name: &str,
-        old: Option<T>,
-        new: Option<T>,
-    ) -> Self {
+    pub fn field<T: Serialize + PartialEq>(mut self, name: &str, old: Option<T>, new: Option<T>) -> Self {
         if old != new {
             let old = serde_json::to_value(old).unwrap_or(Value::Null);
             let new = serde_json::to_value(new).unwrap_or(Value::Null);
-            self.0
-                .insert(name.to_string(), Value::Array(vec![old, new]));
+            self.0.insert(name.to_string(), Value::Array(vec![old, new]));
         }
         self
     }
 
     /// A secret changed: record that it changed, never its value.
     pub fn secret(mut self, name: &str) -> Self {
-        self.0
-            .insert(name.to_string(), Value::String("(changed)".into()));
+        self.0.insert(name.to_string(), Value::String("(changed)".into()));
         self
     }
 

@@ -10,18 +10,10 @@ pub async fn backup(db: &Db, to: &Path) -> Result<()> {
     match db.backend() {
         Backend::Sqlite => {
             if to.exists() {
-                return Err(StoreError::Config(format!(
-                    "{} already exists; choose a new file",
-                    to.display()
-                )));
+                return Err(StoreError::Config(format!("{} already exists; choose a new file", to.display())));
             }
-            let target = to
-                .to_str()
-                .ok_or_else(|| StoreError::Config("backup path is not valid UTF-8".into()))?;
-            sqlx::query::<sqlx::Any>("VACUUM INTO $1")
-                .bind(target)
-                .execute(db.pool())
-                .await?;
+            let target = to.to_str().ok_or_else(|| StoreError::Config("backup path is not valid UTF-8".into()))?;
+            sqlx::query::<sqlx::Any>("VACUUM INTO $1").bind(target).execute(db.pool()).await?;
             Ok(())
         }
         Backend::Postgres => Err(StoreError::Config(POSTGRES_BACKUP_HELP.into())),

@@ -5,6 +5,7 @@ use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, ts};
 use gongkai_core::calendar::{Calendar, CalendarError};
 use sqlx::{Any, Row};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct LoadedCalendar {
@@ -25,11 +26,7 @@ fn years_label(c: &Calendar) -> String {
 
 /// Validate and store a notices file; it becomes the active calendar. Invalid data is
 /// refused before anything is written.
-pub async fn load(
-    db: &Db,
-    actor: &Actor,
-    toml: &str,
-) -> Result<std::result::Result<Calendar, CalendarError>> {
+pub async fn load(db: &Db, actor: &Actor, toml: &str) -> Result<std::result::Result<Calendar, CalendarError>> {
     let cal = match Calendar::from_toml(toml) {
         Ok(c) => c,
         Err(e) => return Ok(Err(e)),
@@ -45,45 +42,43 @@ pub async fn load(
     .bind(&actor.label)
     .fetch_one(&mut *tx)
     .await?;
-    let changes = Changes::new()
-        .field("version", None, Some(cal.version()))
-        .field("years", None, Some(years_label(&cal)));
-    audit::record(
-        &mut tx,
-        actor,
-        "load",
-        "calendar",
-        &id.to_string(),
-        None,
-        &changes,
-    )
-    .await?;
+    let changes =
+        Changes::new().field("version", None, Some(cal.version())).field("years", None, Some(years_label(&cal)));
+    audit::record(&mut tx, actor, "load", "calendar", &id.to_string(), None, &changes).await?;
     tx.commit().await?;
     Ok(Ok(cal))
 }
 
-/// The active calendar: the newest loaded one, else the compiled-in copy.
-pub async fn active(db: &Db) -> Result<Calendar> {
-    let row = sqlx::query::<Any>("SELECT content FROM calendars ORDER BY id DESC LIMIT 1")
-        .fetch_optional(db.pool())
-        .await?;
-    match row {
-        Some(r) => {
-            let content: String = r.try_get("content")?;
-            // Stored content was validated on load; a failure here means tampering.
-            Calendar::from_toml(&content)
-                .map_err(|e| crate::StoreError::Config(format!("stored calendar is invalid: {e}")))
-        }
-        None => Ok(Calendar::builtin()),
+/// The active calendar: the newest loaded one, else the compiled-in copy. Cached per
+/// database handle and re-read only when a newer file was loaded (by any instance).
+pub async fn active(db: &Db) -> Result<Arc<Calendar>> {
+    let newest: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT COALESCE(MAX(id), 0) FROM calendars").fetch_one(db.pool()).await?;
+    if let Some((id, cal)) = db.calendar_cache.lock().expect("cache lock").as_ref()
+        && *id == newest
+    {
+        return Ok(cal.clone());
     }
+    let cal = if newest == 0 {
+        Calendar::builtin()
+    } else {
+        let content: String = sqlx::query_scalar::<Any, String>("SELECT content FROM calendars WHERE id = $1")
+            .bind(newest)
+            .fetch_one(db.pool())
+            .await?;
+        // Stored content was validated on load; a failure here means tampering.
+        Calendar::from_toml(&content)
+            .map_err(|e| crate::StoreError::Config(format!("stored calendar is invalid: {e}")))?
+    };
+    let cal = Arc::new(cal);
+    *db.calendar_cache.lock().expect("cache lock") = Some((newest, cal.clone()));
+    Ok(cal)
 }
 
 pub async fn history(db: &Db) -> Result<Vec<LoadedCalendar>> {
-    let rows = sqlx::query::<Any>(
-        "SELECT id, version, years, loaded_at, loaded_by FROM calendars ORDER BY id DESC",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let rows = sqlx::query::<Any>("SELECT id, version, years, loaded_at, loaded_by FROM calendars ORDER BY id DESC")
+        .fetch_all(db.pool())
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(LoadedCalendar {

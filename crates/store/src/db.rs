@@ -45,9 +45,7 @@ impl DbTarget {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
                 let path = path.split_once('?').map_or(path, |(p, _)| p);
                 if path.is_empty() {
-                    return Err(StoreError::Config(format!(
-                        "database URL '{url}' names no file"
-                    )));
+                    return Err(StoreError::Config(format!("database URL '{url}' names no file")));
                 }
                 Ok(DbTarget::SqliteFile(PathBuf::from(path)))
             }
@@ -79,7 +77,14 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     target: DbTarget,
+    /// The active calendar keyed by the id of the newest loaded notices file (0 = built-in),
+    /// so requests do not re-parse it.
+    pub(crate) calendar_cache: CalendarCache,
 }
+
+/// (id of the newest loaded calendar, the parsed calendar).
+pub(crate) type CalendarCache =
+    std::sync::Arc<std::sync::Mutex<Option<(i64, std::sync::Arc<gongkai_core::calendar::Calendar>)>>>;
 
 static DRIVERS: Once = Once::new();
 
@@ -97,11 +102,7 @@ impl Db {
             }
             DbTarget::SqliteFile(path) => {
                 prepare_sqlite_path(path, mode)?;
-                let m = if mode == OpenMode::Create {
-                    "rwc"
-                } else {
-                    "rw"
-                };
+                let m = if mode == OpenMode::Create { "rwc" } else { "rw" };
                 (format!("sqlite://{}?mode={m}", path.display()), 8)
             }
             DbTarget::Postgres(u) => (u.clone(), 16),
@@ -124,19 +125,13 @@ impl Db {
             .connect(&connect_url)
             .await
             .map_err(|e| match &target {
-                DbTarget::Postgres(_) => {
-                    StoreError::Config(format!("cannot connect to PostgreSQL: {e}"))
-                }
+                DbTarget::Postgres(_) => StoreError::Config(format!("cannot connect to PostgreSQL: {e}")),
                 _ => StoreError::Sqlx(e),
             })?;
         if matches!(target, DbTarget::SqliteFile(_)) {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self {
-            pool,
-            backend,
-            target,
-        })
+        Ok(Self { pool, backend, target, calendar_cache: Default::default() })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -170,15 +165,7 @@ impl Db {
         Migrator::with_migrations(
             sources
                 .iter()
-                .map(|&(v, d, sql)| {
-                    Migration::new(
-                        v,
-                        d.into(),
-                        MigrationType::Simple,
-                        sql.into_sql_str(),
-                        false,
-                    )
-                })
+                .map(|&(v, d, sql)| Migration::new(v, d.into(), MigrationType::Simple, sql.into_sql_str(), false))
                 .collect(),
         )
     }
@@ -192,18 +179,15 @@ impl Db {
     }
 
     async fn applied_migrations(&self) -> Result<usize> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_one(&self.pool)
-                .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n as usize)
     }
 
     /// A round trip to the database (health checks).
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query_scalar::<sqlx::Any, i64>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await?;
+        sqlx::query_scalar::<sqlx::Any, i64>("SELECT 1").fetch_one(&self.pool).await?;
         Ok(())
     }
 
@@ -219,9 +203,8 @@ fn prepare_sqlite_path(path: &Path, mode: OpenMode) -> Result<()> {
     };
     if !folder.is_dir() {
         if mode == OpenMode::Create {
-            std::fs::create_dir_all(&folder).map_err(|e| {
-                StoreError::Config(format!("cannot create folder {}: {e}", folder.display()))
-            })?;
+            std::fs::create_dir_all(&folder)
+                .map_err(|e| StoreError::Config(format!("cannot create folder {}: {e}", folder.display())))?;
         } else {
             return Err(StoreError::Config(format!(
                 "folder {} of the SQLite database does not exist (use --create to create it)",
@@ -259,56 +242,22 @@ mod tests {
 
     #[test]
     fn parses_supported_urls() {
-        assert_eq!(
-            DbTarget::parse("sqlite://gongkai.db").unwrap(),
-            DbTarget::SqliteFile("gongkai.db".into())
-        );
-        assert_eq!(
-            DbTarget::parse("sqlite:///var/lib/g.db").unwrap(),
-            DbTarget::SqliteFile("/var/lib/g.db".into())
-        );
-        assert_eq!(
-            DbTarget::parse("sqlite:data/g.db?mode=rw").unwrap(),
-            DbTarget::SqliteFile("data/g.db".into())
-        );
-        assert_eq!(
-            DbTarget::parse("sqlite::memory:").unwrap(),
-            DbTarget::SqliteMemory
-        );
-        assert_eq!(
-            DbTarget::parse("postgres://u@localhost/g")
-                .unwrap()
-                .backend(),
-            Backend::Postgres
-        );
-        assert_eq!(
-            DbTarget::parse("postgresql://u@h:5433/g")
-                .unwrap()
-                .backend(),
-            Backend::Postgres
-        );
+        assert_eq!(DbTarget::parse("sqlite://gongkai.db").unwrap(), DbTarget::SqliteFile("gongkai.db".into()));
+        assert_eq!(DbTarget::parse("sqlite:///var/lib/g.db").unwrap(), DbTarget::SqliteFile("/var/lib/g.db".into()));
+        assert_eq!(DbTarget::parse("sqlite:data/g.db?mode=rw").unwrap(), DbTarget::SqliteFile("data/g.db".into()));
+        assert_eq!(DbTarget::parse("sqlite::memory:").unwrap(), DbTarget::SqliteMemory);
+        assert_eq!(DbTarget::parse("postgres://u@localhost/g").unwrap().backend(), Backend::Postgres);
+        assert_eq!(DbTarget::parse("postgresql://u@h:5433/g").unwrap().backend(), Backend::Postgres);
     }
 
     #[test]
     fn refuses_bad_urls() {
-        for bad in [
-            "gongkai.db",
-            "mysql://u@h/db",
-            "sqlite://",
-            "postgres:foo",
-            "http://x",
-        ] {
+        for bad in ["gongkai.db", "mysql://u@h/db", "sqlite://", "postgres:foo", "http://x"] {
             let e = DbTarget::parse(bad).unwrap_err().to_string();
-            assert!(
-                e.contains(bad.split(':').next().unwrap()) || e.contains(bad),
-                "{bad}: {e}"
-            );
+            assert!(e.contains(bad.split(':').next().unwrap()) || e.contains(bad), "{bad}: {e}");
         }
         assert!(
-            DbTarget::parse("mysql://u@h/db")
-                .unwrap_err()
-                .to_string()
-                .contains("unsupported database scheme 'mysql'")
+            DbTarget::parse("mysql://u@h/db").unwrap_err().to_string().contains("unsupported database scheme 'mysql'")
         );
     }
 

@@ -36,8 +36,7 @@ fn from_row(r: &AnyRow) -> Result<Org> {
         id: OrgId(r.try_get("id")?),
         parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(OrgId),
         hosted_by_id: r.try_get::<Option<i64>, _>("hosted_by_id")?.map(OrgId),
-        kind: OrgKind::parse(&kind)
-            .map_err(|e| StoreError::Config(format!("corrupt organisation kind: {e}")))?,
+        kind: OrgKind::parse(&kind).map_err(|e| StoreError::Config(format!("corrupt organisation kind: {e}")))?,
         name: r.try_get("name")?,
         short_code: r.try_get("short_code")?,
         credit_code: r.try_get("credit_code")?,
@@ -55,22 +54,14 @@ fn from_row(r: &AnyRow) -> Result<Org> {
 /// Every organisation, ordered by id (the tree is small: one agency and its subtree).
 pub async fn list(db: &Db) -> Result<Vec<Org>> {
     let sql = format!("SELECT {COLS} FROM organisations ORDER BY id");
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
 }
 
 pub async fn get(db: &Db, id: OrgId) -> Result<Org> {
     let sql = format!("SELECT {COLS} FROM organisations WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db.pool()).await?;
+    row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
 /// Find by short code (case-insensitive) or exact Chinese name.
@@ -82,10 +73,7 @@ pub async fn find(db: &Db, code_or_name: &str) -> Result<Org> {
         .bind(key)
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
+    row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
 /// The parent/host structure of all organisations, for access decisions.
@@ -96,12 +84,7 @@ pub struct Tree {
 
 impl Tree {
     pub fn from_orgs(orgs: &[Org]) -> Self {
-        Self {
-            links: orgs
-                .iter()
-                .map(|o| (o.id, (o.parent_id, o.hosted_by_id)))
-                .collect(),
-        }
+        Self { links: orgs.iter().map(|o| (o.id, (o.parent_id, o.hosted_by_id))).collect() }
     }
 
     pub fn contains(&self, id: OrgId) -> bool {
@@ -164,16 +147,10 @@ fn duplicate_to_field(e: StoreError) -> WriteError {
 fn check_links(tree: &Tree, org: Option<OrgId>, f: &OrgFacts) -> Result<(), WriteError> {
     let mut errs = FieldErrors::new();
     if let Some(p) = f.parent_id.filter(|p| !tree.contains(*p)) {
-        errs.push(FieldError::new(
-            "parent_id",
-            format!("上级机构（编号{p}）不存在"),
-        ));
+        errs.push(FieldError::new("parent_id", format!("上级机构（编号{p}）不存在")));
     }
     if let Some(h) = f.hosted_by_id.filter(|h| !tree.contains(*h)) {
-        errs.push(FieldError::new(
-            "hosted_by_id",
-            format!("托管机构（编号{h}）不存在"),
-        ));
+        errs.push(FieldError::new("hosted_by_id", format!("托管机构（编号{h}）不存在")));
     }
     errs.into_result().map_err(WriteError::Invalid)?;
     check_structure(tree, org, f.parent_id, f.hosted_by_id).map_err(WriteError::Invalid)
@@ -183,37 +160,13 @@ fn facts_changes(old: Option<&Org>, f: &OrgFacts) -> Changes {
     let o = |get: fn(&Org) -> Option<String>| old.and_then(get);
     Changes::new()
         .field("name", old.map(|x| x.name.clone()), Some(f.name.clone()))
-        .field(
-            "short_code",
-            old.map(|x| x.short_code.clone()),
-            Some(f.short_code.to_string()),
-        )
-        .field(
-            "kind",
-            old.map(|x| x.kind.code().to_string()),
-            Some(f.kind.code().to_string()),
-        )
-        .field(
-            "credit_code",
-            old.map(|x| x.credit_code.clone()),
-            Some(f.credit_code.to_string()),
-        )
-        .field(
-            "parent_id",
-            old.and_then(|x| x.parent_id.map(|p| p.0)),
-            f.parent_id.map(|p| p.0),
-        )
-        .field(
-            "hosted_by_id",
-            old.and_then(|x| x.hosted_by_id.map(|p| p.0)),
-            f.hosted_by_id.map(|p| p.0),
-        )
+        .field("short_code", old.map(|x| x.short_code.clone()), Some(f.short_code.to_string()))
+        .field("kind", old.map(|x| x.kind.code().to_string()), Some(f.kind.code().to_string()))
+        .field("credit_code", old.map(|x| x.credit_code.clone()), Some(f.credit_code.to_string()))
+        .field("parent_id", old.and_then(|x| x.parent_id.map(|p| p.0)), f.parent_id.map(|p| p.0))
+        .field("hosted_by_id", old.and_then(|x| x.hosted_by_id.map(|p| p.0)), f.hosted_by_id.map(|p| p.0))
         .field("address", o(|x| x.address.clone()), f.address.clone())
-        .field(
-            "office_hours",
-            o(|x| x.office_hours.clone()),
-            f.office_hours.clone(),
-        )
+        .field("office_hours", o(|x| x.office_hours.clone()), f.office_hours.clone())
         .field("phone", o(|x| x.phone.clone()), f.phone.clone())
         .field("fax", o(|x| x.fax.clone()), f.fax.clone())
         .field("email", o(|x| x.email.clone()), f.email.clone())
@@ -248,16 +201,8 @@ pub async fn create(db: &Db, actor: &Actor, f: &OrgFacts) -> Result<OrgId, Write
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| duplicate_to_field(map_unique(e, UNIQUE_RULES)))?;
-    audit::record(
-        &mut tx,
-        actor,
-        "create",
-        "organisation",
-        &id.to_string(),
-        Some(OrgId(id)),
-        &facts_changes(None, f),
-    )
-    .await?;
+    audit::record(&mut tx, actor, "create", "organisation", &id.to_string(), Some(OrgId(id)), &facts_changes(None, f))
+        .await?;
     tx.commit().await?;
     Ok(OrgId(id))
 }
@@ -265,32 +210,20 @@ pub async fn create(db: &Db, actor: &Actor, f: &OrgFacts) -> Result<OrgId, Write
 pub async fn update(db: &Db, actor: &Actor, id: OrgId, f: &OrgFacts) -> Result<(), WriteError> {
     let mut tx = db.begin_write().await?;
     let sql = format!("SELECT {COLS} FROM organisations WHERE id = $1");
-    let old = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let old = old
-        .as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::NotFound)?;
+    let old = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *tx).await?;
+    let old = old.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)?;
     let tree = tree_in(&mut tx).await?;
     check_links(&tree, Some(id), f)?;
     // An organisation that hosts others cannot itself become hosted (no chains).
     if f.hosted_by_id.is_some() {
-        let hosts_others: i64 = sqlx::query_scalar::<Any, i64>(
-            "SELECT COUNT(*) FROM organisations WHERE hosted_by_id = $1",
-        )
-        .bind(id.0)
-        .fetch_one(&mut *tx)
-        .await?;
+        let hosts_others: i64 =
+            sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM organisations WHERE hosted_by_id = $1")
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?;
         if hosts_others > 0 {
             return Err(WriteError::Invalid(
-                FieldError::new(
-                    "hosted_by_id",
-                    "本机构正在托管其他机构，不能再由其他机构托管",
-                )
-                .into(),
+                FieldError::new("hosted_by_id", "本机构正在托管其他机构，不能再由其他机构托管").into(),
             ));
         }
     }
@@ -321,24 +254,13 @@ pub async fn update(db: &Db, actor: &Actor, id: OrgId, f: &OrgFacts) -> Result<(
     .execute(&mut *tx)
     .await
     .map_err(|e| duplicate_to_field(map_unique(e, UNIQUE_RULES)))?;
-    audit::record(
-        &mut tx,
-        actor,
-        "update",
-        "organisation",
-        &id.to_string(),
-        Some(id),
-        &changes,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "update", "organisation", &id.to_string(), Some(id), &changes).await?;
     tx.commit().await?;
     Ok(())
 }
 
 async fn tree_in(conn: &mut sqlx::AnyConnection) -> Result<Tree> {
-    let rows = sqlx::query::<Any>("SELECT id, parent_id, hosted_by_id FROM organisations")
-        .fetch_all(conn)
-        .await?;
+    let rows = sqlx::query::<Any>("SELECT id, parent_id, hosted_by_id FROM organisations").fetch_all(conn).await?;
     let mut links = HashMap::new();
     for r in &rows {
         links.insert(

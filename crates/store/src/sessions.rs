@@ -40,39 +40,29 @@ pub async fn lookup(db: &Db, token_hash: &str, ttl: SignedDuration) -> Result<Op
         delete(db, token_hash).await?;
         return Ok(None);
     };
-    let mut session = SessionRow {
-        user_id: UserId(r.try_get("user_id")?),
-        expires_at,
-    };
+    let mut session = SessionRow { user_id: UserId(r.try_get("user_id")?), expires_at };
     if expires_at - now < ttl / 2 {
         session.expires_at = now + ttl;
-        sqlx::query::<Any>(
-            "UPDATE sessions SET expires_at = $1, last_seen_at = $2 WHERE token_hash = $3",
-        )
-        .bind(ts::fmt(session.expires_at))
-        .bind(ts::fmt(now))
-        .bind(token_hash)
-        .execute(db.pool())
-        .await?;
+        sqlx::query::<Any>("UPDATE sessions SET expires_at = $1, last_seen_at = $2 WHERE token_hash = $3")
+            .bind(ts::fmt(session.expires_at))
+            .bind(ts::fmt(now))
+            .bind(token_hash)
+            .execute(db.pool())
+            .await?;
     }
     Ok(Some(session))
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> Result<()> {
-    sqlx::query::<Any>("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db.pool())
-        .await?;
+    sqlx::query::<Any>("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
     Ok(())
 }
 
 /// Remove expired sessions; returns how many.
 pub async fn sweep(db: &Db) -> Result<u64> {
-    Ok(
-        sqlx::query::<Any>("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(ts::now())
-            .execute(db.pool())
-            .await?
-            .rows_affected(),
-    )
+    Ok(sqlx::query::<Any>("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(ts::now())
+        .execute(db.pool())
+        .await?
+        .rows_affected())
 }

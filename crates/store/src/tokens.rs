@@ -39,20 +39,8 @@ pub async fn create(
     .bind(expires_at.as_deref())
     .fetch_one(&mut *tx)
     .await?;
-    let changes =
-        Changes::new()
-            .field("name", None, Some(name))
-            .field("user_id", None, Some(user.0));
-    audit::record(
-        &mut tx,
-        actor,
-        "create",
-        "api_token",
-        &id.to_string(),
-        None,
-        &changes,
-    )
-    .await?;
+    let changes = Changes::new().field("name", None, Some(name)).field("user_id", None, Some(user.0));
+    audit::record(&mut tx, actor, "create", "api_token", &id.to_string(), None, &changes).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -120,16 +108,7 @@ pub async fn revoke(db: &Db, actor: &Actor, user: UserId, id: i64) -> Result<()>
         return Err(StoreError::NotFound);
     }
     let changes = Changes::new().field("revoked_at", None, Some(now.as_str()));
-    audit::record(
-        &mut tx,
-        actor,
-        "revoke",
-        "api_token",
-        &id.to_string(),
-        None,
-        &changes,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "revoke", "api_token", &id.to_string(), None, &changes).await?;
     tx.commit().await?;
     Ok(())
 }

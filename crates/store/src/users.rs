@@ -24,7 +24,8 @@ pub struct User {
     pub created_at: String,
 }
 
-const COLS: &str = "id, username, display_name, is_system_admin, active, failed_logins, locked_until, last_login_at, created_at";
+const COLS: &str =
+    "id, username, display_name, is_system_admin, active, failed_logins, locked_until, last_login_at, created_at";
 
 fn from_row(r: &AnyRow) -> Result<User> {
     Ok(User {
@@ -89,16 +90,7 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<UserId, UserW
         .field("system_admin", None, Some(u.system_admin))
         .secret("password");
     let first_org = u.grants.first().map(|g| g.org);
-    audit::record(
-        &mut tx,
-        actor,
-        "create",
-        "user",
-        &id.to_string(),
-        first_org,
-        &changes,
-    )
-    .await?;
+    audit::record(&mut tx, actor, "create", "user", &id.to_string(), first_org, &changes).await?;
     for g in &u.grants {
         insert_grant(&mut tx, actor, UserId(id), *g).await?;
     }
@@ -106,34 +98,16 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<UserId, UserW
     Ok(UserId(id))
 }
 
-async fn insert_grant(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    user: UserId,
-    g: Grant,
-) -> Result<()> {
-    sqlx::query::<Any>(
-        "INSERT INTO user_roles (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(user.0)
-    .bind(g.org.0)
-    .bind(g.role.code())
-    .bind(ts::now())
-    .execute(&mut *conn)
-    .await?;
-    let changes = Changes::new()
-        .field("role", None, Some(g.role.code()))
-        .field("org_id", None, Some(g.org.0));
-    audit::record(
-        conn,
-        actor,
-        "grant",
-        "user",
-        &user.to_string(),
-        Some(g.org),
-        &changes,
-    )
-    .await
+async fn insert_grant(conn: &mut AnyConnection, actor: &Actor, user: UserId, g: Grant) -> Result<()> {
+    sqlx::query::<Any>("INSERT INTO user_roles (user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(user.0)
+        .bind(g.org.0)
+        .bind(g.role.code())
+        .bind(ts::now())
+        .execute(&mut *conn)
+        .await?;
+    let changes = Changes::new().field("role", None, Some(g.role.code())).field("org_id", None, Some(g.org.0));
+    audit::record(conn, actor, "grant", "user", &user.to_string(), Some(g.org), &changes).await
 }
 
 /// Give `user` the role `g` (no-op when already held).
@@ -156,29 +130,16 @@ pub async fn grant(db: &Db, actor: &Actor, user: UserId, g: Grant) -> Result<()>
 
 pub async fn revoke(db: &Db, actor: &Actor, user: UserId, g: Grant) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    let n = sqlx::query::<Any>(
-        "DELETE FROM user_roles WHERE user_id = $1 AND org_id = $2 AND role = $3",
-    )
-    .bind(user.0)
-    .bind(g.org.0)
-    .bind(g.role.code())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let n = sqlx::query::<Any>("DELETE FROM user_roles WHERE user_id = $1 AND org_id = $2 AND role = $3")
+        .bind(user.0)
+        .bind(g.org.0)
+        .bind(g.role.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     if n > 0 {
-        let changes = Changes::new()
-            .field("role", Some(g.role.code()), None)
-            .field("org_id", Some(g.org.0), None);
-        audit::record(
-            &mut tx,
-            actor,
-            "revoke",
-            "user",
-            &user.to_string(),
-            Some(g.org),
-            &changes,
-        )
-        .await?;
+        let changes = Changes::new().field("role", Some(g.role.code()), None).field("org_id", Some(g.org.0), None);
+        audit::record(&mut tx, actor, "revoke", "user", &user.to_string(), Some(g.org), &changes).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -186,14 +147,8 @@ pub async fn revoke(db: &Db, actor: &Actor, user: UserId, g: Grant) -> Result<()
 
 pub async fn get(db: &Db, id: UserId) -> Result<User> {
     let sql = format!("SELECT {COLS} FROM users WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(db.pool())
-        .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db.pool()).await?;
+    row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
 /// The account and its password hash, for login.
@@ -211,49 +166,35 @@ pub async fn credentials(db: &Db, username: &str) -> Result<Option<(User, String
 
 pub async fn list(db: &Db) -> Result<Vec<User>> {
     let sql = format!("SELECT {COLS} FROM users ORDER BY id");
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Users holding any role in `org`, with those roles.
 pub async fn list_for_org(db: &Db, org: OrgId) -> Result<Vec<(User, Vec<Role>)>> {
-    let sql = format!(
-        "SELECT {COLS} FROM users WHERE id IN (SELECT user_id FROM user_roles WHERE org_id = $1) ORDER BY id"
-    );
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
-        .bind(org.0)
-        .fetch_all(db.pool())
-        .await?;
+    let sql =
+        format!("SELECT {COLS} FROM users WHERE id IN (SELECT user_id FROM user_roles WHERE org_id = $1) ORDER BY id");
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).fetch_all(db.pool()).await?;
     let mut out = Vec::new();
     for r in &rows {
         let u = from_row(r)?;
-        let roles = grants(db, u.id)
-            .await?
-            .into_iter()
-            .filter(|g| g.org == org)
-            .map(|g| g.role)
-            .collect();
+        let roles = grants(db, u.id).await?.into_iter().filter(|g| g.org == org).map(|g| g.role).collect();
         out.push((u, roles));
     }
     Ok(out)
 }
 
 pub async fn grants(db: &Db, user: UserId) -> Result<Vec<Grant>> {
-    let rows = sqlx::query::<Any>(
-        "SELECT org_id, role FROM user_roles WHERE user_id = $1 ORDER BY org_id, role",
-    )
-    .bind(user.0)
-    .fetch_all(db.pool())
-    .await?;
+    let rows = sqlx::query::<Any>("SELECT org_id, role FROM user_roles WHERE user_id = $1 ORDER BY org_id, role")
+        .bind(user.0)
+        .fetch_all(db.pool())
+        .await?;
     rows.iter()
         .map(|r| {
             let role: String = r.try_get("role")?;
             Ok(Grant {
                 org: OrgId(r.try_get("org_id")?),
-                role: Role::parse(&role)
-                    .map_err(|e| StoreError::Config(format!("corrupt role: {e}")))?,
+                role: Role::parse(&role).map_err(|e| StoreError::Config(format!("corrupt role: {e}")))?,
             })
         })
         .collect()
@@ -294,20 +235,9 @@ pub async fn set_password(db: &Db, actor: &Actor, id: UserId, hash: &str) -> Res
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    sqlx::query::<Any>("DELETE FROM sessions WHERE user_id = $1")
-        .bind(id.0)
-        .execute(&mut *tx)
+    sqlx::query::<Any>("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+    audit::record(&mut tx, actor, "set_password", "user", &id.to_string(), None, &Changes::new().secret("password"))
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "set_password",
-        "user",
-        &id.to_string(),
-        None,
-        &Changes::new().secret("password"),
-    )
-    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -327,22 +257,10 @@ pub async fn set_active(db: &Db, actor: &Actor, id: UserId, active: bool) -> Res
             .execute(&mut *tx)
             .await?;
         if !active {
-            sqlx::query::<Any>("DELETE FROM sessions WHERE user_id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query::<Any>("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
         }
         let changes = Changes::new().field("active", Some(old), Some(active));
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "user",
-            &id.to_string(),
-            None,
-            &changes,
-        )
-        .await?;
+        audit::record(&mut tx, actor, "update", "user", &id.to_string(), None, &changes).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -356,12 +274,7 @@ pub struct Failure {
 }
 
 /// Count one more failed login and lock the account per the back-off rule of core.
-pub async fn record_failure(
-    db: &Db,
-    id: UserId,
-    request_id: Option<String>,
-    now: Timestamp,
-) -> Result<Failure> {
+pub async fn record_failure(db: &Db, id: UserId, request_id: Option<String>, now: Timestamp) -> Result<Failure> {
     let mut tx = db.begin_write().await?;
     let failures: i64 = sqlx::query_scalar::<Any, i64>(
         "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
@@ -369,8 +282,8 @@ pub async fn record_failure(
     .bind(id.0)
     .fetch_one(&mut *tx)
     .await?;
-    let locked_until = lockout_seconds(failures.clamp(0, u32::MAX as i64) as u32)
-        .map(|s| now + SignedDuration::from_secs(s));
+    let locked_until =
+        lockout_seconds(failures.clamp(0, u32::MAX as i64) as u32).map(|s| now + SignedDuration::from_secs(s));
     if let Some(until) = locked_until {
         sqlx::query::<Any>("UPDATE users SET locked_until = $1 WHERE id = $2")
             .bind(ts::fmt(until))
@@ -378,56 +291,27 @@ pub async fn record_failure(
             .execute(&mut *tx)
             .await?;
     }
-    let actor = Actor {
-        user_id: Some(id),
-        label: "login".into(),
-        request_id,
-    };
-    let changes = Changes::new()
-        .field("failed_logins", Some(failures - 1), Some(failures))
-        .field("locked_until", None, locked_until.map(ts::fmt));
-    audit::record(
-        &mut tx,
-        &actor,
-        "login_failed",
-        "user",
-        &id.to_string(),
+    let actor = Actor { user_id: Some(id), label: "login".into(), request_id };
+    let changes = Changes::new().field("failed_logins", Some(failures - 1), Some(failures)).field(
+        "locked_until",
         None,
-        &changes,
-    )
-    .await?;
+        locked_until.map(ts::fmt),
+    );
+    audit::record(&mut tx, &actor, "login_failed", "user", &id.to_string(), None, &changes).await?;
     tx.commit().await?;
-    Ok(Failure {
-        failures,
-        locked_until,
-    })
+    Ok(Failure { failures, locked_until })
 }
 
 pub async fn record_success(db: &Db, id: UserId, request_id: Option<String>) -> Result<()> {
     let mut tx = db.begin_write().await?;
     let now = ts::now();
-    sqlx::query::<Any>(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2",
-    )
-    .bind(&now)
-    .bind(id.0)
-    .execute(&mut *tx)
-    .await?;
-    let actor = Actor {
-        user_id: Some(id),
-        label: "login".into(),
-        request_id,
-    };
-    audit::record(
-        &mut tx,
-        &actor,
-        "login",
-        "user",
-        &id.to_string(),
-        None,
-        &Changes::new(),
-    )
-    .await?;
+    sqlx::query::<Any>("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+    let actor = Actor { user_id: Some(id), label: "login".into(), request_id };
+    audit::record(&mut tx, &actor, "login", "user", &id.to_string(), None, &Changes::new()).await?;
     tx.commit().await?;
     Ok(())
 }

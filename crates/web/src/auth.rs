@@ -37,8 +37,7 @@ pub fn verify_password(pw: &str, phc: &str) -> bool {
 pub fn dummy_hash() -> &'static str {
     static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     H.get_or_init(|| {
-        let pw =
-            NewPassword::parse(&format!("Dummy-{}", random_hex(16)), None).expect("policy-conform");
+        let pw = NewPassword::parse(&format!("Dummy-{}", random_hex(16)), None).expect("policy-conform");
         hash_password(&pw).expect("hashing works")
     })
 }
@@ -83,11 +82,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
 }
 
 pub fn request_id(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 /// A logged-in staff member on a console page.
@@ -100,40 +95,21 @@ pub struct ConsoleUser {
 
 impl ConsoleUser {
     pub fn actor(&self) -> Actor {
-        Actor::user(
-            self.principal.user_id,
-            &self.principal.username,
-            self.request_id.clone(),
-        )
+        Actor::user(self.principal.user_id, &self.principal.username, self.request_id.clone())
     }
 }
 
 impl FromRequestParts<AppState> for ConsoleUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let next = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "/console".into());
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/console".into());
         let login = || AppError::LoginRequired { next: next.clone() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(login)?;
         let hash = sha256_hex(token);
-        let session = sessions::lookup(&state.db, &hash, state.config.session_ttl)
-            .await?
-            .ok_or_else(login)?;
-        let principal = users::principal(&state.db, session.user_id)
-            .await?
-            .ok_or_else(login)?;
-        Ok(ConsoleUser {
-            principal,
-            session_hash: hash,
-            request_id: request_id(parts),
-        })
+        let session = sessions::lookup(&state.db, &hash, state.config.session_ttl).await?.ok_or_else(login)?;
+        let principal = users::principal(&state.db, session.user_id).await?.ok_or_else(login)?;
+        Ok(ConsoleUser { principal, session_hash: hash, request_id: request_id(parts) })
     }
 }
 
@@ -145,21 +121,14 @@ pub struct ApiUser {
 
 impl ApiUser {
     pub fn actor(&self) -> Actor {
-        Actor::user(
-            self.principal.user_id,
-            &self.principal.username,
-            self.request_id.clone(),
-        )
+        Actor::user(self.principal.user_id, &self.principal.username, self.request_id.clone())
     }
 }
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -167,15 +136,9 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError(AppError::Unauthorized))?;
-        let user = tokens::authenticate(&state.db, &sha256_hex(token))
-            .await?
-            .ok_or(ApiError(AppError::Unauthorized))?;
-        let principal = users::principal(&state.db, user)
-            .await?
-            .ok_or(ApiError(AppError::Unauthorized))?;
-        Ok(ApiUser {
-            principal,
-            request_id: request_id(parts),
-        })
+        let user =
+            tokens::authenticate(&state.db, &sha256_hex(token)).await?.ok_or(ApiError(AppError::Unauthorized))?;
+        let principal = users::principal(&state.db, user).await?.ok_or(ApiError(AppError::Unauthorized))?;
+        Ok(ApiUser { principal, request_id: request_id(parts) })
     }
 }

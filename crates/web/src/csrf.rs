@@ -36,26 +36,17 @@ pub fn session_token(secret: &[u8], session_hash: &str) -> String {
 
 /// Constant-time comparison of two hex strings.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Check origin headers and the submitted token.
 pub fn verify(secret: &[u8], headers: &HeaderMap, submitted: Option<&str>) -> Result<(), AppError> {
-    let refuse = |why: &str| {
-        AppError::Forbidden(format!("表单安全校验未通过（{why}），请刷新页面后重新提交"))
-    };
+    let refuse = |why: &str| AppError::Forbidden(format!("表单安全校验未通过（{why}），请刷新页面后重新提交"));
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return Err(refuse("跨站请求"));
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
         if origin != "null" && origin_host != host {
             return Err(refuse("来源不符"));
@@ -97,19 +88,37 @@ mod tests {
         let t = session_token(b"k", &sha256_hex("tok"));
         assert!(verify(b"k", &h, Some(&t)).is_ok());
         let mut cross = h.clone();
-        cross.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
+        cross.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
         assert!(verify(b"k", &cross, Some(&t)).is_err());
         let mut same_origin = h.clone();
-        same_origin.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://gk.example"),
-        );
+        same_origin.insert(header::ORIGIN, HeaderValue::from_static("https://gk.example"));
         assert!(verify(b"k", &same_origin, Some(&t)).is_ok());
         let mut fetch = h;
         fetch.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(verify(b"k", &fetch, Some(&t)).is_err());
     }
+}
+
+/// The token for a form shown to a visitor who may not be logged in: bound exactly as
+/// [`verify`] will check it (a stale session cookie counts too), else to a fresh
+/// anonymous cookie, whose `Set-Cookie` value is returned to be sent with the page.
+pub fn page_token(secret: &[u8], headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
+    match binding(headers) {
+        Some(b) => (token_for(secret, &b), None),
+        None => {
+            let anon = crate::auth::random_hex(16);
+            let cookie = crate::auth::set_cookie(ANON_COOKIE, &anon, None, secure);
+            (token_for(secret, &format!("a:{anon}")), Some(cookie))
+        }
+    }
+}
+
+/// Attach the anonymous CSRF cookie (if a new one was made) to a response.
+pub fn with_cookie(mut resp: axum::response::Response, cookie: Option<String>) -> axum::response::Response {
+    if let Some(c) = cookie
+        && let Ok(v) = axum::http::HeaderValue::from_str(&c)
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
 }

@@ -108,15 +108,11 @@ impl AppError {
             AppError::Invalid(e) => format!("提交的内容有误：{e}"),
             AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
             AppError::LoginRequired { .. } => "请先登录".into(),
-            AppError::Unauthorized => {
-                "未登录或令牌无效，请在请求头 Authorization 中提供有效的 Bearer 令牌".into()
-            }
+            AppError::Unauthorized => "未登录或令牌无效，请在请求头 Authorization 中提供有效的 Bearer 令牌".into(),
             AppError::Forbidden(m) => m.clone(),
             AppError::NotFound => "您访问的页面或记录不存在".into(),
             AppError::PayloadTooLarge => "提交的内容过大，超出了系统允许的上限".into(),
-            AppError::Internal(_) => {
-                "系统内部错误，请稍后再试；如问题持续，请联系系统管理员".into()
-            }
+            AppError::Internal(_) => "系统内部错误，请稍后再试；如问题持续，请联系系统管理员".into(),
         }
     }
 
@@ -180,12 +176,7 @@ impl IntoResponse for ApiError {
         e.log();
         let fields = match &e {
             AppError::Invalid(f) => {
-                f.0.iter()
-                    .map(|x| FieldMessage {
-                        field: x.field.to_string(),
-                        message: x.message.clone(),
-                    })
-                    .collect()
+                f.0.iter().map(|x| FieldMessage { field: x.field.to_string(), message: x.message.clone() }).collect()
             }
             _ => vec![],
         };
@@ -193,17 +184,10 @@ impl IntoResponse for ApiError {
             AppError::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
             _ => e.status(),
         };
-        let body = ErrorBody {
-            error: e.code().into(),
-            message: e.message(),
-            fields,
-        };
+        let body = ErrorBody { error: e.code().into(), message: e.message(), fields };
         let mut resp = (status, axum::Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }
         resp
     }

@@ -26,16 +26,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = req.headers().clone();
         let bytes = body_bytes(req, state).await?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| AppError::BadRequest("表单内容无法解析".into()))?;
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == csrf::FIELD)
-            .map(|(_, v)| v.as_str());
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest("表单内容无法解析".into()))?;
+        let token = pairs.iter().find(|(k, _)| k == csrf::FIELD).map(|(_, v)| v.as_str());
         csrf::verify(&state.secret, &headers, token)?;
-        let value = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-            AppError::BadRequest(format!("表单内容无法解析：{}", describe(&e.to_string())))
-        })?;
+        let value = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| AppError::BadRequest(format!("表单内容无法解析：{}", describe(&e.to_string()))))?;
         Ok(CsrfForm(value))
     }
 }
@@ -53,17 +49,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !json_ct {
-            return Err(ApiError(AppError::BadRequest(
-                "请求体应为 JSON（Content-Type: application/json）".into(),
-            )));
+            return Err(ApiError(AppError::BadRequest("请求体应为 JSON（Content-Type: application/json）".into())));
         }
         let bytes = body_bytes(req, state).await?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
-            ApiError(AppError::BadRequest(format!(
-                "JSON 内容无法解析：{}",
-                describe(&e.to_string())
-            )))
-        })
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|e| ApiError(AppError::BadRequest(format!("JSON 内容无法解析：{}", describe(&e.to_string())))))
     }
 }
 
@@ -77,10 +68,7 @@ fn describe(msg: &str) -> String {
         let field = rest.split('`').next().unwrap_or("");
         return format!("不认识的字段 {field}");
     }
-    if msg.starts_with("invalid type")
-        || msg.starts_with("invalid digit")
-        || msg.contains("invalid value")
-    {
+    if msg.starts_with("invalid type") || msg.starts_with("invalid digit") || msg.contains("invalid value") {
         return format!("字段类型不正确（{msg}）");
     }
     msg.to_string()

@@ -9,6 +9,7 @@
 //! and maps errors through one [`error`] module to Chinese pages or JSON.
 
 pub mod api;
+pub mod apps;
 pub mod auth;
 pub mod console;
 pub mod csrf;
@@ -17,6 +18,7 @@ pub mod forms;
 mod metrics;
 pub mod ops;
 pub mod portal;
+mod portal_apply;
 pub mod server;
 mod templates;
 

@@ -12,12 +12,7 @@ use gongkai_store::{Actor, users};
 
 /// The tree, after checking that `p` may do `cap` to `org` (404 when the organisation
 /// does not exist, 403 when it exists but is not the caller's).
-pub async fn require(
-    state: &AppState,
-    p: &Principal,
-    cap: Capability,
-    org: OrgId,
-) -> Result<Tree, AppError> {
+pub async fn require(state: &AppState, p: &Principal, cap: Capability, org: OrgId) -> Result<Tree, AppError> {
     let tree = orgs::tree(&state.db).await?;
     if !tree.contains(org) {
         return Err(AppError::NotFound);
@@ -32,19 +27,11 @@ pub async fn require(
 pub async fn visible_orgs(state: &AppState, p: &Principal) -> Result<(Vec<Org>, Tree), AppError> {
     let all = orgs::list(&state.db).await?;
     let tree = Tree::from_orgs(&all);
-    let visible = all
-        .into_iter()
-        .filter(|o| p.can(Capability::View, o.id, &tree))
-        .collect();
+    let visible = all.into_iter().filter(|o| p.can(Capability::View, o.id, &tree)).collect();
     Ok((visible, tree))
 }
 
-pub async fn create_org(
-    state: &AppState,
-    p: &Principal,
-    actor: &Actor,
-    input: &OrgInput,
-) -> Result<OrgId, AppError> {
+pub async fn create_org(state: &AppState, p: &Principal, actor: &Actor, input: &OrgInput) -> Result<OrgId, AppError> {
     if !p.system_admin {
         return Err(AppError::Forbidden("只有系统管理员可以新建机构".into()));
     }
@@ -103,16 +90,12 @@ pub async fn create_user(
     let role = errs.take(Role::parse(&input.role));
     let password = errs.take(NewPassword::parse(&input.password, username.as_ref()));
     errs.into_result()?;
-    let (Some(username), Some(display_name), Some(role), Some(password)) =
-        (username, display_name, role, password)
+    let (Some(username), Some(display_name), Some(role), Some(password)) = (username, display_name, role, password)
     else {
         unreachable!("no errors means every field parsed")
     };
     if !p.can_grant(role, org, &tree) {
-        return Err(AppError::Forbidden(format!(
-            "您不能在该机构授予“{}”角色",
-            role.label()
-        )));
+        return Err(AppError::Forbidden(format!("您不能在该机构授予“{}”角色", role.label())));
     }
     let password_hash = hash(password).await?;
     let new = users::NewUser {

@@ -18,9 +18,5 @@ pub fn routes() -> Router<AppState> {
 async fn home(State(state): State<AppState>) -> PageResult<Response> {
     let all = orgs::list(&state.db).await?;
     let names = all.iter().map(|o| (o.id.0, o.name.clone())).collect();
-    Ok(render(&PortalHome {
-        title: "首页",
-        nav: Nav::default(),
-        orgs: tree_lines(all, &names),
-    }))
+    Ok(render(&PortalHome { title: "首页", nav: Nav::default(), orgs: tree_lines(all, &names) }))
 }

@@ -12,9 +12,7 @@ use jiff::SignedDuration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::TcpListener;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -32,11 +30,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self {
-            body_limit: 2 * 1024 * 1024,
-            cookie_secure: true,
-            session_ttl: SignedDuration::from_hours(8),
-        }
+        Self { body_limit: 2 * 1024 * 1024, cookie_secure: true, session_ttl: SignedDuration::from_hours(8) }
     }
 }
 
@@ -46,21 +40,16 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Server secret for CSRF tokens (shared by all instances through the database).
     pub secret: Arc<Vec<u8>>,
+    /// Per-address limits on public forms (application, tracking).
+    pub limiter: Arc<crate::apps::RateLimiter>,
 }
 
 impl AppState {
     /// Build the state; the server secret is created on first start and kept in the
     /// database so that several instances agree on it.
     pub async fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
-        let secret = gongkai_store::settings::get_or_init(&db, "server_secret", || {
-            crate::auth::random_hex(32)
-        })
-        .await?;
-        Ok(Self {
-            db,
-            config: Arc::new(config),
-            secret: Arc::new(secret.into_bytes()),
-        })
+        let secret = gongkai_store::settings::get_or_init(&db, "server_secret", || crate::auth::random_hex(32)).await?;
+        Ok(Self { db, config: Arc::new(config), secret: Arc::new(secret.into_bytes()), limiter: Default::default() })
     }
 }
 
@@ -74,24 +63,20 @@ struct Ids {
 impl MakeRequestId for Ids {
     fn make_request_id<B>(&mut self, _req: &axum::http::Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
-            .ok()
-            .map(RequestId::new)
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
     }
 }
 
 pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
-    let ids = Ids {
-        prefix: crate::auth::random_hex(4).into(),
-        next: Arc::new(AtomicU64::new(1)),
-    };
+    let ids = Ids { prefix: crate::auth::random_hex(4).into(), next: Arc::new(AtomicU64::new(1)) };
     let body_limit = state.config.body_limit;
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
         .route("/static/app.css", get(stylesheet))
         .merge(portal::routes())
+        .merge(crate::portal_apply::routes())
         .merge(console::routes())
         .merge(api::routes())
         .fallback(not_found)
@@ -105,24 +90,15 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
         }))
         .layer(SetRequestIdLayer::new(x_request_id, ids))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -143,22 +119,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_page() -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        metrics::handle().render(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], metrics::handle().render()).into_response()
 }
 
 async fn stylesheet() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/app.css"),
     )
         .into_response()
@@ -180,7 +146,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     metrics::handle();
     let app = router(state);
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
 }

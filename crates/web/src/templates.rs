@@ -42,12 +42,7 @@ impl ErrorPage {
             s if s >= 500 => "系统错误",
             _ => "出错了",
         };
-        Self {
-            title,
-            nav: Nav::default(),
-            message,
-            fields,
-        }
+        Self { title, nav: Nav::default(), message, fields }
     }
 }
 
@@ -222,10 +217,7 @@ pub struct AuditPage {
 
 /// Order organisations depth-first from the roots; depth counts listed ancestors only,
 /// so a user who sees one district bureau sees it unindented.
-pub fn tree_lines(
-    orgs: Vec<Org>,
-    all_names: &std::collections::HashMap<i64, String>,
-) -> Vec<OrgLine> {
+pub fn tree_lines(orgs: Vec<Org>, all_names: &std::collections::HashMap<i64, String>) -> Vec<OrgLine> {
     use std::collections::{HashMap, HashSet};
     let ids: HashSet<i64> = orgs.iter().map(|o| o.id.0).collect();
     let mut children: HashMap<Option<i64>, Vec<Org>> = HashMap::new();
@@ -248,15 +240,236 @@ pub fn tree_lines(
         for o in list {
             let id = o.id.0;
             let host_name = o.hosted_by_id.and_then(|h| names.get(&h.0).cloned());
-            out.push(OrgLine {
-                org: o,
-                depth: depth.min(3),
-                host_name,
-            });
+            out.push(OrgLine { org: o, depth: depth.min(3), host_name });
             walk(Some(id), depth + 1, children, names, out);
         }
     }
     let mut out = Vec::new();
     walk(None, 0, &mut children, all_names, &mut out);
     out
+}
+
+/// The application form as typed (portal and console), re-shown with errors.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub contact_person: String,
+    pub id_kind: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub info_title: String,
+    pub info_doc_number: String,
+    pub info_description: String,
+    pub delivery_form: String,
+    pub delivery_method: String,
+    // staff registration only
+    pub channel: String,
+    pub submitted_on: String,
+}
+
+/// Choice lists of the application form.
+pub struct FormChoices {
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub id_kinds: Vec<(&'static str, &'static str)>,
+    pub forms: Vec<&'static str>,
+    pub methods: Vec<&'static str>,
+}
+
+impl FormChoices {
+    pub fn new() -> Self {
+        use gongkai_core::applications::ApplicantKind;
+        use gongkai_core::applications::identity::IdKind;
+        use gongkai_core::applications::intake::{DELIVERY_FORMS, DELIVERY_METHODS};
+        Self {
+            kinds: ApplicantKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+            id_kinds: IdKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+            forms: DELIVERY_FORMS.to_vec(),
+            methods: DELIVERY_METHODS.to_vec(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/apply_orgs.html")]
+pub struct ApplyOrgsPage {
+    pub title: &'static str,
+    pub nav: Nav,
+    pub orgs: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/apply.html")]
+pub struct ApplyPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_code: String,
+    pub org_name: String,
+    pub form: ApplicationForm,
+    pub errors: Vec<String>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub id_kinds: Vec<(&'static str, &'static str)>,
+    pub forms: Vec<&'static str>,
+    pub methods: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/receipt.html")]
+pub struct ReceiptPage {
+    pub title: &'static str,
+    pub nav: Nav,
+    pub serial: String,
+    pub query_code: String,
+    pub rule: &'static str,
+    pub org_name: String,
+    pub applicant: String,
+    pub id_masked: String,
+    pub title_text: String,
+    pub submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/track.html")]
+pub struct TrackPage {
+    pub title: &'static str,
+    pub nav: Nav,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/tracked.html")]
+pub struct TrackedPage {
+    pub title: &'static str,
+    pub nav: Nav,
+    pub a: gongkai_store::applications::Application,
+    pub org_name: String,
+    pub id_masked: String,
+    pub phone_masked: String,
+    pub status: &'static str,
+    pub due: Option<String>,
+    pub clock_lines: Vec<String>,
+    pub reply: Option<(&'static str, &'static str, String)>,
+    pub events: Vec<String>,
+}
+
+pub struct AppLine {
+    pub id: i64,
+    pub serial: String,
+    pub applicant: String,
+    pub title: String,
+    pub status: &'static str,
+    pub due: String,
+    pub left: String,
+    pub overdue: bool,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/applications.html")]
+pub struct ApplicationsPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub alerts: Vec<(String, String, Option<i64>)>,
+    pub open: Vec<AppLine>,
+    pub recent: Vec<AppLine>,
+}
+
+#[derive(Template)]
+#[template(path = "console/application_new.html")]
+pub struct ApplicationNewPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub channels: Vec<(&'static str, &'static str)>,
+    pub channel: String,
+    pub submitted_on: String,
+    pub form: ApplicationForm,
+    pub errors: Vec<String>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub id_kinds: Vec<(&'static str, &'static str)>,
+    pub forms: Vec<&'static str>,
+    pub methods: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "console/application.html")]
+pub struct ApplicationPage {
+    pub title: String,
+    pub nav: Nav,
+    pub a: gongkai_store::applications::Application,
+    pub org_name: String,
+    pub new_code: Option<String>,
+    pub errors: Vec<String>,
+    pub duplicate: Option<(i64, String)>,
+    pub status: &'static str,
+    pub due: Option<String>,
+    pub left: Option<String>,
+    pub clock_lines: Vec<String>,
+    pub channel: &'static str,
+    pub kind: &'static str,
+    pub id_kind: &'static str,
+    pub events: Vec<(String, String, String)>,
+    pub reply: Option<String>,
+    pub can_act: bool,
+    pub actions: Vec<(&'static str, &'static str)>,
+    pub outcomes: Vec<(&'static str, &'static str)>,
+    pub today: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/letter.html")]
+pub struct LetterPage {
+    pub title: String,
+    pub a: gongkai_store::applications::Application,
+    pub org_name: String,
+    pub received: String,
+    pub outcome: &'static str,
+    pub basis: &'static str,
+    pub summary: String,
+    pub replied: String,
+}
+
+pub struct AppealLine {
+    pub id: i64,
+    pub kind: &'static str,
+    pub body: String,
+    pub case_number: String,
+    pub filed_on: String,
+    pub decided_on: String,
+    pub result: Option<&'static str>,
+    pub application: Option<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "console/appeals.html")]
+pub struct AppealsPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub appeals: Vec<AppealLine>,
+    pub can_act: bool,
+    pub errors: Vec<String>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub results: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "console/calendar.html")]
+pub struct CalendarPage {
+    pub title: &'static str,
+    pub nav: Nav,
+    pub version: String,
+    pub years: Vec<(i16, String)>,
+    pub history: Vec<String>,
+    pub can_load: bool,
+    pub notice: Option<String>,
+    pub errors: Vec<String>,
+    pub reminder: Option<String>,
 }

@@ -17,11 +17,8 @@ pub enum AppealKind {
 }
 
 impl AppealKind {
-    pub const ALL: [AppealKind; 3] = [
-        AppealKind::Reconsideration,
-        AppealKind::LitigationDirect,
-        AppealKind::LitigationAfterReconsideration,
-    ];
+    pub const ALL: [AppealKind; 3] =
+        [AppealKind::Reconsideration, AppealKind::LitigationDirect, AppealKind::LitigationAfterReconsideration];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -68,11 +65,7 @@ pub enum AppealResult {
 }
 
 impl AppealResult {
-    pub const ALL: [AppealResult; 3] = [
-        AppealResult::Upheld,
-        AppealResult::Corrected,
-        AppealResult::Other,
-    ];
+    pub const ALL: [AppealResult; 3] = [AppealResult::Upheld, AppealResult::Corrected, AppealResult::Other];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -124,10 +117,7 @@ pub fn table4_column(
 /// A decision cannot precede the filing.
 pub fn check_decision(filed: Date, decided: Date) -> Result<(), FieldError> {
     if decided < filed {
-        Err(FieldError::new(
-            "decided_on",
-            format!("审结日期{decided}早于立案（申请）日期{filed}"),
-        ))
+        Err(FieldError::new("decided_on", format!("审结日期{decided}早于立案（申请）日期{filed}")))
     } else {
         Ok(())
     }
@@ -145,36 +135,12 @@ mod tests {
     fn columns_by_status_at_year_end() {
         let end = d("2020-12-31");
         let k = AppealKind::Reconsideration;
-        assert_eq!(
-            table4_column(
-                k,
-                d("2020-03-01"),
-                Some((d("2020-05-01"), AppealResult::Upheld)),
-                end
-            ),
-            Some(1)
-        );
-        assert_eq!(
-            table4_column(
-                k,
-                d("2020-03-01"),
-                Some((d("2021-01-05"), AppealResult::Corrected)),
-                end
-            ),
-            Some(4)
-        );
+        assert_eq!(table4_column(k, d("2020-03-01"), Some((d("2020-05-01"), AppealResult::Upheld)), end), Some(1));
+        assert_eq!(table4_column(k, d("2020-03-01"), Some((d("2021-01-05"), AppealResult::Corrected)), end), Some(4));
         assert_eq!(table4_column(k, d("2020-03-01"), None, end), Some(4));
         assert_eq!(table4_column(k, d("2021-01-02"), None, end), None);
         let lit = AppealKind::LitigationAfterReconsideration;
-        assert_eq!(
-            table4_column(
-                lit,
-                d("2020-03-01"),
-                Some((d("2020-09-01"), AppealResult::Other)),
-                end
-            ),
-            Some(13)
-        );
+        assert_eq!(table4_column(lit, d("2020-03-01"), Some((d("2020-09-01"), AppealResult::Other)), end), Some(13));
         assert!(check_decision(d("2020-03-01"), d("2020-02-01")).is_err());
     }
 }

@@ -52,18 +52,12 @@ impl FeeBasis {
     pub fn check(self, stated_yuan: u64) -> Result<u64, FieldError> {
         let due = self.amount_yuan();
         if due == 0 {
-            return Err(FieldError::new(
-                "fee",
-                format!("{}，未超过收费标准，不应收费", self.describe()),
-            ));
+            return Err(FieldError::new("fee", format!("{}，未超过收费标准，不应收费", self.describe())));
         }
         if stated_yuan != due {
             return Err(FieldError::new(
                 "fee_amount",
-                format!(
-                    "收费金额应为{due}元（{}），与填写的{stated_yuan}元不符",
-                    self.describe()
-                ),
+                format!("收费金额应为{due}元（{}），与填写的{stated_yuan}元不符", self.describe()),
             ));
         }
         Ok(due)
@@ -77,17 +71,7 @@ mod tests {
 
     #[test]
     fn per_item_bands() {
-        let cases = [
-            (1, 0),
-            (10, 0),
-            (11, 100),
-            (30, 100),
-            (31, 200),
-            (40, 200),
-            (41, 300),
-            (50, 300),
-            (51, 400),
-        ];
+        let cases = [(1, 0), (10, 0), (11, 100), (30, 100), (31, 200), (40, 200), (41, 300), (50, 300), (51, 400)];
         for (n, fee) in cases {
             assert_eq!(per_item_fee(n), fee, "n = {n}");
         }
@@ -110,13 +94,7 @@ mod tests {
         let b = FeeBasis::PerVolume { pages: 120 };
         assert_eq!(b.check(1100), Ok(1100));
         assert!(b.check(1000).unwrap_err().message.contains("应为1100元"));
-        assert!(
-            FeeBasis::PerItem { nth: 3 }
-                .check(100)
-                .unwrap_err()
-                .message
-                .contains("不应收费")
-        );
+        assert!(FeeBasis::PerItem { nth: 3 }.check(100).unwrap_err().message.contains("不应收费"));
     }
 
     proptest! {

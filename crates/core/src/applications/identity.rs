@@ -19,11 +19,7 @@ impl ResidentId {
         if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let sum: u32 = first17
-            .bytes()
-            .zip(ID_WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
+        let sum: u32 = first17.bytes().zip(ID_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
         Some(ID_CHECK[(sum % 11) as usize] as char)
     }
 
@@ -69,12 +65,7 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    pub const ALL: [IdKind; 4] = [
-        IdKind::ResidentId,
-        IdKind::Passport,
-        IdKind::CreditCode,
-        IdKind::Other,
-    ];
+    pub const ALL: [IdKind; 4] = [IdKind::ResidentId, IdKind::Passport, IdKind::CreditCode, IdKind::Other];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -112,15 +103,11 @@ pub fn parse_id_number(kind: IdKind, raw: &str) -> Result<String, FieldError> {
         IdKind::Passport | IdKind::Other => {
             let s = raw.trim();
             let ok = (5..=30).contains(&s.chars().count())
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '(' || c == ')');
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '(' || c == ')');
             if ok {
                 Ok(s.to_ascii_uppercase())
             } else {
-                Err(FieldError::new(
-                    "id_number",
-                    "证件号码应为5至30位字母或数字",
-                ))
+                Err(FieldError::new("id_number", "证件号码应为5至30位字母或数字"))
             }
         }
     }
@@ -132,15 +119,9 @@ pub fn mask_id(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len();
     if n > 10 {
-        chars[..4]
-            .iter()
-            .chain(std::iter::repeat_n(&'*', n - 8))
-            .chain(&chars[n - 4..])
-            .collect()
+        chars[..4].iter().chain(std::iter::repeat_n(&'*', n - 8)).chain(&chars[n - 4..]).collect()
     } else if n > 2 {
-        std::iter::repeat_n('*', n - 2)
-            .chain(chars[n - 2..].iter().copied())
-            .collect()
+        std::iter::repeat_n('*', n - 2).chain(chars[n - 2..].iter().copied()).collect()
     } else {
         "*".repeat(n)
     }
@@ -157,11 +138,7 @@ pub fn mask_phone(s: &str) -> String {
         .map(|c| {
             if c.is_ascii_digit() {
                 seen += 1;
-                if seen > 3 && seen <= digits - 4 {
-                    '*'
-                } else {
-                    c
-                }
+                if seen > 3 && seen <= digits - 4 { '*' } else { c }
             } else {
                 c
             }
@@ -173,14 +150,8 @@ pub fn mask_phone(s: &str) -> String {
 pub fn parse_contact_phone(raw: &str) -> Result<String, FieldError> {
     let s: String = raw.trim().chars().filter(|c| !c.is_whitespace()).collect();
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    let ok = (7..=15).contains(&digits)
-        && s.chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == '+');
-    if ok {
-        Ok(s)
-    } else {
-        Err(FieldError::new("phone", "联系电话格式不正确"))
-    }
+    let ok = (7..=15).contains(&digits) && s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+');
+    if ok { Ok(s) } else { Err(FieldError::new("phone", "联系电话格式不正确")) }
 }
 
 #[cfg(test)]
@@ -197,28 +168,10 @@ mod tests {
         // The standard's worked example.
         assert!(ResidentId::parse("11010519491231002X").is_ok());
         assert!(ResidentId::parse("11010519491231002x").is_ok());
-        assert_eq!(
-            ResidentId::parse("110105194912310021").unwrap_err().field,
-            "id_number"
-        );
-        assert!(
-            ResidentId::parse("110105194912310021")
-                .unwrap_err()
-                .message
-                .contains("校验位")
-        );
-        assert!(
-            ResidentId::parse(&valid_id("44010419901332123"))
-                .unwrap_err()
-                .message
-                .contains("出生日期")
-        );
-        assert!(
-            ResidentId::parse("4401041990")
-                .unwrap_err()
-                .message
-                .contains("18位")
-        );
+        assert_eq!(ResidentId::parse("110105194912310021").unwrap_err().field, "id_number");
+        assert!(ResidentId::parse("110105194912310021").unwrap_err().message.contains("校验位"));
+        assert!(ResidentId::parse(&valid_id("44010419901332123")).unwrap_err().message.contains("出生日期"));
+        assert!(ResidentId::parse("4401041990").unwrap_err().message.contains("18位"));
     }
 
     #[test]

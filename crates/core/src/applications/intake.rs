@@ -48,20 +48,12 @@ pub struct ApplicationFacts {
     pub delivery_method: String,
 }
 
-fn one_of(
-    field: &'static str,
-    label: &str,
-    raw: &str,
-    allowed: &[&str],
-) -> Result<String, FieldError> {
+fn one_of(field: &'static str, label: &str, raw: &str, allowed: &[&str]) -> Result<String, FieldError> {
     let s = raw.trim();
     if allowed.contains(&s) {
         Ok(s.to_string())
     } else {
-        Err(FieldError::new(
-            field,
-            format!("请选择{label}（{}）", allowed.join("、")),
-        ))
+        Err(FieldError::new(field, format!("请选择{label}（{}）", allowed.join("、"))))
     }
 }
 
@@ -69,105 +61,48 @@ impl ApplicationInput {
     pub fn parse(&self) -> Result<ApplicationFacts, FieldErrors> {
         let mut e = FieldErrors::new();
         let kind = e.take(ApplicantKind::parse(&self.applicant_kind));
-        let name_label = if kind.is_some_and(ApplicantKind::is_organisation) {
-            "单位名称"
-        } else {
-            "申请人姓名"
-        };
-        let applicant_name = e.take(required_text(
-            "applicant_name",
-            name_label,
-            &self.applicant_name,
-            100,
-        ));
+        let name_label =
+            if kind.is_some_and(ApplicantKind::is_organisation) { "单位名称" } else { "申请人姓名" };
+        let applicant_name = e.take(required_text("applicant_name", name_label, &self.applicant_name, 100));
         let contact_person = match kind {
-            Some(k) if k.is_organisation() => e
-                .take(required_text(
-                    "contact_person",
-                    "联系人",
-                    &self.contact_person,
-                    50,
-                ))
-                .map(Some),
-            _ => e.take(optional_text(
-                "contact_person",
-                "联系人",
-                &self.contact_person,
-                50,
-            )),
+            Some(k) if k.is_organisation() => {
+                e.take(required_text("contact_person", "联系人", &self.contact_person, 50)).map(Some)
+            }
+            _ => e.take(optional_text("contact_person", "联系人", &self.contact_person, 50)),
         };
         let id_kind = e.take(IdKind::parse(&self.id_kind));
-        if let (Some(k), Some(ik)) = (kind, id_kind) {
-            if !k.is_organisation() && ik == IdKind::CreditCode {
-                e.push(FieldError::new(
-                    "id_kind",
-                    "自然人申请请提供居民身份证、护照或其他身份证件",
-                ));
-            }
+        if let (Some(k), Some(ik)) = (kind, id_kind)
+            && !k.is_organisation()
+            && ik == IdKind::CreditCode
+        {
+            e.push(FieldError::new("id_kind", "自然人申请请提供居民身份证、护照或其他身份证件"));
         }
         let id_number = match id_kind {
             Some(ik) => e.take(parse_id_number(ik, &self.id_number)),
             None => None,
         };
-        let phone = if self.phone.trim().is_empty() {
-            Some(None)
-        } else {
-            e.take(parse_contact_phone(&self.phone)).map(Some)
-        };
+        let phone =
+            if self.phone.trim().is_empty() { Some(None) } else { e.take(parse_contact_phone(&self.phone)).map(Some) };
         let email = if self.email.trim().is_empty() {
             Some(None)
         } else {
-            e.take(crate::orgs::parse_email("email", &self.email))
-                .map(Some)
+            e.take(crate::orgs::parse_email("email", &self.email)).map(Some)
         };
         let address = e.take(optional_text("address", "通信地址", &self.address, 200));
-        if self.phone.trim().is_empty()
-            && self.email.trim().is_empty()
-            && self.address.trim().is_empty()
-        {
-            e.push(FieldError::new(
-                "phone",
-                "请至少填写一种联系方式（联系电话、电子邮箱或通信地址）",
-            ));
+        if self.phone.trim().is_empty() && self.email.trim().is_empty() && self.address.trim().is_empty() {
+            e.push(FieldError::new("phone", "请至少填写一种联系方式（联系电话、电子邮箱或通信地址）"));
         }
-        let info_title = e.take(required_text(
-            "info_title",
-            "所需政府信息的名称",
-            &self.info_title,
-            200,
-        ));
-        let info_doc_number = e.take(optional_text(
-            "info_doc_number",
-            "文号",
-            &self.info_doc_number,
-            60,
-        ));
-        let info_description = e.take(optional_text(
-            "info_description",
-            "所需信息的描述",
-            &self.info_description,
-            2000,
-        ));
-        let delivery_form = e.take(one_of(
-            "delivery_form",
-            "提供形式",
-            &self.delivery_form,
-            &DELIVERY_FORMS,
-        ));
-        let delivery_method = e.take(one_of(
-            "delivery_method",
-            "获取方式",
-            &self.delivery_method,
-            &DELIVERY_METHODS,
-        ));
+        let info_title = e.take(required_text("info_title", "所需政府信息的名称", &self.info_title, 200));
+        let info_doc_number = e.take(optional_text("info_doc_number", "文号", &self.info_doc_number, 60));
+        let info_description =
+            e.take(optional_text("info_description", "所需信息的描述", &self.info_description, 2000));
+        let delivery_form = e.take(one_of("delivery_form", "提供形式", &self.delivery_form, &DELIVERY_FORMS));
+        let delivery_method = e.take(one_of("delivery_method", "获取方式", &self.delivery_method, &DELIVERY_METHODS));
         if self.delivery_method.trim() == "邮寄" && self.address.trim().is_empty() {
             e.push(FieldError::new("address", "选择邮寄方式的，请填写通信地址"));
         }
         if self.delivery_method.trim() == "电子邮件" && self.email.trim().is_empty() {
-            e.push(FieldError::new(
-                "email",
-                "选择电子邮件方式的，请填写电子邮箱",
-            ));
+            e.push(FieldError::new("email", "选择电子邮件方式的，请填写电子邮箱"));
         }
         e.clone().into_result()?;
         Ok(ApplicationFacts {
@@ -191,20 +126,12 @@ impl ApplicationInput {
 /// Normalise a requested title for duplicate detection: drop spaces and punctuation so
 /// that 《关于…的通知》 and 关于…的通知 match.
 pub fn normalise_title(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// Does a new request ask for what an earlier one asked (same title after normalising,
 /// or the same document number)?
-pub fn same_request(
-    a_title: &str,
-    a_docno: Option<&str>,
-    b_title: &str,
-    b_docno: Option<&str>,
-) -> bool {
+pub fn same_request(a_title: &str, a_docno: Option<&str>, b_title: &str, b_docno: Option<&str>) -> bool {
     let (na, nb) = (normalise_title(a_title), normalise_title(b_title));
     let docs = matches!((a_docno, b_docno), (Some(x), Some(y)) if normalise_title(x) == normalise_title(y) && !x.trim().is_empty());
     (!na.is_empty() && na == nb) || docs
@@ -253,9 +180,8 @@ mod tests {
         i.applicant_kind = "legal_service".into();
         i.applicant_name = "某律师事务所".into();
         i.id_kind = "credit_code".into();
-        i.id_number = crate::orgs::CreditCode::check_char("31440000MD0000001")
-            .map(|c| format!("31440000MD0000001{c}"))
-            .unwrap();
+        i.id_number =
+            crate::orgs::CreditCode::check_char("31440000MD0000001").map(|c| format!("31440000MD0000001{c}")).unwrap();
         i.delivery_method = "邮寄".into();
         let e = i.parse().unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|x| x.field).collect();
@@ -264,18 +190,8 @@ mod tests {
 
     #[test]
     fn duplicate_matching() {
-        assert!(same_request(
-            "《关于2024年低保标准的通知》",
-            None,
-            "关于2024年低保标准的通知",
-            None
-        ));
-        assert!(same_request(
-            "甲",
-            Some("穗民〔2024〕12号"),
-            "乙",
-            Some("穗民〔2024〕12号")
-        ));
+        assert!(same_request("《关于2024年低保标准的通知》", None, "关于2024年低保标准的通知", None));
+        assert!(same_request("甲", Some("穗民〔2024〕12号"), "乙", Some("穗民〔2024〕12号")));
         assert!(!same_request("甲", Some(""), "乙", Some("")));
         assert!(!same_request("2024年低保", None, "2023年低保", None));
     }

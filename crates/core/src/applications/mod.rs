@@ -2,6 +2,7 @@
 //! with its statutory clock.
 
 pub mod appeals;
+pub mod event_input;
 pub mod fees;
 pub mod identity;
 pub mod intake;

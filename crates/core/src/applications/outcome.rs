@@ -87,11 +87,7 @@ pub enum ReportFormat {
 
 impl ReportFormat {
     pub fn for_year(year: i16) -> Self {
-        if year <= 2020 {
-            ReportFormat::F2019
-        } else {
-            ReportFormat::F2021
-        }
+        if year <= 2020 { ReportFormat::F2019 } else { ReportFormat::F2021 }
     }
 }
 
@@ -211,25 +207,17 @@ impl Outcome {
     /// The legal basis cited in the reply letter.
     pub fn legal_basis(self) -> &'static str {
         match self {
-            Outcome::Disclosed => {
-                "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项"
-            }
+            Outcome::Disclosed => "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项",
             Outcome::PartlyDisclosed => "《中华人民共和国政府信息公开条例》第三十七条",
             Outcome::SecretWithheld | Outcome::LawProhibited | Outcome::SecurityStability => {
                 "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项"
             }
-            Outcome::ThirdPartyRights => {
-                "《中华人民共和国政府信息公开条例》第十五条、第三十二条、第三十六条第（三）项"
-            }
+            Outcome::ThirdPartyRights => "《中华人民共和国政府信息公开条例》第十五条、第三十二条、第三十六条第（三）项",
             Outcome::InternalAffairs | Outcome::ProcessInformation | Outcome::EnforcementFile => {
                 "《中华人民共和国政府信息公开条例》第十六条、第三十六条第（三）项"
             }
-            Outcome::AdministrativeQuery => {
-                "《中华人民共和国政府信息公开条例》第三十六条第（七）项"
-            }
-            Outcome::NotHeld => {
-                "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项"
-            }
+            Outcome::AdministrativeQuery => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+            Outcome::NotHeld => "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项",
             Outcome::NeedsCreation => "《中华人民共和国政府信息公开条例》第三十八条",
             Outcome::UnclearAfterCorrection => "《中华人民共和国政府信息公开条例》第三十条",
             Outcome::Petition => "《中华人民共和国政府信息公开条例》第三十九条第一款",
@@ -265,9 +253,7 @@ impl Outcome {
             Publication => "t3.r3.s5.i3",
             Excessive => "t3.r3.s5.i4",
             ConfirmationRequest => "t3.r3.s5.i5",
-            CorrectionLapsed | FeeUnpaid | OtherHandling if format == ReportFormat::F2019 => {
-                "t3.r3.s6"
-            }
+            CorrectionLapsed | FeeUnpaid | OtherHandling if format == ReportFormat::F2019 => "t3.r3.s6",
             CorrectionLapsed => "t3.r3.s6.i1",
             FeeUnpaid => "t3.r3.s6.i2",
             OtherHandling => "t3.r3.s6.i3",
@@ -281,10 +267,7 @@ impl Outcome {
     }
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        Self::ALL
-            .into_iter()
-            .find(|o| o.code() == raw.trim())
-            .ok_or_else(|| FieldError::new("outcome", "答复结果无效"))
+        Self::ALL.into_iter().find(|o| o.code() == raw.trim()).ok_or_else(|| FieldError::new("outcome", "答复结果无效"))
     }
 }
 
@@ -295,20 +278,10 @@ mod tests {
 
     #[test]
     fn outcomes_map_one_to_one_onto_f2021_rows() {
-        let rows: HashSet<_> = Outcome::ALL
-            .iter()
-            .map(|o| o.row(ReportFormat::F2021))
-            .collect();
+        let rows: HashSet<_> = Outcome::ALL.iter().map(|o| o.row(ReportFormat::F2021)).collect();
         assert_eq!(rows.len(), 21, "21 result value rows in F2021");
-        let rows19: HashSet<_> = Outcome::ALL
-            .iter()
-            .map(|o| o.row(ReportFormat::F2019))
-            .collect();
-        assert_eq!(
-            rows19.len(),
-            19,
-            "19 result value rows in F2019 (其他处理 is one row)"
-        );
+        let rows19: HashSet<_> = Outcome::ALL.iter().map(|o| o.row(ReportFormat::F2019)).collect();
+        assert_eq!(rows19.len(), 19, "19 result value rows in F2019 (其他处理 is one row)");
         assert!(rows19.contains("t3.r3.s6"));
     }
 
@@ -328,11 +301,7 @@ mod tests {
         }
         for o in Outcome::ALL {
             assert_eq!(Outcome::parse(o.code()).unwrap(), o);
-            assert_eq!(
-                serde_json::to_string(&o).unwrap(),
-                format!("\"{}\"", o.code()),
-                "stored name = code"
-            );
+            assert_eq!(serde_json::to_string(&o).unwrap(), format!("\"{}\"", o.code()), "stored name = code");
         }
     }
 }

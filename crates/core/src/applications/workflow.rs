@@ -27,14 +27,8 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 6] = [
-        Channel::Online,
-        Channel::InPerson,
-        Channel::Post,
-        Channel::Letter,
-        Channel::Fax,
-        Channel::Email,
-    ];
+    pub const ALL: [Channel; 6] =
+        [Channel::Online, Channel::InPerson, Channel::Post, Channel::Letter, Channel::Fax, Channel::Email];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -238,9 +232,7 @@ impl Event {
             Event::ExtensionApproved { on, days, .. } => {
                 format!("{on} 经负责人同意延长答复期限{days}个工作日")
             }
-            Event::FeeNoticed {
-                on, amount_yuan, ..
-            } => format!("{on} 发出收费通知，金额{amount_yuan}元"),
+            Event::FeeNoticed { on, amount_yuan, .. } => format!("{on} 发出收费通知，金额{amount_yuan}元"),
             Event::FeePaid { on } => format!("{on} 申请人缴纳信息处理费"),
             Event::FeeLapsed { on } => format!("{on} 申请人逾期未缴费，视为放弃申请"),
             Event::DelayFixed { on, due, .. } => format!("{on} 确定延迟答复期限至{due}"),
@@ -397,11 +389,7 @@ pub struct Case {
 
 impl Case {
     /// Replay a whole log. The first event must be `Submitted`.
-    pub fn replay(
-        events: &[Event],
-        s: &ClockSettings,
-        cal: &Calendar,
-    ) -> Result<Case, WorkflowError> {
+    pub fn replay(events: &[Event], s: &ClockSettings, cal: &Calendar) -> Result<Case, WorkflowError> {
         let Some(Event::Submitted { channel, on }) = events.first() else {
             return refuse("申请记录的第一个事件必须是提交申请");
         };
@@ -419,11 +407,7 @@ impl Case {
             submitted_on: on,
             received_on: received,
             clock_start: received,
-            status: if received.is_some() {
-                Status::InProgress
-            } else {
-                Status::AwaitingReceipt
-            },
+            status: if received.is_some() { Status::InProgress } else { Status::AwaitingReceipt },
             correction: None,
             corrected_on: None,
             extension: None,
@@ -440,21 +424,15 @@ impl Case {
     }
 
     /// The state after `e`, or why `e` is not allowed now.
-    pub fn apply(
-        &self,
-        e: &Event,
-        s: &ClockSettings,
-        cal: &Calendar,
-    ) -> Result<Case, WorkflowError> {
+    pub fn apply(&self, e: &Event, s: &ClockSettings, cal: &Calendar) -> Result<Case, WorkflowError> {
         let mut c = self.clone();
         let st = self.status;
-        let not_before =
-            |on: &Date, since: Option<Date>, what: &str| -> Result<(), WorkflowError> {
-                match since {
-                    Some(d) if on < &d => refuse(format!("日期{on}早于{what}（{d}）")),
-                    _ => Ok(()),
-                }
-            };
+        let not_before = |on: &Date, since: Option<Date>, what: &str| -> Result<(), WorkflowError> {
+            match since {
+                Some(d) if on < &d => refuse(format!("日期{on}早于{what}（{d}）")),
+                _ => Ok(()),
+            }
+        };
         match e {
             Event::Submitted { .. } => return refuse("申请已经提交，不能重复提交"),
             Event::ReceiptConfirmed { on } => {
@@ -467,11 +445,7 @@ impl Case {
                 c.clock_start = Some(*on);
                 c.status = Status::InProgress;
             }
-            Event::CorrectionRequested {
-                on,
-                period_wd,
-                items,
-            } => {
+            Event::CorrectionRequested { on, period_wd, items } => {
                 if st != Status::InProgress {
                     return refuse(format!("当前状态为“{}”，不能发出补正通知", st.label()));
                 }
@@ -551,12 +525,7 @@ impl Case {
                 p.to = Some(*on);
                 c.status = Status::InProgress;
             }
-            Event::ExtensionApproved {
-                on,
-                days,
-                reason,
-                approver,
-            } => {
+            Event::ExtensionApproved { on, days, reason, approver } => {
                 if !matches!(st, Status::InProgress | Status::Consulting) {
                     return refuse(format!("当前状态为“{}”，不能延期", st.label()));
                 }
@@ -577,20 +546,14 @@ impl Case {
                 }
                 c.extension = Some((*on, *days));
             }
-            Event::FeeNoticed {
-                on,
-                basis,
-                amount_yuan,
-            } => {
+            Event::FeeNoticed { on, basis, amount_yuan } => {
                 if st != Status::InProgress {
                     return refuse(format!("当前状态为“{}”，不能发出收费通知", st.label()));
                 }
                 if self.fee.is_some() {
                     return refuse("该申请已发出过收费通知");
                 }
-                basis
-                    .check(*amount_yuan)
-                    .map_err(|e| WorkflowError::NotAllowed(e.message))?;
+                basis.check(*amount_yuan).map_err(|e| WorkflowError::NotAllowed(e.message))?;
                 not_before(on, self.clock_start, "计时起算日")?;
                 if let Some(due) = self.due(s, cal)?
                     && *on > due
@@ -599,11 +562,7 @@ impl Case {
                 }
                 c.fee = Some((*on, *basis, *amount_yuan));
                 if s.fee_pause {
-                    c.pauses.push(Pause {
-                        from: *on,
-                        to: None,
-                        what: "收费通知至缴费".into(),
-                    });
+                    c.pauses.push(Pause { from: *on, to: None, what: "收费通知至缴费".into() });
                 }
                 c.status = Status::AwaitingPayment;
             }
@@ -720,12 +679,7 @@ impl Case {
 
     /// The deadline and how it was counted, in plain Chinese (for the handling screen and
     /// the applicant's tracking page).
-    pub fn clock(
-        &self,
-        s: &ClockSettings,
-        cal: &Calendar,
-        today: Date,
-    ) -> Result<Clock, CalendarError> {
+    pub fn clock(&self, s: &ClockSettings, cal: &Calendar, today: Date) -> Result<Clock, CalendarError> {
         let mut lines = vec![];
         match self.received_on {
             None => lines.push(format!(
@@ -743,25 +697,17 @@ impl Case {
         }
         if let Some((on, period)) = self.correction {
             let last = cal.add_working_days(on, period)?;
-            lines.push(format!(
-                "{on}发出补正通知，补正期限{period}个工作日（至{last}）；补正期间不计算答复期限。"
-            ));
+            lines.push(format!("{on}发出补正通知，补正期限{period}个工作日（至{last}）；补正期间不计算答复期限。"));
         }
         if let Some(on) = self.corrected_on {
-            lines.push(format!(
-                "{on}收到补正后的申请，答复期限自该日起重新计算{}个工作日。",
-                s.reply_wd
-            ));
+            lines.push(format!("{on}收到补正后的申请，答复期限自该日起重新计算{}个工作日。", s.reply_wd));
         }
         let mut paused_now = None;
         for p in &self.pauses {
             match p.to {
                 Some(to) => {
                     let k = cal.working_days_between(p.from, to)?;
-                    lines.push(format!(
-                        "{}至{to}{}，该期间{k}个工作日不计入答复期限。",
-                        p.from, p.what
-                    ));
+                    lines.push(format!("{}至{to}{}，该期间{k}个工作日不计入答复期限。", p.from, p.what));
                 }
                 None => {
                     lines.push(format!("自{}起{}，暂停计算答复期限。", p.from, p.what));
@@ -770,23 +716,17 @@ impl Case {
             }
         }
         if let Some((on, days)) = self.extension {
-            lines.push(format!(
-                "{on}经政府信息公开工作机构负责人同意，答复期限延长{days}个工作日。"
-            ));
+            lines.push(format!("{on}经政府信息公开工作机构负责人同意，答复期限延长{days}个工作日。"));
         }
         if let Some(d) = self.fixed_due {
-            lines.push(format!(
-                "因申请数量、频次明显超过合理范围，确定延迟答复期限至{d}（条例第三十五条）。"
-            ));
+            lines.push(format!("因申请数量、频次明显超过合理范围，确定延迟答复期限至{d}（条例第三十五条）。"));
         }
         let due = self.due(s, cal)?;
         if let Some(d) = due {
             lines.push(format!("答复期限：{d}。"));
         }
         let (left, overdue) = match (due, self.status.is_open()) {
-            (Some(d), true) if today <= d => {
-                (Some(cal.working_days_between(today, d)? as i64), false)
-            }
+            (Some(d), true) if today <= d => (Some(cal.working_days_between(today, d)? as i64), false),
             (Some(d), true) => (Some(-(cal.working_days_between(d, today)? as i64)), true),
             _ => (None, false),
         };
@@ -796,15 +736,7 @@ impl Case {
             (Some(f), Some(d)) => f > d,
             _ => false,
         };
-        Ok(Clock {
-            due,
-            working_days_left: left,
-            overdue,
-            due_soon,
-            paused_since: paused_now,
-            finished_late,
-            lines,
-        })
+        Ok(Clock { due, working_days_left: left, overdue, due_soon, paused_since: paused_now, finished_late, lines })
     }
 }
 

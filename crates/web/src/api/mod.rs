@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1`, authenticated with bearer tokens created on the console's
 //! account page. The OpenAPI document is served at `/api/openapi.json`.
 
+mod applications;
 mod orgs;
 
 use crate::auth::ApiUser;
@@ -18,13 +19,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/me", get(me))
         .merge(orgs::routes())
+        .merge(applications::routes())
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gongkai API", description = "政府信息公开平台 JSON API。所有错误以 JSON 返回，message 为简体中文。"),
-    paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user),
-    components(schemas(MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::ops::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+    paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
+        applications::list, applications::create, applications::detail, applications::record),
+    components(schemas(applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::ops::NewUserInput, ErrorBody, crate::error::FieldMessage)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -71,13 +74,6 @@ async fn me(user: ApiUser) -> Json<MeView> {
         username: p.username,
         display_name: p.display_name,
         system_admin: p.system_admin,
-        grants: p
-            .grants
-            .iter()
-            .map(|g| GrantView {
-                org_id: g.org.0,
-                role: g.role.code().into(),
-            })
-            .collect(),
+        grants: p.grants.iter().map(|g| GrantView { org_id: g.org.0, role: g.role.code().into() }).collect(),
     })
 }

@@ -109,9 +109,7 @@ pub struct UserView {
 }
 
 fn org_id(raw: &str) -> Result<OrgId, ApiError> {
-    raw.parse()
-        .map(OrgId)
-        .map_err(|_| ApiError(AppError::NotFound))
+    raw.parse().map(OrgId).map_err(|_| ApiError(AppError::NotFound))
 }
 
 /// Organisations the caller may view.
@@ -124,11 +122,7 @@ pub async fn list(State(state): State<AppState>, user: ApiUser) -> ApiResult<Jso
 /// One organisation.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_one(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Path(id): Path<String>,
-) -> ApiResult<Json<OrgView>> {
+pub async fn get_one(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> ApiResult<Json<OrgView>> {
     let id = org_id(&id)?;
     ops::require(&state, &user.principal, Capability::View, id).await?;
     Ok(Json(orgs::get(&state.db, id).await?.into()))
@@ -143,10 +137,7 @@ pub async fn create(
     ApiJson(body): ApiJson<OrgBody>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let id = ops::create_org(&state, &user.principal, &user.actor(), &body.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(orgs::get(&state.db, id).await?.into()),
-    ))
+    Ok((StatusCode::CREATED, Json(orgs::get(&state.db, id).await?.into())))
 }
 
 /// Replace an organisation's facts. Organisation admins may change contact facts only;
@@ -208,12 +199,6 @@ pub async fn create_user(
         .collect();
     Ok((
         StatusCode::CREATED,
-        Json(UserView {
-            id: u.id.0,
-            username: u.username,
-            display_name: u.display_name,
-            active: u.active,
-            roles,
-        }),
+        Json(UserView { id: u.id.0, username: u.username, display_name: u.display_name, active: u.active, roles }),
     ))
 }

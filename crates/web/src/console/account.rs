@@ -23,9 +23,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn when(s: Option<&str>) -> String {
-    s.and_then(ts::parse)
-        .map(gongkai_core::time::china_display)
-        .unwrap_or_else(|| "—".into())
+    s.and_then(ts::parse).map(gongkai_core::time::china_display).unwrap_or_else(|| "—".into())
 }
 
 async fn page(
@@ -72,9 +70,7 @@ async fn change_password(
     user: ConsoleUser,
     CsrfForm(f): CsrfForm<PasswordForm>,
 ) -> PageResult<Response> {
-    let (_, hash) = users::credentials(&state.db, &user.principal.username)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (_, hash) = users::credentials(&state.db, &user.principal.username).await?.ok_or(AppError::NotFound)?;
     let bad = |msg: String| async {
         let p = page(&state, &user, None, None, vec![msg]).await?;
         Ok::<_, AppError>((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
@@ -107,19 +103,9 @@ async fn create_token(
     let name = required_text("name", "令牌名称", &f.name, 64)?;
     let secret = format!("gk_{}", random_hex(20));
     let prefix: String = secret.chars().take(10).collect();
-    tokens::create(
-        &state.db,
-        &user.actor(),
-        user.principal.user_id,
-        &name,
-        &sha256_hex(&secret),
-        &prefix,
-        None,
-    )
-    .await?;
-    Ok(render(
-        &page(&state, &user, Some(secret), None, vec![]).await?,
-    ))
+    tokens::create(&state.db, &user.actor(), user.principal.user_id, &name, &sha256_hex(&secret), &prefix, None)
+        .await?;
+    Ok(render(&page(&state, &user, Some(secret), None, vec![]).await?))
 }
 
 async fn revoke_token(
@@ -129,12 +115,6 @@ async fn revoke_token(
     CsrfForm(_): CsrfForm<super::Empty>,
 ) -> PageResult<Response> {
     // Scoped to the caller's own tokens: another user's token id is "not found".
-    tokens::revoke(
-        &state.db,
-        &user.actor(),
-        user.principal.user_id,
-        path_id(&id)?,
-    )
-    .await?;
+    tokens::revoke(&state.db, &user.actor(), user.principal.user_id, path_id(&id)?).await?;
     Ok(Redirect::to("/console/account").into_response())
 }

@@ -21,10 +21,7 @@ pub fn routes() -> Router<AppState> {
 async fn show(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Response> {
     let p = &user.principal;
     let (entries, scope) = if p.system_admin {
-        (
-            audit::list(&state.db, None, 500).await?,
-            "全部机构".to_string(),
-        )
+        (audit::list(&state.db, None, 500).await?, "全部机构".to_string())
     } else {
         let (visible, tree) = ops::visible_orgs(&state, p).await?;
         let orgs: Vec<_> = visible
@@ -32,15 +29,11 @@ async fn show(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
             .filter(|o| {
                 let supervised = tree.ancestors_or_self(o.id);
                 p.can(Capability::ManageOrg, o.id, &tree)
-                    || p.grants
-                        .iter()
-                        .any(|g| g.role == Role::Supervisor && supervised.contains(&g.org))
+                    || p.grants.iter().any(|g| g.role == Role::Supervisor && supervised.contains(&g.org))
             })
             .collect();
         if orgs.is_empty() {
-            return Err(AppError::Forbidden(
-                "只有机构管理员、政务公开主管和系统管理员可以查看操作日志".into(),
-            ));
+            return Err(AppError::Forbidden("只有机构管理员、政务公开主管和系统管理员可以查看操作日志".into()));
         }
         let mut all = Vec::new();
         for o in &orgs {
@@ -54,9 +47,7 @@ async fn show(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
     let lines = entries
         .into_iter()
         .map(|e| AuditLine {
-            at: gongkai_store::ts::parse(&e.at)
-                .map(gongkai_core::time::china_display)
-                .unwrap_or(e.at),
+            at: gongkai_store::ts::parse(&e.at).map(gongkai_core::time::china_display).unwrap_or(e.at),
             actor: e.actor,
             action: e.action,
             entity: e.entity,
@@ -65,10 +56,5 @@ async fn show(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
             request_id: e.request_id.unwrap_or_default(),
         })
         .collect();
-    Ok(render(&AuditPage {
-        title: "操作日志",
-        nav: user.nav(&state),
-        scope,
-        entries: lines,
-    }))
+    Ok(render(&AuditPage { title: "操作日志", nav: user.nav(&state), scope, entries: lines }))
 }

@@ -2,7 +2,10 @@
 //! [`ConsoleUser`] (login required) and every form a [`CsrfForm`].
 
 mod account;
+mod appeals;
+mod applications;
 mod audit;
+mod calendar;
 mod orgs;
 mod users;
 
@@ -28,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/login", get(login_page).post(login))
         .route("/console/logout", post(logout))
         .merge(orgs::routes())
+        .merge(applications::routes())
+        .merge(calendar::routes())
+        .merge(appeals::routes())
         .merge(users::routes())
         .merge(account::routes())
         .merge(audit::routes())
@@ -54,12 +60,7 @@ fn role_meaning(r: Role) -> &'static str {
 
 async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Response> {
     let all = org_store::list(&state.db).await?;
-    let name = |id: i64| {
-        all.iter()
-            .find(|o| o.id.0 == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
+    let name = |id: i64| all.iter().find(|o| o.id.0 == id).map(|o| o.name.clone()).unwrap_or_default();
     let roles = user
         .principal
         .grants
@@ -97,19 +98,8 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-async fn login_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<NextQuery>,
-) -> Response {
-    login_form(
-        &state,
-        &headers,
-        None,
-        safe_next(&q.next),
-        String::new(),
-        axum::http::StatusCode::OK,
-    )
+async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    login_form(&state, &headers, None, safe_next(&q.next), String::new(), axum::http::StatusCode::OK)
 }
 
 /// The login form, bound to an anonymous CSRF cookie (set here when missing).
@@ -121,34 +111,9 @@ fn login_form(
     username: String,
     status: axum::http::StatusCode,
 ) -> Response {
-    // Bind the token exactly as the check will (a stale session cookie counts too, so a
-    // user whose session expired can still log in); else use a fresh anonymous cookie.
-    let (binding, fresh) = match csrf::binding(headers) {
-        Some(b) => (b, None),
-        None => {
-            let anon = random_hex(16);
-            (format!("a:{anon}"), Some(anon))
-        }
-    };
-    let page = LoginPage {
-        title: "登录",
-        nav: Nav {
-            user: None,
-            csrf: csrf::token_for(&state.secret, &binding),
-        },
-        error,
-        next,
-        username,
-    };
-    let mut resp = (status, render(&page)).into_response();
-    if let Some(anon) = fresh {
-        let c = set_cookie(csrf::ANON_COOKIE, &anon, None, state.config.cookie_secure);
-        resp.headers_mut().append(
-            header::SET_COOKIE,
-            HeaderValue::from_str(&c).expect("ascii cookie"),
-        );
-    }
-    resp
+    let (csrf, cookie) = csrf::page_token(&state.secret, headers, state.config.cookie_secure);
+    let page = LoginPage { title: "登录", nav: Nav { user: None, csrf }, error, next, username };
+    csrf::with_cookie((status, render(&page)).into_response(), cookie)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -167,19 +132,9 @@ async fn login(
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> PageResult<Response> {
     let next = safe_next(&f.next);
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
     let fail = |msg: String| {
-        login_form(
-            &state,
-            &headers,
-            Some(msg),
-            next.clone(),
-            f.username.clone(),
-            axum::http::StatusCode::UNAUTHORIZED,
-        )
+        login_form(&state, &headers, Some(msg), next.clone(), f.username.clone(), axum::http::StatusCode::UNAUTHORIZED)
     };
     let creds = match Username::parse(&f.username) {
         Ok(u) => user_store::credentials(&state.db, u.as_str()).await?,
@@ -191,12 +146,7 @@ async fn login(
         return Ok(fail(BAD_LOGIN.into()));
     };
     let now = Timestamp::now();
-    if let Some(until) = user
-        .locked_until
-        .as_deref()
-        .and_then(gongkai_store::ts::parse)
-        .filter(|t| *t > now)
-    {
+    if let Some(until) = user.locked_until.as_deref().and_then(gongkai_store::ts::parse).filter(|t| *t > now) {
         return Ok(fail(format!(
             "由于多次登录失败，账户已被暂时锁定，请于 {} 之后再试",
             gongkai_core::time::china_display(until)
@@ -219,19 +169,10 @@ async fn login(
     }
     user_store::record_success(&state.db, user.id, request_id).await?;
     let token = random_hex(32);
-    sessions::create(
-        &state.db,
-        &sha256_hex(&token),
-        user.id,
-        state.config.session_ttl,
-    )
-    .await?;
+    sessions::create(&state.db, &sha256_hex(&token), user.id, state.config.session_ttl).await?;
     let mut resp = Redirect::to(&next).into_response();
     let c = set_cookie(SESSION_COOKIE, &token, None, state.config.cookie_secure);
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&c).expect("hex cookie"),
-    );
+    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("hex cookie"));
     Ok(resp)
 }
 
@@ -246,10 +187,7 @@ async fn logout(
     sessions::delete(&state.db, &user.session_hash).await?;
     let mut resp = Redirect::to("/console/login").into_response();
     let c = set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure);
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&c).expect("ascii cookie"),
-    );
+    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii cookie"));
     Ok(resp)
 }
 

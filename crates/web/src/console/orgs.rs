@@ -61,10 +61,8 @@ fn input_of(f: &OrgForm) -> Result<OrgInput, AppError> {
         short_code: f.short_code.clone(),
         kind: f.kind.clone(),
         credit_code: f.credit_code.clone(),
-        parent_id: opt_id(&Some(f.parent_id.clone()))
-            .map_err(|_| field("parent_id", "上级机构无效"))?,
-        hosted_by_id: opt_id(&Some(f.hosted_by_id.clone()))
-            .map_err(|_| field("hosted_by_id", "托管机构无效"))?,
+        parent_id: opt_id(&Some(f.parent_id.clone())).map_err(|_| field("parent_id", "上级机构无效"))?,
+        hosted_by_id: opt_id(&Some(f.hosted_by_id.clone())).map_err(|_| field("hosted_by_id", "托管机构无效"))?,
         address: f.address.clone(),
         office_hours: f.office_hours.clone(),
         phone: f.phone.clone(),
@@ -103,15 +101,7 @@ async fn new_form(State(state): State<AppState>, user: ConsoleUser) -> PageResul
     if !user.principal.system_admin {
         return Err(AppError::Forbidden("只有系统管理员可以新建机构".into()));
     }
-    let page = form_page(
-        &state,
-        &user,
-        "新建机构".into(),
-        "/console/orgs".into(),
-        OrgForm::default(),
-        vec![],
-    )
-    .await?;
+    let page = form_page(&state, &user, "新建机构".into(), "/console/orgs".into(), OrgForm::default(), vec![]).await?;
     Ok(render(&page))
 }
 
@@ -147,25 +137,11 @@ async fn create(
     .await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/console/orgs/{id}")).into_response()),
-        Err(e) => {
-            reshow(
-                &state,
-                &user,
-                "新建机构".into(),
-                "/console/orgs".into(),
-                form,
-                e,
-            )
-            .await
-        }
+        Err(e) => reshow(&state, &user, "新建机构".into(), "/console/orgs".into(), form, e).await,
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    user: ConsoleUser,
-    Path(id): Path<String>,
-) -> PageResult<Response> {
+async fn show(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
     let id = OrgId(path_id(&id)?);
     let tree = ops::require(&state, &user.principal, Capability::View, id).await?;
     let org = orgs::get(&state.db, id).await?;
@@ -176,13 +152,9 @@ async fn show(
             None => Ok(None),
         }
     };
-    let parent_name = name_of(org.parent_id)
-        .await?
-        .unwrap_or_else(|| "（无）".into());
+    let parent_name = name_of(org.parent_id).await?.unwrap_or_else(|| "（无）".into());
     let host_name = name_of(org.hosted_by_id).await?;
-    let updated = gongkai_store::ts::parse(&org.updated_at)
-        .map(gongkai_core::time::china_display)
-        .unwrap_or_default();
+    let updated = gongkai_store::ts::parse(&org.updated_at).map(gongkai_core::time::china_display).unwrap_or_default();
     Ok(render(&OrgPage {
         title: org.name.clone(),
         nav: user.nav(&state),
@@ -194,23 +166,13 @@ async fn show(
     }))
 }
 
-async fn edit_form(
-    State(state): State<AppState>,
-    user: ConsoleUser,
-    Path(id): Path<String>,
-) -> PageResult<Response> {
+async fn edit_form(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
     let id = OrgId(path_id(&id)?);
     ops::require(&state, &user.principal, Capability::ManageOrg, id).await?;
     let org = orgs::get(&state.db, id).await?;
-    let page = form_page(
-        &state,
-        &user,
-        format!("修改：{}", org.name),
-        format!("/console/orgs/{id}"),
-        form_of(&org),
-        vec![],
-    )
-    .await?;
+    let page =
+        form_page(&state, &user, format!("修改：{}", org.name), format!("/console/orgs/{id}"), form_of(&org), vec![])
+            .await?;
     Ok(render(&page))
 }
 
@@ -228,16 +190,6 @@ async fn update(
     .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/console/orgs/{id}")).into_response()),
-        Err(e) => {
-            reshow(
-                &state,
-                &user,
-                "修改机构信息".into(),
-                format!("/console/orgs/{id}"),
-                form,
-                e,
-            )
-            .await
-        }
+        Err(e) => reshow(&state, &user, "修改机构信息".into(), format!("/console/orgs/{id}"), form, e).await,
     }
 }

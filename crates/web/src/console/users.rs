@@ -43,11 +43,7 @@ async fn page(
             display_name: u.display_name,
             roles: roles.into_iter().map(|r| (r.code(), r.label())).collect(),
             active: u.active,
-            locked: u
-                .locked_until
-                .as_deref()
-                .and_then(gongkai_store::ts::parse)
-                .is_some_and(|t| t > now),
+            locked: u.locked_until.as_deref().and_then(gongkai_store::ts::parse).is_some_and(|t| t > now),
             last_login: u
                 .last_login_at
                 .as_deref()
@@ -75,15 +71,9 @@ async fn page(
     })
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: ConsoleUser,
-    Path(id): Path<String>,
-) -> PageResult<Response> {
+async fn list(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    Ok(render(
-        &page(&state, &user, org, NewUserForm::default(), vec![], None).await?,
-    ))
+    Ok(render(&page(&state, &user, org, NewUserForm::default(), vec![], None).await?))
 }
 
 async fn create(
@@ -102,24 +92,11 @@ async fn create(
     match ops::create_user(&state, &user.principal, &user.actor(), org, &input).await {
         Ok(_) => {
             let notice = format!("已创建用户 {}", form.username.trim());
-            Ok(render(
-                &page(
-                    &state,
-                    &user,
-                    org,
-                    NewUserForm::default(),
-                    vec![],
-                    Some(notice),
-                )
-                .await?,
-            ))
+            Ok(render(&page(&state, &user, org, NewUserForm::default(), vec![], Some(notice)).await?))
         }
         Err(AppError::Invalid(errs)) => {
             let msgs = errs.0.into_iter().map(|e| e.message).collect();
-            let form = NewUserForm {
-                password: String::new(),
-                ..form
-            };
+            let form = NewUserForm { password: String::new(), ..form };
             let p = page(&state, &user, org, form, msgs, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response())
         }
@@ -174,9 +151,7 @@ async fn revoke(
         return Err(AppError::forbidden());
     }
     if target == user.principal.user_id && role == Role::OrgAdmin && !user.principal.system_admin {
-        return Err(AppError::Conflict(
-            "不能撤销自己的机构管理员角色，请由其他管理员操作".into(),
-        ));
+        return Err(AppError::Conflict("不能撤销自己的机构管理员角色，请由其他管理员操作".into()));
     }
     users::revoke(&state.db, &user.actor(), target, Grant { org, role }).await?;
     Ok(Redirect::to(&format!("/console/orgs/{org}/users")).into_response())
@@ -199,14 +174,8 @@ async fn set_active(
     let tree = ops::require(&state, &user.principal, Capability::ManageOrg, org).await?;
     let t = users::get(&state.db, target).await?;
     let grants = users::grants(&state.db, target).await?;
-    if !grants.iter().any(|g| g.org == org)
-        || !user
-            .principal
-            .can_manage_user(&grants, t.system_admin, &tree)
-    {
-        return Err(AppError::Forbidden(
-            "该用户还在您无权管理的机构任职，请由系统管理员操作".into(),
-        ));
+    if !grants.iter().any(|g| g.org == org) || !user.principal.can_manage_user(&grants, t.system_admin, &tree) {
+        return Err(AppError::Forbidden("该用户还在您无权管理的机构任职，请由系统管理员操作".into()));
     }
     if target == user.principal.user_id {
         return Err(AppError::Conflict("不能停用自己的账户".into()));

@@ -5,6 +5,8 @@
 //! everything the platform can do. All names of people, addresses and numbers are
 //! synthetic; the credit codes are well-formed (valid check character) but invented.
 
+mod applications;
+
 use anyhow::Context;
 use gongkai_core::access::Grant;
 use gongkai_core::accounts::{NewPassword, Role, Username};
@@ -48,34 +50,13 @@ pub fn credit_code(division: &str, serial: u32) -> String {
 }
 
 pub const LOGINS: [DemoLogin; 7] = [
-    DemoLogin {
-        username: "admin",
-        role: "系统管理员（全部机构）",
-    },
-    DemoLogin {
-        username: "gzmz.admin",
-        role: "广州市民政局 机构管理员",
-    },
-    DemoLogin {
-        username: "gzmz.staff",
-        role: "广州市民政局 工作人员",
-    },
-    DemoLogin {
-        username: "gzmz.approver",
-        role: "广州市民政局 审核人",
-    },
-    DemoLogin {
-        username: "gzmz.supervisor",
-        role: "广州市民政局及下级机构 政务公开主管（只读）",
-    },
-    DemoLogin {
-        username: "yuexiu.staff",
-        role: "越秀区民政局 工作人员",
-    },
-    DemoLogin {
-        username: "shzz.staff",
-        role: "广州市社会组织管理局 工作人员（依申请公开）",
-    },
+    DemoLogin { username: "admin", role: "系统管理员（全部机构）" },
+    DemoLogin { username: "gzmz.admin", role: "广州市民政局 机构管理员" },
+    DemoLogin { username: "gzmz.staff", role: "广州市民政局 工作人员" },
+    DemoLogin { username: "gzmz.approver", role: "广州市民政局 审核人" },
+    DemoLogin { username: "gzmz.supervisor", role: "广州市民政局及下级机构 政务公开主管（只读）" },
+    DemoLogin { username: "yuexiu.staff", role: "越秀区民政局 工作人员" },
+    DemoLogin { username: "shzz.staff", role: "广州市社会组织管理局 工作人员（依申请公开）" },
 ];
 
 /// Is the demo organisation already there?
@@ -90,14 +71,24 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     if !orgs::list(db).await?.is_empty() {
-        anyhow::bail!(
-            "the database already holds organisations; the demo is only seeded into an empty database"
-        );
+        anyhow::bail!("the database already holds organisations; the demo is only seeded into an empty database");
     }
     let actor = Actor::system("demo");
     let ids = seed_orgs(db, &actor).await?;
     seed_users(db, &actor, &ids).await?;
+    applications::seed(db, &ids).await?;
     Ok(())
+}
+
+/// Only the organisations and the demo users (fast; for tests that bring their own data).
+pub async fn seed_base(db: &Db) -> anyhow::Result<DemoOrgs> {
+    if !orgs::list(db).await?.is_empty() {
+        anyhow::bail!("the database already holds organisations; the demo is only seeded into an empty database");
+    }
+    let actor = Actor::system("demo");
+    let ids = seed_orgs(db, &actor).await?;
+    seed_users(db, &actor, &ids).await?;
+    Ok(ids)
 }
 
 /// Ids of the demo organisations that other seeders need.
@@ -163,81 +154,25 @@ async fn seed_orgs(db: &Db, actor: &Actor) -> anyhow::Result<DemoOrgs> {
         .await?;
         districts.push(id);
     }
-    Ok(DemoOrgs {
-        city,
-        social_org,
-        districts,
-    })
+    Ok(DemoOrgs { city, social_org, districts })
 }
 
 async fn create(db: &Db, actor: &Actor, input: &OrgInput) -> anyhow::Result<OrgId> {
-    let facts = input
-        .parse()
-        .map_err(|e| anyhow::anyhow!("demo organisation {}: {e}", input.name))?;
-    orgs::create(db, actor, &facts)
-        .await
-        .with_context(|| format!("creating {}", input.name))
+    let facts = input.parse().map_err(|e| anyhow::anyhow!("demo organisation {}: {e}", input.name))?;
+    orgs::create(db, actor, &facts).await.with_context(|| format!("creating {}", input.name))
 }
 
 async fn seed_users(db: &Db, actor: &Actor, ids: &DemoOrgs) -> anyhow::Result<()> {
     let accounts: [(&str, &str, bool, Vec<Grant>); 7] = [
         ("admin", "系统管理员", true, vec![]),
-        (
-            "gzmz.admin",
-            "李管理",
-            false,
-            vec![Grant {
-                org: ids.city,
-                role: Role::OrgAdmin,
-            }],
-        ),
+        ("gzmz.admin", "李管理", false, vec![Grant { org: ids.city, role: Role::OrgAdmin }]),
         // The city's staff also do the hosted administration's disclosure work.
-        (
-            "gzmz.staff",
-            "王公开",
-            false,
-            vec![Grant {
-                org: ids.city,
-                role: Role::Staff,
-            }],
-        ),
-        (
-            "gzmz.approver",
-            "陈审核",
-            false,
-            vec![Grant {
-                org: ids.city,
-                role: Role::Approver,
-            }],
-        ),
-        (
-            "gzmz.supervisor",
-            "赵主管",
-            false,
-            vec![Grant {
-                org: ids.city,
-                role: Role::Supervisor,
-            }],
-        ),
-        (
-            "yuexiu.staff",
-            "刘越秀",
-            false,
-            vec![Grant {
-                org: ids.districts[0],
-                role: Role::Staff,
-            }],
-        ),
+        ("gzmz.staff", "王公开", false, vec![Grant { org: ids.city, role: Role::Staff }]),
+        ("gzmz.approver", "陈审核", false, vec![Grant { org: ids.city, role: Role::Approver }]),
+        ("gzmz.supervisor", "赵主管", false, vec![Grant { org: ids.city, role: Role::Supervisor }]),
+        ("yuexiu.staff", "刘越秀", false, vec![Grant { org: ids.districts[0], role: Role::Staff }]),
         // Applications are never hosted: the administration handles its own.
-        (
-            "shzz.staff",
-            "周社管",
-            false,
-            vec![Grant {
-                org: ids.social_org,
-                role: Role::Staff,
-            }],
-        ),
+        ("shzz.staff", "周社管", false, vec![Grant { org: ids.social_org, role: Role::Staff }]),
     ];
     // One hash for all demo accounts: Argon2 is slow by design and they share a password.
     let pw = NewPassword::parse(DEMO_PASSWORD, None).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -250,9 +185,7 @@ async fn seed_users(db: &Db, actor: &Actor, ids: &DemoOrgs) -> anyhow::Result<()
             system_admin: sys,
             grants,
         };
-        users::create(db, actor, &new)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo user {name}: {e}"))?;
+        users::create(db, actor, &new).await.map_err(|e| anyhow::anyhow!("demo user {name}: {e}"))?;
     }
     Ok(())
 }

@@ -1,0 +1,170 @@
+//! Application operations shared by the portal, the console and the API.
+
+use crate::auth::sha256_hex;
+use crate::error::AppError;
+use crate::server::AppState;
+use gongkai_core::FieldError;
+use gongkai_core::access::{Capability, Principal};
+use gongkai_core::applications::event_input::EventInput;
+use gongkai_core::applications::intake::ApplicationInput;
+use gongkai_core::applications::{Case, Channel, ClockSettings, Event};
+use gongkai_core::orgs::OrgId;
+use gongkai_store::Actor;
+use gongkai_store::applications::{self as store, AppendError, Application, Created};
+use jiff::civil::Date;
+
+/// Clock parameters; the unconfirmed ones keep their documented defaults.
+pub fn settings() -> ClockSettings {
+    ClockSettings::default()
+}
+
+/// Today's civil date in China.
+pub fn today() -> Date {
+    gongkai_core::time::china_date(jiff::Timestamp::now())
+}
+
+/// A tracking code: 12 characters from an alphabet without look-alikes, grouped by 4
+/// (about 60 bits, with per-address rate limits on the tracking form).
+pub fn new_query_code() -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut buf = [0u8; 12];
+    getrandom::fill(&mut buf).expect("the operating system provides randomness");
+    let chars: Vec<char> = buf.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// The hash under which a code is stored (case and dashes do not matter when typed).
+pub fn query_code_hash(code: &str) -> String {
+    let norm: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    sha256_hex(&format!("gongkai-query:{norm}"))
+}
+
+impl From<AppendError> for AppError {
+    fn from(e: AppendError) -> Self {
+        match e {
+            AppendError::Refused(w) => AppError::Invalid(FieldError::new("event", w.to_string()).into()),
+            AppendError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Record a new application; returns the row data and the tracking code (shown once).
+pub async fn register(
+    state: &AppState,
+    actor: &Actor,
+    org: OrgId,
+    input: &ApplicationInput,
+    channel: Channel,
+    submitted_on: Date,
+) -> Result<(Created, String), AppError> {
+    let facts = input.parse()?;
+    if submitted_on > today() {
+        return Err(FieldError::new("submitted_on", "提交日期不能晚于今天").into());
+    }
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    let code = new_query_code();
+    let created =
+        store::create(&state.db, actor, org, &facts, channel, submitted_on, &query_code_hash(&code), &settings(), &cal)
+            .await?;
+    Ok((created, code))
+}
+
+/// The application, after checking that `p` may see it (its own organisation's staff,
+/// supervisors of it, system admins).
+pub async fn visible(state: &AppState, p: &Principal, id: i64, cap: Capability) -> Result<Application, AppError> {
+    let a = store::get(&state.db, id).await?;
+    crate::ops::require(state, p, cap, a.org_id).await?;
+    Ok(a)
+}
+
+/// Parse and append a staff action. Replies and extensions need an approver.
+pub async fn record_event(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    id: i64,
+    input: &EventInput,
+) -> Result<Case, AppError> {
+    let a = visible(state, p, id, Capability::HandleApplications).await?;
+    let event = input.parse(&p.display_name)?;
+    if matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. }) {
+        let tree = gongkai_store::orgs::tree(&state.db).await?;
+        if !p.can(Capability::ApproveApplications, a.org_id, &tree) {
+            return Err(AppError::Forbidden(
+                "作出答复和延长答复期限须由审核人（政府信息公开工作机构负责人）办理".into(),
+            ));
+        }
+    }
+    if event_date(&event).is_some_and(|d| d > today()) {
+        return Err(FieldError::new("on", "日期不能晚于今天").into());
+    }
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    Ok(store::append(&state.db, actor, id, &event, &settings(), &cal).await?)
+}
+
+fn event_date(e: &Event) -> Option<Date> {
+    match e {
+        Event::ReceiptConfirmed { on }
+        | Event::CorrectionRequested { on, .. }
+        | Event::Corrected { on }
+        | Event::CorrectionLapsed { on }
+        | Event::ConsultationOpened { on, .. }
+        | Event::ConsultationClosed { on, .. }
+        | Event::ExtensionApproved { on, .. }
+        | Event::FeeNoticed { on, .. }
+        | Event::FeePaid { on }
+        | Event::FeeLapsed { on }
+        | Event::DelayFixed { on, .. }
+        | Event::Replied { on, .. }
+        | Event::Delivered { on, .. }
+        | Event::Withdrawn { on, .. }
+        | Event::Archived { on } => Some(*on),
+        _ => None,
+    }
+}
+
+/// Per-address limits for public forms: at most `max` submissions per minute.
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn allow(&self, ip: std::net::IpAddr, max: u32) -> bool {
+        let now = std::time::Instant::now();
+        let mut w = self.windows.lock().expect("limiter lock");
+        if w.len() > 10_000 {
+            w.retain(|_, (t, _)| now.duration_since(*t).as_secs() < 60);
+        }
+        let e = w.entry(ip).or_insert((now, 0));
+        if now.duration_since(e.0).as_secs() >= 60 {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+        e.1 <= max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_codes_look_right_and_hash_forgivingly() {
+        let c = new_query_code();
+        assert_eq!(c.len(), 14);
+        assert_eq!(c.matches('-').count(), 2);
+        assert_ne!(c, new_query_code());
+        assert_eq!(query_code_hash(&c), query_code_hash(&c.to_lowercase().replace('-', " ")));
+    }
+
+    #[test]
+    fn limiter_counts_per_address() {
+        let l = RateLimiter::default();
+        let a: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        let b: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        assert!((0..3).all(|_| l.allow(a, 3)));
+        assert!(!l.allow(a, 3));
+        assert!(l.allow(b, 3));
+    }
+}
