@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod applications;
+mod browser;
 mod cli;
 mod console;
 mod schema;

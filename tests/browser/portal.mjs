@@ -1,0 +1,110 @@
+// Headless Chromium walk through the real server: an application from the portal form to
+// a delivered reply letter, and axe-core on every page type visited.
+// Usage: node portal.mjs BASE_URL PASSWORD   (run by tests/it/browser.rs)
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const [base, password] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const failures = [];
+const check = (cond, what) => { if (!cond) failures.push(what); };
+
+async function axe(page, label) {
+  // Evaluated through the DevTools protocol: the pages' CSP forbids inline scripts.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) failures.push(`axe ${label}: ${v.id} (${v.impact}) ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+  console.log(`axe ${label}: ${result.violations.length} violations, ${bad.length} serious or critical`);
+}
+
+async function login(context, user) {
+  const page = await context.newPage();
+  await page.goto(`${base}/console/login`);
+  await axe(page, 'console login');
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  check(page.url().endsWith('/console'), `${user} logged in (at ${page.url()})`);
+  return page;
+}
+
+try {
+  // 1. The public applies.
+  const pub = await (await browser.newContext()).newPage();
+  await pub.goto(`${base}/`);
+  await axe(pub, 'portal home');
+  await pub.goto(`${base}/apply/gzmz`);
+  await axe(pub, 'application form');
+  await pub.selectOption('#applicant_kind', 'natural_person');
+  await pub.fill('#applicant_name', '浏览器测试');
+  await pub.selectOption('#id_kind', 'resident_id');
+  await pub.fill('#id_number', '11010519491231002X');
+  await pub.fill('#phone', '13812345678');
+  await pub.fill('#email', 'browser@example.com');
+  await pub.fill('#info_title', '2025年度养老服务补贴发放情况');
+  await pub.selectOption('#delivery_form', '电子数据');
+  await pub.selectOption('#delivery_method', '电子邮件');
+  await Promise.all([pub.waitForNavigation(), pub.click('button[type=submit]')]);
+  await axe(pub, 'receipt');
+  const code = (await pub.textContent('code.secret')).trim();
+  const serial = (await pub.textContent('strong')).trim();
+  check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `query code shown (${code})`);
+  console.log(`applied: ${serial}`);
+
+  // 2. Staff confirm receipt from the inbox.
+  const staff = await login(await browser.newContext(), 'gzmz.staff');
+  await staff.goto(`${base}/console/orgs`);
+  await staff.click('text=广州市民政局');
+  await staff.click('text=依申请公开');
+  await axe(staff, 'console inbox');
+  await staff.click(`text=${serial}`);
+  await axe(staff, 'handling screen');
+  check((await staff.content()).includes('11010519491231002X'), 'handling screen shows the full ID');
+  await staff.selectOption('#type', 'receipt_confirmed');
+  await Promise.all([staff.waitForNavigation(), staff.click('form.stack button[type=submit]')]);
+  check((await staff.content()).includes('办理中'), 'receipt confirmed');
+
+  // 3. The approver replies and records delivery.
+  const approver = await login(await browser.newContext(), 'gzmz.approver');
+  await approver.goto(staff.url());
+  await approver.selectOption('#type', 'replied');
+  await approver.selectOption('#outcome', 'disclosed');
+  await approver.fill('#summary', '所申请信息已通过电子邮件发送。');
+  await Promise.all([approver.waitForNavigation(), approver.click('form.stack button[type=submit]')]);
+  await approver.selectOption('#type', 'delivered');
+  await Promise.all([approver.waitForNavigation(), approver.click('form.stack button[type=submit]')]);
+  check((await approver.content()).includes('已送达'), 'delivered');
+  await approver.click('text=打印答复告知书');
+  const letter = await approver.content();
+  check(letter.includes('政府信息公开申请答复告知书') && letter.includes('予以公开'), 'reply letter');
+
+  // 4. The applicant sees the reply.
+  await pub.goto(`${base}/track`);
+  await axe(pub, 'tracking form');
+  await pub.fill('#code', code);
+  await Promise.all([pub.waitForNavigation(), pub.click('button[type=submit]')]);
+  await axe(pub, 'tracking result');
+  const tracked = await pub.content();
+  check(tracked.includes('所申请信息已通过电子邮件发送。'), 'applicant sees the delivered reply');
+  check(!tracked.includes('11010519491231002X'), 'ID masked for the applicant');
+} catch (e) {
+  failures.push(`exception: ${e.stack || e}`);
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(failures.join('\n'));
+  process.exit(1);
+}
+console.log('browser walk: all checks passed');
