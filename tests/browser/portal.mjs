@@ -85,7 +85,7 @@ try {
   await approver.selectOption('#type', 'delivered');
   await Promise.all([approver.waitForNavigation(), approver.click('form.stack button[type=submit]')]);
   check((await approver.content()).includes('已送达'), 'delivered');
-  await approver.click('text=打印答复告知书');
+  await approver.click('a:has-text("政府信息公开申请答复告知书")');
   const letter = await approver.content();
   check(letter.includes('政府信息公开申请答复告知书') && letter.includes('予以公开'), 'reply letter');
 

@@ -97,8 +97,28 @@ both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| asy
         )
         .await;
     assert_eq!(p.status, 303);
-    let letter = approver.get(&format!("/console/applications/{id}/letter")).await;
-    assert!(letter.body.contains("政府信息公开申请答复告知书") && letter.body.contains("第三十六条"));
+    let letter = approver.get(&format!("/console/applications/{id}/letters/reply")).await;
+    assert!(
+        letter.body.contains("政府信息公开申请答复告知书") && letter.body.contains("第三十六条"),
+        "{}",
+        letter.body
+    );
+    assert!(letter.body.contains("已通过电子邮件提供。") && letter.body.contains("张三："));
+    // The Word file opens in a DOCX reader and carries the same text.
+    let docx = reqwest::Client::new()
+        .get(format!("{}/console/applications/{id}/letters/reply/docx", app.base))
+        .header("cookie", approver.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(docx.status(), 200);
+    assert!(docx.headers()["content-disposition"].to_str().unwrap().contains(".docx"));
+    let bytes = docx.bytes().await.unwrap();
+    let parsed = docx_rs::read_docx(&bytes).expect("a well-formed DOCX");
+    let json = parsed.json();
+    assert!(json.contains("政府信息公开申请答复告知书") && json.contains("已通过电子邮件提供。"), "DOCX text");
+    // No correction was requested, so there is no correction notice.
+    assert_eq!(approver.get(&format!("/console/applications/{id}/letters/correction")).await.status, 404);
     let t = tracker.post("/track", &[("code", &code)]).await;
     assert!(
         t.body.contains("已送达") && t.body.contains("予以公开") && t.body.contains("已通过电子邮件提供。"),
@@ -215,7 +235,7 @@ both!(application_work_is_never_hosted_and_personal_data_stays_masked, |kind: Ki
         let p =
             b.post(&format!("/console/applications/{id}/events"), &[("type", "withdrawn"), ("on", "2024-11-05")]).await;
         assert_eq!(p.status, 403, "{user} event");
-        assert_eq!(b.get(&format!("/console/applications/{id}/letter")).await.status, 403, "{user} letter");
+        assert_eq!(b.get(&format!("/console/applications/{id}/letters/reply")).await.status, 403, "{user} letter");
     }
     assert_eq!(store::events(&app.db, id).await.unwrap().len(), 1);
     // The supervisor reads it, with the personal data masked.

@@ -57,7 +57,7 @@ fn organisations_users_and_backup_from_the_command_line() {
     let db = ["--database", url.as_str()];
     let o = run(&[&db[..], &["migrate", "--create"]].concat(), None);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("migrations applied: 3"));
+    assert!(text(&o).contains("migrations applied: 4"));
     let code = gongkai::demo::credit_code("440100", 9);
     let o = run(
         &[

@@ -243,7 +243,7 @@ impl Browser {
         Self { base: base.to_string(), client, cookies: Default::default(), csrf: None }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 

@@ -271,12 +271,16 @@ async fn try_create(
         .ok_or(StoreError::NotFound)?;
     let year = submitted_on.year();
     let prefix = format!("{}-{year}-", code.to_ascii_uppercase());
-    let n: i64 =
-        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM applications WHERE org_id = $1 AND serial LIKE $2")
-            .bind(org.0)
-            .bind(format!("{prefix}%"))
-            .fetch_one(&mut *tx)
-            .await?;
+    // The highest serial of this organisation and year, found by an index range scan
+    // ('.' sorts right after '-', so the range holds exactly the serials with the prefix).
+    let last: Option<String> = sqlx::query_scalar::<Any, String>(
+        "SELECT serial FROM applications WHERE serial >= $1 AND serial < $2 ORDER BY serial DESC LIMIT 1",
+    )
+    .bind(&prefix)
+    .bind(format!("{}.", &prefix[..prefix.len() - 1]))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let n: u64 = last.as_deref().and_then(|s| s[prefix.len()..].parse().ok()).unwrap_or(0);
     let serial = format!("{prefix}{:05}", n + 1);
     let now = ts::now();
     let id: i64 = sqlx::query_scalar::<Any, i64>(

@@ -228,12 +228,14 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, "calendars", include_str!("../migrations/sqlite/0002_calendars.sql")),
     (3, "applications", include_str!("../migrations/sqlite/0003_applications.sql")),
+    (4, "letter templates", include_str!("../migrations/sqlite/0004_letter_templates.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, "calendars", include_str!("../migrations/postgres/0002_calendars.sql")),
     (3, "applications", include_str!("../migrations/postgres/0003_applications.sql")),
+    (4, "letter templates", include_str!("../migrations/postgres/0004_letter_templates.sql")),
 ];
 
 #[cfg(test)]

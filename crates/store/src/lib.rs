@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendars;
 mod db;
+pub mod letters;
 pub mod orgs;
 pub mod sessions;
 pub mod settings;

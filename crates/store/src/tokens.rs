@@ -49,7 +49,7 @@ pub async fn create(
 pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<UserId>> {
     let now = ts::now();
     let row = sqlx::query::<Any>(
-        "SELECT id, user_id, expires_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, user_id, expires_at, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
@@ -60,11 +60,18 @@ pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<UserId>> {
         return Ok(None);
     }
     let id: i64 = r.try_get("id")?;
-    sqlx::query::<Any>("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(&now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    // Record use at most once a minute: a write per API call would serialise every
+    // request on SQLite's single writer.
+    let last: Option<String> = r.try_get("last_used_at")?;
+    let stale =
+        last.and_then(|l| ts::parse(&l)).is_none_or(|t| jiff::Timestamp::now().duration_since(t).as_secs() >= 60);
+    if stale {
+        sqlx::query::<Any>("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(&now)
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+    }
     Ok(Some(UserId(r.try_get("user_id")?)))
 }
 

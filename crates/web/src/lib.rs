@@ -15,6 +15,7 @@ pub mod console;
 pub mod csrf;
 pub mod error;
 pub mod forms;
+pub mod letters;
 mod metrics;
 pub mod ops;
 pub mod portal;

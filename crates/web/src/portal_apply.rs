@@ -177,7 +177,14 @@ async fn track(
     });
     // The applicant sees the reply once it has been delivered.
     let reply = reply.filter(|_| matches!(case.status, Status::Delivered | Status::Archived));
+    let letter = match reply {
+        Some(_) => {
+            crate::letters::letter_for(&state, &a, gongkai_core::applications::letters::LetterKind::Reply).await.ok()
+        }
+        None => None,
+    };
     let page = TrackedPage {
+        letter,
         title: "申请办理情况",
         nav: Nav::default(),
         id_masked: mask_id(&a.id_number),

@@ -352,6 +352,8 @@ pub struct TrackedPage {
     pub due: Option<String>,
     pub clock_lines: Vec<String>,
     pub reply: Option<(&'static str, &'static str, String)>,
+    /// The delivered reply letter, shown to the applicant.
+    pub letter: Option<gongkai_core::applications::letters::Letter>,
     pub events: Vec<String>,
 }
 
@@ -415,7 +417,8 @@ pub struct ApplicationPage {
     pub kind: &'static str,
     pub id_kind: &'static str,
     pub events: Vec<(String, String, String)>,
-    pub reply: Option<String>,
+    /// (kind code, title) of the letters this application has.
+    pub letters: Vec<(&'static str, &'static str)>,
     pub can_act: bool,
     pub actions: Vec<(&'static str, &'static str)>,
     pub outcomes: Vec<(&'static str, &'static str)>,
@@ -425,14 +428,10 @@ pub struct ApplicationPage {
 #[derive(Template)]
 #[template(path = "console/letter.html")]
 pub struct LetterPage {
-    pub title: String,
-    pub a: gongkai_store::applications::Application,
-    pub org_name: String,
-    pub received: String,
-    pub outcome: &'static str,
-    pub basis: &'static str,
-    pub summary: String,
-    pub replied: String,
+    pub l: gongkai_core::applications::letters::Letter,
+    pub app_id: i64,
+    /// URL of this letter, for the download links.
+    pub base: String,
 }
 
 pub struct AppealLine {

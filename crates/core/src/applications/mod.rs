@@ -6,6 +6,7 @@ pub mod event_input;
 pub mod fees;
 pub mod identity;
 pub mod intake;
+pub mod letters;
 pub mod outcome;
 pub mod workflow;
 

@@ -653,6 +653,11 @@ impl Case {
         self.status = status;
     }
 
+    /// Whether a third party or another agency was consulted.
+    pub fn has_consulted(&self) -> bool {
+        self.pauses.iter().any(|p| p.what.starts_with("征求"))
+    }
+
     /// Working days of the closed pauses.
     fn paused_wd(&self, cal: &Calendar) -> Result<u32, CalendarError> {
         self.pauses

@@ -19,7 +19,8 @@ use axum::routing::{get, post};
 use gongkai_core::access::Capability;
 use gongkai_core::applications::event_input::{EventInput, STAFF_EVENTS};
 use gongkai_core::applications::identity::{IdKind, mask_id};
-use gongkai_core::applications::{ApplicantKind, Channel, Event, Outcome};
+use gongkai_core::applications::letters::LetterKind;
+use gongkai_core::applications::{ApplicantKind, Case, Channel, Outcome};
 use gongkai_core::orgs::OrgId;
 use gongkai_store::applications::{self as store, Application};
 use gongkai_store::orgs;
@@ -30,7 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/applications/new", get(new_form))
         .route("/console/applications/{id}", get(show))
         .route("/console/applications/{id}/events", post(record))
-        .route("/console/applications/{id}/letter", get(letter))
+        .route("/console/applications/{id}/letters/{kind}", get(letter))
+        .route("/console/applications/{id}/letters/{kind}/{format}", get(letter_file))
 }
 
 fn status_label(code: &str) -> &'static str {
@@ -223,13 +225,35 @@ async fn handling(
         kind,
         id_kind,
         events,
-        reply: case.reply.map(|r| r.1.label().to_string()),
+        letters: available_letters(&case),
         can_act,
         actions: STAFF_EVENTS.to_vec(),
         outcomes: Outcome::ALL.iter().filter(|o| o.is_reply()).map(|o| (o.code(), o.label())).collect(),
         today: today.to_string(),
         a,
     })
+}
+
+/// The letters an application has, by what happened to it.
+fn available_letters(case: &Case) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![];
+    let mut add = |k: LetterKind| out.push((k.code(), k.title()));
+    if case.correction.is_some() {
+        add(LetterKind::Correction);
+    }
+    if case.has_consulted() {
+        add(LetterKind::Consultation);
+    }
+    if case.extension.is_some() {
+        add(LetterKind::Extension);
+    }
+    if case.fee.is_some() {
+        add(LetterKind::Fee);
+    }
+    if case.reply.is_some() {
+        add(LetterKind::Reply);
+    }
+    out
 }
 
 async fn show(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
@@ -254,26 +278,44 @@ async fn record(
     }
 }
 
-/// The reply letter (告知书), printable from the browser.
-async fn letter(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
+/// A letter for the applicant: printable HTML, Word, or PDF.
+async fn letter(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, kind)): Path<(String, String)>,
+) -> PageResult<Response> {
     let id = path_id(&id)?;
     let a = apps::visible(&state, &user.principal, id, Capability::HandleApplications).await?;
-    let events = store::events(&state.db, id).await?;
-    let Some((on, outcome, summary)) = events.iter().find_map(|r| match &r.event {
-        Event::Replied { on, outcome, summary } => Some((*on, *outcome, summary.clone())),
-        _ => None,
-    }) else {
-        return Err(AppError::NotFound);
+    let kind = LetterKind::parse(&kind).map_err(|_| AppError::NotFound)?;
+    let l = crate::letters::letter_for(&state, &a, kind).await?;
+    Ok(render(&LetterPage { l, app_id: id, base: format!("/console/applications/{id}/letters/{}", kind.code()) }))
+}
+
+async fn letter_file(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, kind, format)): Path<(String, String, String)>,
+) -> PageResult<Response> {
+    let id = path_id(&id)?;
+    let a = apps::visible(&state, &user.principal, id, Capability::HandleApplications).await?;
+    let kind = LetterKind::parse(&kind).map_err(|_| AppError::NotFound)?;
+    let l = crate::letters::letter_for(&state, &a, kind).await?;
+    let (bytes, mime, ext) = match format.as_str() {
+        "docx" => (
+            crate::letters::docx(&l)?,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        "pdf" => (crate::letters::pdf(&l)?, "application/pdf", "pdf"),
+        _ => return Err(AppError::NotFound),
     };
-    let org = orgs::get(&state.db, a.org_id).await?;
-    Ok(render(&LetterPage {
-        title: format!("答复告知书 {}", a.serial),
-        org_name: org.name,
-        received: a.received_on.clone().unwrap_or_default(),
-        outcome: outcome.label(),
-        basis: outcome.legal_basis(),
-        summary,
-        replied: on.to_string(),
-        a,
-    }))
+    let name = format!("{}-{}.{ext}", a.serial, kind.code());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, mime.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
