@@ -117,6 +117,28 @@ both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| asy
     let parsed = docx_rs::read_docx(&bytes).expect("a well-formed DOCX");
     let json = parsed.json();
     assert!(json.contains("政府信息公开申请答复告知书") && json.contains("已通过电子邮件提供。"), "DOCX text");
+    // The PDF opens in a real reader (pdftotext) and carries the text, fonts embedded.
+    let pdf = reqwest::Client::new()
+        .get(format!("{}/console/applications/{id}/letters/reply/pdf", app.base))
+        .header("cookie", approver.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    if gongkai_pdf::fonts_available() {
+        assert_eq!(pdf.status(), 200);
+        let bytes = pdf.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        // For a look at the layout: GONGKAI_KEEP_PDF=/tmp/letter.pdf cargo test … letter
+        if let Ok(path) = std::env::var("GONGKAI_KEEP_PDF") {
+            std::fs::write(path, &bytes).unwrap();
+        }
+        if let Some(text) = crate::harness::pdftotext(&bytes) {
+            assert!(text.contains("政府信息公开申请答复告知书") && text.contains("张三"), "{text}");
+        }
+    } else {
+        assert_eq!(pdf.status(), 409);
+        assert!(pdf.text().await.unwrap().contains("没有找到可用的中文字体"));
+    }
     // No correction was requested, so there is no correction notice.
     assert_eq!(approver.get(&format!("/console/applications/{id}/letters/correction")).await.status, 404);
     let t = tracker.post("/track", &[("code", &code)]).await;
