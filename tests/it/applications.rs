@@ -456,3 +456,57 @@ both!(the_full_demo_has_the_2020_figures_and_a_live_inbox, |kind: Kind| async mo
         inbox.body
     );
 });
+
+both!(letter_templates_are_editable_and_checked, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let shzz = app.org_id("gzshzz").await;
+    let mut a = app.browser();
+    a.login("gzmz.approver").await;
+    let p = a.get(&format!("/console/orgs/{city}/letters")).await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("{{申请人}}") && p.body.contains("（默认文本）"));
+    let p = a
+        .post(
+            &format!("/console/orgs/{city}/letters/reply"),
+            &[("body", "{{申请人}}：\n\n{{不存在的项}}"), ("action", "save")],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("占位符“{{不存在的项}}”不存在"), "{}", p.body);
+    let custom = "{{申请人}}：\n\n关于“{{所需信息}}”，{{答复说明}}\n\n联系电话：020-81000001。";
+    let p = a.post(&format!("/console/orgs/{city}/letters/reply"), &[("body", custom), ("action", "save")]).await;
+    assert!(p.body.contains("已保存") && p.body.contains("（本机关自定义）"));
+    // A reply letter now uses the bureau's wording.
+    let mut s = app.browser();
+    s.login("gzmz.staff").await;
+    s.get(&format!("/console/orgs/{city}/applications/new")).await;
+    let mut f = form("高龄津贴申领条件", ID);
+    f.extend([("channel", "in_person"), ("submitted_on", "2024-11-04")]);
+    s.post(&format!("/console/orgs/{city}/applications"), &f).await;
+    let id = store::list_recent(&app.db, gongkai_core::orgs::OrgId(city), 1).await.unwrap()[0].id;
+    a.get(&format!("/console/applications/{id}")).await;
+    a.post(
+        &format!("/console/applications/{id}/events"),
+        &[("type", "replied"), ("on", "2024-11-20"), ("outcome", "not_held")],
+    )
+    .await;
+    let l = a.get(&format!("/console/applications/{id}/letters/reply")).await;
+    assert!(
+        l.body.contains("关于“高龄津贴申领条件”，经检索，本机关没有制作或者获取")
+            && l.body.contains("联系电话：020-81000001。"),
+        "{}",
+        l.body
+    );
+    // Staff cannot edit; the host's admin cannot edit the hosted administration's letters.
+    assert_eq!(s.get(&format!("/console/orgs/{city}/letters")).await.status, 403);
+    let mut admin = app.browser();
+    admin.login("gzmz.admin").await;
+    assert_eq!(admin.get(&format!("/console/orgs/{city}/letters")).await.status, 200);
+    assert_eq!(admin.get(&format!("/console/orgs/{shzz}/letters")).await.status, 403);
+    // Reset restores the default.
+    a.get(&format!("/console/orgs/{city}/letters")).await;
+    let p = a.post(&format!("/console/orgs/{city}/letters/reply"), &[("body", ""), ("action", "reset")]).await;
+    assert!(p.body.contains("已恢复默认文本"));
+    assert!(a.get(&format!("/console/applications/{id}/letters/reply")).await.body.contains("如对本答复不服"));
+});

@@ -472,3 +472,23 @@ pub struct CalendarPage {
     pub errors: Vec<String>,
     pub reminder: Option<String>,
 }
+
+pub struct TemplateLine {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub body: String,
+    pub custom: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/letters.html")]
+pub struct LettersPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub placeholders: Vec<(&'static str, &'static str)>,
+    pub templates: Vec<TemplateLine>,
+    pub notice: Option<String>,
+    pub errors: Vec<String>,
+}

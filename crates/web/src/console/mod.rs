@@ -6,6 +6,7 @@ mod appeals;
 mod applications;
 mod audit;
 mod calendar;
+mod letters;
 mod orgs;
 mod users;
 
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(applications::routes())
         .merge(calendar::routes())
+        .merge(letters::routes())
         .merge(appeals::routes())
         .merge(users::routes())
         .merge(account::routes())
