@@ -176,6 +176,9 @@ struct UserAddArgs {
     /// Person's name, e.g. 王小明
     #[arg(long)]
     display_name: String,
+    /// E-mail address for deadline alerts
+    #[arg(long)]
+    email: Option<String>,
     /// Organisation (short code or name) in which the role is held
     #[arg(long, required_unless_present = "system_admin")]
     org: Option<String>,
@@ -286,11 +289,15 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     // Periodic sweeps (expired sessions; due-soon and overdue alerts). Each is idempotent
     // over stored data, so a restart loses nothing and never alerts twice.
     let sweeper_db = db.clone();
+    let mailer = gongkai_web::mail::Mailer::from_env()?;
+    if mailer.is_some() {
+        tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = sweep(&sweeper_db).await {
+            if let Err(e) = sweep(&sweeper_db, mailer.as_ref()).await {
                 tracing::warn!(error = %e, "periodic sweep failed");
             }
         }
@@ -301,13 +308,19 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn sweep(db: &Db) -> anyhow::Result<()> {
+async fn sweep(db: &Db, mailer: Option<&gongkai_web::mail::Mailer>) -> anyhow::Result<()> {
     gongkai_store::sessions::sweep(db).await?;
     let cal = gongkai_store::calendars::active(db).await?;
     let today = gongkai_core::time::china_date(jiff::Timestamp::now());
     let n = gongkai_store::applications::sweep_alerts(db, today, &gongkai_web::apps::settings(), &cal).await?;
     if n > 0 {
         tracing::info!(alerts = n, "deadline alerts created");
+    }
+    if let Some(m) = mailer {
+        let sent = gongkai_web::mail::send_alerts(db, m).await?;
+        if sent > 0 {
+            tracing::info!(sent, "deadline alert e-mails sent");
+        }
     }
     Ok(())
 }
@@ -439,10 +452,22 @@ async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
                 let role = Role::parse(&a.role).map_err(|e| anyhow::anyhow!("role: {}", e.message))?;
                 grants.push(Grant { org: o.id, role });
             }
+            let email = match a.email.as_deref() {
+                Some(e) => {
+                    Some(gongkai_core::orgs::parse_email("email", e).map_err(|e| anyhow::anyhow!("{}", e.message))?)
+                }
+                None => None,
+            };
             let pw = obtain_password(a.password_stdin, &username)?;
             let hash = gongkai_web::auth::hash_password(&pw)?;
-            let new =
-                users::NewUser { username, display_name, password_hash: hash, system_admin: a.system_admin, grants };
+            let new = users::NewUser {
+                username,
+                display_name,
+                email,
+                password_hash: hash,
+                system_admin: a.system_admin,
+                grants,
+            };
             let id = users::create(&db, &cli_actor(), &new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("user {id} created: {}", new.username);
             Ok(())

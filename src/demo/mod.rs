@@ -181,6 +181,8 @@ async fn seed_users(db: &Db, actor: &Actor, ids: &DemoOrgs) -> anyhow::Result<()
         let new = users::NewUser {
             username: Username::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?,
             display_name: display.into(),
+            // Demo mailboxes on the reserved example domain (alerts go there when SMTP is set).
+            email: (!sys).then(|| format!("{name}@example.gov.cn")),
             password_hash: hash.clone(),
             system_admin: sys,
             grants,

@@ -510,3 +510,57 @@ both!(letter_templates_are_editable_and_checked, |kind: Kind| async move {
     assert!(p.body.contains("已恢复默认文本"));
     assert!(a.get(&format!("/console/applications/{id}/letters/reply")).await.body.contains("如对本答复不服"));
 });
+
+both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
+    let Some((db, _, _dir)) = fresh_db(kind).await else { return };
+    let orgs = gongkai::demo::seed_base(&db).await.unwrap();
+    let cal = gongkai_core::calendar::Calendar::builtin();
+    let s = ClockSettings::default();
+    let input = gongkai_core::applications::intake::ApplicationInput {
+        applicant_kind: "natural_person".into(),
+        applicant_name: "赵六".into(),
+        id_kind: "passport".into(),
+        id_number: "E1234567".into(),
+        email: "z@example.com".into(),
+        info_title: "某信息".into(),
+        delivery_form: "电子数据".into(),
+        delivery_method: "电子邮件".into(),
+        ..Default::default()
+    };
+    let actor = Actor::system("test");
+    let c = store::create(
+        &db,
+        &actor,
+        orgs.city,
+        &input.parse().unwrap(),
+        gongkai_core::applications::Channel::InPerson,
+        "2024-11-04".parse().unwrap(),
+        "h3",
+        &s,
+        &cal,
+    )
+    .await
+    .unwrap();
+    let staff = gongkai_store::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;
+    store::append(
+        &db,
+        &actor,
+        c.id,
+        &Event::Assigned { handler_id: staff.id.0, handler: staff.display_name.clone() },
+        &s,
+        &cal,
+    )
+    .await
+    .unwrap();
+    assert_eq!(store::sweep_alerts(&db, "2024-11-27".parse().unwrap(), &s, &cal).await.unwrap(), 1);
+    let (port, got) = crate::harness::smtp_sink().await;
+    let mailer =
+        gongkai_web::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "平台 <gongkai@example.gov.cn>").unwrap();
+    assert_eq!(gongkai_web::mail::send_alerts(&db, &mailer).await.unwrap(), 2, "handler and approver");
+    assert_eq!(gongkai_web::mail::send_alerts(&db, &mailer).await.unwrap(), 0, "never twice");
+    let mails = got.lock().unwrap().clone();
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.0.clone()).collect();
+    to.sort();
+    assert_eq!(to, ["gzmz.approver@example.gov.cn", "gzmz.staff@example.gov.cn"]);
+    assert!(mails[0].1.contains("Subject:"), "{}", mails[0].1);
+});

@@ -111,6 +111,7 @@ async fn make_user(db: &gongkai_store::Db, name: &str, grants: Vec<Grant>) -> Us
     let new = users::NewUser {
         username: Username::parse(name).unwrap(),
         display_name: "测试".into(),
+        email: None,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
         system_admin: false,
         grants,
@@ -129,6 +130,7 @@ both!(users_roles_and_lockout, |kind: Kind| async move {
     let dup = users::NewUser {
         username: Username::parse("WANG").unwrap(),
         display_name: "重名".into(),
+        email: None,
         password_hash: "x".into(),
         system_admin: false,
         grants: vec![],

@@ -529,3 +529,51 @@ pub async fn alerts(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Alert>> {
         })
         .collect()
 }
+
+/// An alert to be e-mailed, with whom to send it to.
+#[derive(Debug, Clone)]
+pub struct AlertMail {
+    pub alert_id: i64,
+    pub message: String,
+    pub recipients: Vec<String>,
+}
+
+/// Claim the alerts not yet e-mailed (created since `since`, RFC 3339) by marking them
+/// sent *before* sending: a crash between claim and send loses an e-mail rather than
+/// sending it twice, and concurrent instances never claim the same alert. Recipients are
+/// the handler and the organisation's approvers who have an e-mail address.
+pub async fn claim_alert_mail(db: &Db, since: &str, limit: i64) -> Result<Vec<AlertMail>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT al.id, al.org_id, al.message, ap.handler_id FROM alerts al LEFT JOIN applications ap ON ap.id = al.application_id
+         WHERE al.emailed_at IS NULL AND al.created_at >= $1 ORDER BY al.id LIMIT $2",
+    )
+    .bind(since)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let claimed = sqlx::query::<Any>("UPDATE alerts SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL")
+            .bind(ts::now())
+            .bind(id)
+            .execute(db.pool())
+            .await?
+            .rows_affected();
+        if claimed == 0 {
+            continue;
+        }
+        let org: i64 = r.try_get("org_id")?;
+        let handler: Option<i64> = r.try_get("handler_id")?;
+        let recipients: Vec<String> = sqlx::query_scalar::<Any, String>(
+            "SELECT DISTINCT u.email FROM users u WHERE u.active = 1 AND u.email IS NOT NULL AND (u.id = $1 OR u.id IN
+               (SELECT user_id FROM user_roles WHERE org_id = $2 AND role = 'approver')) ORDER BY u.email",
+        )
+        .bind(handler.unwrap_or(-1))
+        .bind(org)
+        .fetch_all(db.pool())
+        .await?;
+        out.push(AlertMail { alert_id: id, message: r.try_get("message")?, recipients });
+    }
+    Ok(out)
+}

@@ -229,6 +229,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "calendars", include_str!("../migrations/sqlite/0002_calendars.sql")),
     (3, "applications", include_str!("../migrations/sqlite/0003_applications.sql")),
     (4, "letter templates", include_str!("../migrations/sqlite/0004_letter_templates.sql")),
+    (5, "user email", include_str!("../migrations/sqlite/0005_user_email.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -236,6 +237,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "calendars", include_str!("../migrations/postgres/0002_calendars.sql")),
     (3, "applications", include_str!("../migrations/postgres/0003_applications.sql")),
     (4, "letter templates", include_str!("../migrations/postgres/0004_letter_templates.sql")),
+    (5, "user email", include_str!("../migrations/postgres/0005_user_email.sql")),
 ];
 
 #[cfg(test)]

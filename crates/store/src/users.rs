@@ -16,6 +16,7 @@ pub struct User {
     pub id: UserId,
     pub username: String,
     pub display_name: String,
+    pub email: Option<String>,
     pub system_admin: bool,
     pub active: bool,
     pub failed_logins: i64,
@@ -24,14 +25,14 @@ pub struct User {
     pub created_at: String,
 }
 
-const COLS: &str =
-    "id, username, display_name, is_system_admin, active, failed_logins, locked_until, last_login_at, created_at";
+const COLS: &str = "id, username, display_name, email, is_system_admin, active, failed_logins, locked_until, last_login_at, created_at";
 
 fn from_row(r: &AnyRow) -> Result<User> {
     Ok(User {
         id: UserId(r.try_get("id")?),
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
+        email: r.try_get("email")?,
         system_admin: r.try_get::<i64, _>("is_system_admin")? != 0,
         active: r.try_get::<i64, _>("active")? != 0,
         failed_logins: r.try_get("failed_logins")?,
@@ -45,6 +46,8 @@ fn from_row(r: &AnyRow) -> Result<User> {
 pub struct NewUser {
     pub username: Username,
     pub display_name: String,
+    /// For deadline alerts by e-mail (optional).
+    pub email: Option<String>,
     pub password_hash: String,
     pub system_admin: bool,
     pub grants: Vec<Grant>,
@@ -68,14 +71,15 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<UserId, UserW
     let mut tx = db.begin_write().await?;
     let now = ts::now();
     let id: i64 = sqlx::query_scalar::<Any, i64>(
-        "INSERT INTO users (username, display_name, password_hash, is_system_admin, active, failed_logins, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 1, 0, $5, $5) RETURNING id",
+        "INSERT INTO users (username, display_name, password_hash, is_system_admin, active, failed_logins, created_at, updated_at, email)
+         VALUES ($1, $2, $3, $4, 1, 0, $5, $5, $6) RETURNING id",
     )
     .bind(u.username.as_str())
     .bind(&u.display_name)
     .bind(&u.password_hash)
     .bind(i64::from(u.system_admin))
     .bind(&now)
+    .bind(u.email.as_deref())
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| match map_unique(e, &[("users_username_key", "username"), ("users.username", "username")]) {

@@ -16,6 +16,7 @@ pub mod csrf;
 pub mod error;
 pub mod forms;
 pub mod letters;
+pub mod mail;
 mod metrics;
 pub mod ops;
 pub mod portal;

@@ -74,6 +74,8 @@ pub struct NewUserInput {
     /// `staff`, `approver`, `org_admin` or `supervisor`.
     pub role: String,
     pub password: String,
+    /// Optional e-mail address for deadline alerts.
+    pub email: String,
 }
 
 pub async fn create_user(
@@ -89,6 +91,11 @@ pub async fn create_user(
     let display_name = errs.take(parse_display_name(&input.display_name));
     let role = errs.take(Role::parse(&input.role));
     let password = errs.take(NewPassword::parse(&input.password, username.as_ref()));
+    let email = if input.email.trim().is_empty() {
+        None
+    } else {
+        errs.take(gongkai_core::orgs::parse_email("email", &input.email))
+    };
     errs.into_result()?;
     let (Some(username), Some(display_name), Some(role), Some(password)) = (username, display_name, role, password)
     else {
@@ -101,6 +108,7 @@ pub async fn create_user(
     let new = users::NewUser {
         username,
         display_name,
+        email,
         password_hash,
         system_admin: false,
         grants: vec![Grant { org, role }],

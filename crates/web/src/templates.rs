@@ -157,6 +157,7 @@ pub struct UserLine {
 pub struct NewUserForm {
     pub username: String,
     pub display_name: String,
+    pub email: String,
     pub role: String,
     pub password: String,
 }

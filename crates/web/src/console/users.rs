@@ -88,6 +88,7 @@ async fn create(
         display_name: form.display_name.clone(),
         role: form.role.clone(),
         password: form.password.clone(),
+        email: form.email.clone(),
     };
     match ops::create_user(&state, &user.principal, &user.actor(), org, &input).await {
         Ok(_) => {
