@@ -60,6 +60,9 @@ enum Command {
     /// Working-day calendar: deadlines, working days, loading each year's holiday notice
     #[command(subcommand)]
     Calendar(CalendarCmd),
+    /// Annual report: statistical tables computed from records, and checking tables files
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Copy the database to a file (SQLite online backup)
     Backup {
         /// Target file (must not exist)
@@ -91,6 +94,29 @@ enum CalendarCmd {
     Load { file: std::path::PathBuf },
     /// Show the active calendar and the load history
     Show,
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// Print the tables of one body and year (computed from its records)
+    Tables {
+        /// Organisation: short code or exact Chinese name
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: i16,
+        /// Print JSON: {"format","org","year","cells":{"t3.r1:c1":12,…}}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a tables JSON file: exit 0 when every hard identity holds, 1 otherwise (one line
+    /// per failure); warnings go to stderr and do not fail
+    Check {
+        file: std::path::PathBuf,
+        /// Last year's tables of the same body, for the carry-over warning (I4)
+        #[arg(long)]
+        previous: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -205,6 +231,9 @@ pub fn main() -> ExitCode {
     if let Command::Calendar(cmd) = &cli.command {
         return rt.block_on(calendar(&cli.db, cmd));
     }
+    if let Command::Report(ReportCmd::Check { file, previous }) = &cli.command {
+        return report_check(file, previous.as_deref());
+    }
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -250,6 +279,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org(cmd) => org(&cli.db, cmd).await,
         Command::User(cmd) => user(&cli.db, cmd).await,
         Command::Calendar(_) => unreachable!("handled in main with its own exit codes"),
+        Command::Report(ReportCmd::Check { .. }) => unreachable!("handled in main with its own exit codes"),
+        Command::Report(ReportCmd::Tables { org, year, json }) => report_tables(&cli.db, &org, year, json).await,
         Command::Backup { to } => {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
@@ -615,5 +646,92 @@ fn weekday(d: jiff::civil::Date) -> &'static str {
         Friday => "周五",
         Saturday => "周六",
         Sunday => "周日",
+    }
+}
+
+/// The statistical tables of one body and year, from its records.
+async fn report_tables(dbargs: &DbArgs, org: &str, year: i16, json: bool) -> anyhow::Result<()> {
+    use gongkai_core::reports::{ReportFormat, compute, layout};
+    if !(2019..=2100).contains(&year) {
+        bail!("year {year}: the 2019 regulation's reports start with 2019");
+    }
+    let db = open(dbargs, false).await?;
+    let o =
+        orgs::find(&db, org).await.map_err(|_| anyhow::anyhow!("no organisation with short code or name '{org}'"))?;
+    let apps = gongkai_store::reports::application_facts(&db, o.id, year).await?;
+    let appeals = gongkai_store::reports::appeal_facts(&db, o.id, year).await?;
+    let format = ReportFormat::for_year(year);
+    let t = compute(format, &o.name, year, &apps, &appeals);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&t)?);
+        return Ok(());
+    }
+    println!("{} {year}年政府信息公开工作年度报告统计表（{:?}）", o.name, format);
+    println!("三、收到和处理政府信息公开申请情况");
+    let cols: Vec<&str> = layout::T3_COLUMNS.iter().map(|c| c.1).collect();
+    println!("{:<40}\t{}", "", cols.join("\t"));
+    for r in layout::t3_rows(format) {
+        if r.values {
+            let v: Vec<String> =
+                layout::T3_COLUMNS.iter().map(|(c, _)| t.get(&format!("{}:{c}", r.code)).to_string()).collect();
+            println!("{:<40}\t{}", r.label, v.join("\t"));
+        } else {
+            println!("{}", r.label);
+        }
+    }
+    println!("四、政府信息公开行政复议、行政诉讼情况");
+    let v: Vec<String> =
+        layout::T4_COLUMNS.iter().map(|(c, g, l)| format!("{g}{l}={}", t.get(&format!("t4:{c}")))).collect();
+    println!("{}", v.join("  "));
+    Ok(())
+}
+
+fn read_tables(path: &std::path::Path) -> Result<gongkai_core::reports::Tables, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let raw: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    // The format may be omitted: it follows from the report year.
+    let mut raw = raw;
+    if raw.get("format").is_none()
+        && let Some(y) = raw.get("year").and_then(|y| y.as_i64())
+    {
+        let f = if y <= 2020 { "F2019" } else { "F2021" };
+        raw["format"] = serde_json::Value::String(f.into());
+    }
+    if raw.get("org").is_none() {
+        raw["org"] = serde_json::Value::String(String::new());
+    }
+    serde_json::from_value(raw)
+        .map_err(|e| format!("{}: not a tables file ({{\"format\",\"year\",\"cells\"}}): {e}", path.display()))
+}
+
+/// `report check`: exit 0 when every hard identity holds, 1 when one fails, 2 on bad input.
+fn report_check(file: &std::path::Path, previous: Option<&std::path::Path>) -> ExitCode {
+    let t = match read_tables(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let prev = match previous.map(read_tables).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let r = gongkai_core::reports::check(&t, prev.as_ref());
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    for f in &r.failures {
+        println!("{f}");
+    }
+    if r.failures.is_empty() {
+        println!("ok: {} {} {:?} — all identities hold", t.org, t.year, t.format);
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }

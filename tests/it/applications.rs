@@ -447,6 +447,31 @@ both!(the_full_demo_has_the_2020_figures_and_a_live_inbox, |kind: Kind| async mo
     assert!(appeals.iter().all(|a| a.kind == "reconsideration"), "no litigation");
     let alerts = store::alerts(&app.db, city, 50).await.unwrap();
     assert!(alerts.iter().any(|a| a.kind == "overdue") && alerts.iter().any(|a| a.kind == "due_soon"));
+    // The report tables computed from these records, through the CLI contract.
+    let out = std::process::Command::new(crate::harness::gongkai_bin())
+        .args(["--database", &app.url, "report", "tables", "--org", "gzmz", "--year", "2020", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(t["format"], "F2019");
+    assert_eq!(t["year"], 2020);
+    assert_eq!(t["org"], "广州市民政局");
+    let cell = |c: &str| t["cells"][c].as_i64().unwrap_or_else(|| panic!("{c} missing"));
+    assert_eq!(cell("t3.r3.s7:c3"), 63, "63 applications handled in 2020");
+    assert_eq!(cell("t3.r1:c3") + cell("t3.r2:c3"), cell("t3.r3.s7:c3") + cell("t3.r4:c3"));
+    assert_eq!(
+        (cell("t4:c1"), cell("t4:c5"), cell("t4:c10"), cell("t4:c15")),
+        (8, 8, 0, 0),
+        "8 reconsiderations upheld, no litigation"
+    );
+    let t21 = std::process::Command::new(crate::harness::gongkai_bin())
+        .args(["--database", &app.url, "report", "tables", "--org", "广州市民政局", "--year", "2021", "--json"])
+        .output()
+        .unwrap();
+    let t21: serde_json::Value = serde_json::from_slice(&t21.stdout).unwrap();
+    assert_eq!(t21["format"], "F2021");
+    assert_eq!(t21["cells"]["t3.r2:c3"], t["cells"]["t3.r4:c3"], "carry-over links the years");
     let mut b = app.browser();
     b.login("gzmz.staff").await;
     let inbox = b.get(&format!("/console/orgs/{city}/applications")).await;

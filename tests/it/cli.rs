@@ -261,3 +261,63 @@ fn calendar_load_extends_the_covered_years() {
     let show = run(&["--database", &url, "calendar", "show"], None);
     assert!(text(&show).contains("test notice") && text(&show).contains("loaded #1"), "{}", text(&show));
 }
+
+/// `report check` on hand-made tables: a clean file passes; each broken identity is one
+/// failing line naming it and its cells; exit 1; bad input exits 2.
+#[test]
+fn report_check_names_every_broken_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = [
+        gongkai_core::reports::AppFact {
+            kind: gongkai_core::applications::ApplicantKind::NaturalPerson,
+            received: Some("2021-03-01".parse().unwrap()),
+            finished: Some(("2021-03-20".parse().unwrap(), gongkai_core::applications::Outcome::Disclosed)),
+        },
+        gongkai_core::reports::AppFact {
+            kind: gongkai_core::applications::ApplicantKind::Commercial,
+            received: Some("2021-12-30".parse().unwrap()),
+            finished: None,
+        },
+    ];
+    let good = gongkai_core::reports::compute(gongkai_core::reports::ReportFormat::F2021, "某局", 2021, &apps, &[]);
+    let write = |name: &str, t: &gongkai_core::reports::Tables| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_string(t).unwrap()).unwrap();
+        p
+    };
+    let ok = run(&["report", "check", write("good.json", &good).to_str().unwrap()], None);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let set = |t: &mut gongkai_core::reports::Tables, c: &str, v: i64| {
+        t.cells.insert(c.into(), gongkai_core::reports::Value::Int(v));
+    };
+    let cases: [(&str, fn(&mut gongkai_core::reports::Tables, &dyn Fn(&mut gongkai_core::reports::Tables, &str, i64)));
+        4] = [
+        ("I1", |t, set| set(t, "t3.r3.s1:c3", 5)),
+        ("I2", |t, set| {
+            set(t, "t3.r3.s7:c1", 2);
+            set(t, "t3.r3.s7:c2.s1", -1);
+        }),
+        ("I3", |t, set| {
+            set(t, "t3.r4:c2.s1", 3);
+            set(t, "t3.r4:c3", 3);
+        }),
+        ("T4", |t, set| set(t, "t4:c5", 2)),
+    ];
+    for (identity, breakit) in cases {
+        let mut t = good.clone();
+        breakit(&mut t, &set);
+        let o = run(&["report", "check", write(&format!("{identity}.json"), &t).to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(1), "{identity}: {}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.lines().any(|l| l.starts_with(identity)), "{identity}: {out}");
+    }
+    // A file without "format" gets it from the year; a malformed file exits 2.
+    let mut v: serde_json::Value = serde_json::to_value(&good).unwrap();
+    v.as_object_mut().unwrap().remove("format");
+    let p = dir.path().join("noformat.json");
+    std::fs::write(&p, v.to_string()).unwrap();
+    assert_eq!(run(&["report", "check", p.to_str().unwrap()], None).status.code(), Some(0));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{not json").unwrap();
+    assert_eq!(run(&["report", "check", bad.to_str().unwrap()], None).status.code(), Some(2));
+}

@@ -164,6 +164,8 @@ pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDi
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The database URL, for running the `gongkai` command against the same data.
+    pub url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pub handle: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: Option<tempfile::TempDir>,
@@ -184,7 +186,7 @@ impl TestApp {
     }
 
     async fn spawn_inner(kind: Kind, config: WebConfig, full: bool) -> Option<Self> {
-        let (db, _url, dir) = fresh_db(kind).await?;
+        let (db, url, dir) = fresh_db(kind).await?;
         if full {
             gongkai::demo::seed(&db).await.expect("seed demo");
         } else {
@@ -198,7 +200,7 @@ impl TestApp {
         let handle = tokio::spawn(gongkai_web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        Some(TestApp { base, db, shutdown: Some(tx), handle: Some(handle), _dir: dir })
+        Some(TestApp { base, db, url, shutdown: Some(tx), handle: Some(handle), _dir: dir })
     }
 
     pub fn browser(&self) -> Browser {

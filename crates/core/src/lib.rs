@@ -11,6 +11,7 @@ pub mod applications;
 pub mod calendar;
 pub mod field;
 pub mod orgs;
+pub mod reports;
 pub mod time;
 
 pub use field::{FieldError, FieldErrors};

@@ -13,6 +13,7 @@ pub mod calendars;
 mod db;
 pub mod letters;
 pub mod orgs;
+pub mod reports;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;

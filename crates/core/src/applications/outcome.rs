@@ -79,7 +79,7 @@ impl ApplicantKind {
 }
 
 /// Report format by report year: F2019 for 2019 and 2020, F2021 from 2021.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum ReportFormat {
     F2019,
     F2021,

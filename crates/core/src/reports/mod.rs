@@ -1,0 +1,9 @@
+//! The annual report's statistical tables (政府信息公开工作年度报告): the official layout,
+//! the computation of tables 三 and 四 from application and appeal records, and the
+//! identities every table must satisfy (annual-report-format.md §3.3, §4).
+
+pub mod layout;
+pub mod tables;
+
+pub use crate::applications::ReportFormat;
+pub use tables::{AppFact, AppealFact, CheckResult, Failure, Tables, Value, check, compute};
