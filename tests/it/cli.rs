@@ -287,25 +287,18 @@ fn report_check_names_every_broken_identity() {
     };
     let ok = run(&["report", "check", write("good.json", &good).to_str().unwrap()], None);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
-    let set = |t: &mut gongkai_core::reports::Tables, c: &str, v: i64| {
-        t.cells.insert(c.into(), gongkai_core::reports::Value::Int(v));
-    };
-    let cases: [(&str, fn(&mut gongkai_core::reports::Tables, &dyn Fn(&mut gongkai_core::reports::Tables, &str, i64)));
-        4] = [
-        ("I1", |t, set| set(t, "t3.r3.s1:c3", 5)),
-        ("I2", |t, set| {
-            set(t, "t3.r3.s7:c1", 2);
-            set(t, "t3.r3.s7:c2.s1", -1);
-        }),
-        ("I3", |t, set| {
-            set(t, "t3.r4:c2.s1", 3);
-            set(t, "t3.r4:c3", 3);
-        }),
-        ("T4", |t, set| set(t, "t4:c5", 2)),
+    // Each case sets cells so that exactly one identity breaks.
+    let cases: [(&str, &[(&str, i64)]); 4] = [
+        ("I1", &[("t3.r3.s1:c3", 5)]),
+        ("I2", &[("t3.r3.s7:c1", 2), ("t3.r3.s7:c2.s1", -1)]),
+        ("I3", &[("t3.r4:c2.s1", 3), ("t3.r4:c3", 3)]),
+        ("T4", &[("t4:c5", 2)]),
     ];
-    for (identity, breakit) in cases {
+    for (identity, changes) in cases {
         let mut t = good.clone();
-        breakit(&mut t, &set);
+        for (c, v) in changes {
+            t.cells.insert(c.to_string(), gongkai_core::reports::Value::Int(*v));
+        }
         let o = run(&["report", "check", write(&format!("{identity}.json"), &t).to_str().unwrap()], None);
         assert_eq!(o.status.code(), Some(1), "{identity}: {}", text(&o));
         let out = String::from_utf8_lossy(&o.stdout);
