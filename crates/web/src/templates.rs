@@ -493,3 +493,29 @@ pub struct LettersPage {
     pub notice: Option<String>,
     pub errors: Vec<String>,
 }
+
+pub struct GridView {
+    pub title: &'static str,
+    pub rows: Vec<Vec<gongkai_core::reports::grid::Cell>>,
+}
+
+impl GridView {
+    pub fn of(g: &gongkai_core::reports::grid::Grid) -> Self {
+        Self { title: g.title, rows: (0..g.rows).map(|r| g.row(r).into_iter().cloned().collect()).collect() }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/report.html")]
+pub struct ReportPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub year: i16,
+    pub years: Vec<i16>,
+    pub format: &'static str,
+    pub failures: Vec<String>,
+    pub warnings: Vec<String>,
+    pub grids: Vec<GridView>,
+}

@@ -8,6 +8,7 @@ mod audit;
 mod calendar;
 mod letters;
 mod orgs;
+mod reports;
 mod users;
 
 use crate::auth::{ConsoleUser, SESSION_COOKIE, random_hex, set_cookie, sha256_hex};
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(applications::routes())
         .merge(calendar::routes())
         .merge(letters::routes())
+        .merge(reports::routes())
         .merge(appeals::routes())
         .merge(users::routes())
         .merge(account::routes())
