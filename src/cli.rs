@@ -109,6 +109,19 @@ enum ReportCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Export the tables of one body and year: html | docx | xlsx | pdf | json
+    Export {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        year: i16,
+        /// html, docx, xlsx, pdf or json
+        #[arg(long)]
+        to: String,
+        /// Output file
+        #[arg(short = 'o', long = "output")]
+        output: std::path::PathBuf,
+    },
     /// Check a tables JSON file: exit 0 when every hard identity holds, 1 otherwise (one line
     /// per failure); warnings go to stderr and do not fail
     Check {
@@ -281,6 +294,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar(_) => unreachable!("handled in main with its own exit codes"),
         Command::Report(ReportCmd::Check { .. }) => unreachable!("handled in main with its own exit codes"),
         Command::Report(ReportCmd::Tables { org, year, json }) => report_tables(&cli.db, &org, year, json).await,
+        Command::Report(ReportCmd::Export { org, year, to, output }) => {
+            report_export(&cli.db, &org, year, &to, &output).await
+        }
         Command::Backup { to } => {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
@@ -649,9 +665,9 @@ fn weekday(d: jiff::civil::Date) -> &'static str {
     }
 }
 
-/// The statistical tables of one body and year, from its records.
-async fn report_tables(dbargs: &DbArgs, org: &str, year: i16, json: bool) -> anyhow::Result<()> {
-    use gongkai_core::reports::{ReportFormat, compute, layout};
+/// The tables of one body and year, computed from its records.
+async fn computed_tables(dbargs: &DbArgs, org: &str, year: i16) -> anyhow::Result<gongkai_core::reports::Tables> {
+    use gongkai_core::reports::{ReportFormat, compute};
     if !(2019..=2100).contains(&year) {
         bail!("year {year}: the 2019 regulation's reports start with 2019");
     }
@@ -660,13 +676,41 @@ async fn report_tables(dbargs: &DbArgs, org: &str, year: i16, json: bool) -> any
         orgs::find(&db, org).await.map_err(|_| anyhow::anyhow!("no organisation with short code or name '{org}'"))?;
     let apps = gongkai_store::reports::application_facts(&db, o.id, year).await?;
     let appeals = gongkai_store::reports::appeal_facts(&db, o.id, year).await?;
-    let format = ReportFormat::for_year(year);
-    let t = compute(format, &o.name, year, &apps, &appeals);
+    Ok(compute(ReportFormat::for_year(year), &o.name, year, &apps, &appeals))
+}
+
+async fn report_export(
+    dbargs: &DbArgs,
+    org: &str,
+    year: i16,
+    to: &str,
+    output: &std::path::Path,
+) -> anyhow::Result<()> {
+    use gongkai_web::report_export as x;
+    let t = computed_tables(dbargs, org, year).await?;
+    let bytes = match to {
+        "html" => x::html(&t).into_bytes(),
+        "json" => serde_json::to_vec_pretty(&t)?,
+        "docx" => x::docx(&t).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+        "xlsx" => x::xlsx(&t).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+        "pdf" => x::pdf(&t).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+        other => bail!("unknown export format '{other}': use html, docx, xlsx, pdf or json"),
+    };
+    std::fs::write(output, bytes).with_context(|| format!("writing {}", output.display()))?;
+    println!("{} {year} tables written to {} ({to})", t.org, output.display());
+    Ok(())
+}
+
+/// The statistical tables of one body and year, from its records.
+async fn report_tables(dbargs: &DbArgs, org: &str, year: i16, json: bool) -> anyhow::Result<()> {
+    use gongkai_core::reports::layout;
+    let t = computed_tables(dbargs, org, year).await?;
+    let format = t.format;
     if json {
         println!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(());
     }
-    println!("{} {year}年政府信息公开工作年度报告统计表（{:?}）", o.name, format);
+    println!("{} {year}年政府信息公开工作年度报告统计表（{:?}）", t.org, format);
     println!("三、收到和处理政府信息公开申请情况");
     let cols: Vec<&str> = layout::T3_COLUMNS.iter().map(|c| c.1).collect();
     println!("{:<40}\t{}", "", cols.join("\t"));

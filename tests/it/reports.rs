@@ -46,3 +46,66 @@ both!(report_tables_on_the_console, |kind: Kind| async move {
     assert_eq!(other.get(&format!("/console/orgs/{city}/reports?year=2021")).await.status, 403);
     assert_eq!(other.get(&format!("/console/orgs/{city}/reports/2021/json")).await.status, 403);
 });
+
+fn export(url: &str, to: &str, dir: &std::path::Path) -> Vec<u8> {
+    let out = dir.join(format!("r.{to}"));
+    let o = std::process::Command::new(crate::harness::gongkai_bin())
+        .args([
+            "--database",
+            url,
+            "report",
+            "export",
+            "--org",
+            "gzmz",
+            "--year",
+            "2020",
+            "--to",
+            to,
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{to}: {}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read(out).unwrap()
+}
+
+/// The demo's 2020 tables in all five forms, each opened by a real reader.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_exports_in_five_forms() {
+    let app = TestApp::spawn_full_demo(Kind::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // JSON: the cells.
+    let v: serde_json::Value = serde_json::from_slice(&export(&app.url, "json", dir.path())).unwrap();
+    assert_eq!(v["cells"]["t3.r3.s7:c3"], 63);
+    // HTML: a snapshot of the whole page (UPDATE_SNAPSHOTS=1 rewrites it after a reviewed change).
+    let html = String::from_utf8(export(&app.url, "html", dir.path())).unwrap();
+    let snap = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/gzmz-2020-tables.html");
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::write(&snap, &html).unwrap();
+    }
+    assert_eq!(html, std::fs::read_to_string(&snap).expect("snapshot file"), "HTML export differs from the snapshot");
+    // DOCX: parsed back; merged header cells present.
+    let docx = docx_rs::read_docx(&export(&app.url, "docx", dir.path())).expect("well-formed DOCX");
+    let json = docx.json();
+    assert!(json.contains("三、本年度办理结果") && json.contains("\"63\""), "DOCX carries the figures");
+    assert!(json.contains("gridSpan") && json.contains("restart"), "merged cells");
+    // XLSX: three sheets, numbers as numbers, merged ranges.
+    let xlsx = export(&app.url, "xlsx", dir.path());
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip container");
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet2.xml").unwrap(), &mut sheet).unwrap();
+    assert!(
+        sheet.contains("<v>63</v>") && sheet.contains("<mergeCell ref=\"A1:C3\"/>"),
+        "{}",
+        &sheet[..500.min(sheet.len())]
+    );
+    assert!(zip.by_name("xl/worksheets/sheet3.xml").is_ok());
+    // PDF: read back with pdftotext (fonts from fonts-noto-cjk).
+    if gongkai_pdf::fonts_available() {
+        let pdf = export(&app.url, "pdf", dir.path());
+        if let Some(text) = crate::harness::pdftotext(&pdf) {
+            assert!(text.contains("（七）总计") && text.contains("63") && text.contains("申请人情况"), "{text}");
+        }
+    }
+}

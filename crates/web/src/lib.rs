@@ -21,6 +21,7 @@ mod metrics;
 pub mod ops;
 pub mod portal;
 mod portal_apply;
+pub mod report_export;
 pub mod server;
 mod templates;
 
