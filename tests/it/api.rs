@@ -267,3 +267,58 @@ both!(applications_through_the_api, |kind: Kind| async move {
         .unwrap();
     assert!(list[0]["id_number"].as_str().unwrap().contains("**"));
 });
+
+both!(appeals_through_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let staff = token_for(&app, "gzmz.staff").await;
+    let other = token_for(&app, "yuexiu.staff").await;
+    let sup = token_for(&app, "gzmz.supervisor").await;
+    let c = client();
+    let url = format!("{}/api/v1/orgs/{city}/appeals", app.base);
+    let r = c
+        .post(&url)
+        .bearer_auth(&staff)
+        .json(&json!({"kind": "lawsuit", "body": "", "filed_on": "2024-13-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = v["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["kind", "body", "filed_on"]);
+    let body = json!({"kind": "litigation_direct", "body": "广州铁路运输中级法院", "filed_on": "2024-03-01", "case_number": "（2024）粤71行初1号"});
+    assert_eq!(c.post(&url).bearer_auth(&other).json(&body).send().await.unwrap().status(), 403);
+    assert_eq!(c.post(&url).bearer_auth(&sup).json(&body).send().await.unwrap().status(), 403, "supervisors read only");
+    let r = c.post(&url).bearer_auth(&staff).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let a: Value = r.json().await.unwrap();
+    let decide = format!("{}/api/v1/appeals/{}/decision", app.base, a["id"]);
+    let r = c
+        .post(&decide)
+        .bearer_auth(&staff)
+        .json(&json!({"result": "corrected", "decided_on": "2024-02-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "before filing");
+    let r = c
+        .post(&decide)
+        .bearer_auth(&staff)
+        .json(&json!({"result": "corrected", "decided_on": "2024-06-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = c
+        .post(&decide)
+        .bearer_auth(&staff)
+        .json(&json!({"result": "upheld", "decided_on": "2024-06-02"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "decided once");
+    let list: Value = c.get(&url).bearer_auth(&sup).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list[0]["result"], "corrected");
+    assert_eq!(c.get(&url).bearer_auth(&other).send().await.unwrap().status(), 403);
+});

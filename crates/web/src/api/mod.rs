@@ -1,6 +1,7 @@
 //! JSON API under `/api/v1`, authenticated with bearer tokens created on the console's
 //! account page. The OpenAPI document is served at `/api/openapi.json`.
 
+mod appeals;
 mod applications;
 mod orgs;
 
@@ -20,14 +21,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(me))
         .merge(orgs::routes())
         .merge(applications::routes())
+        .merge(appeals::routes())
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gongkai API", description = "政府信息公开平台 JSON API。所有错误以 JSON 返回，message 为简体中文。"),
     paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
-        applications::list, applications::create, applications::detail, applications::record),
-    components(schemas(applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::ops::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+        applications::list, applications::create, applications::detail, applications::record,
+        appeals::list, appeals::create, appeals::decide),
+    components(schemas(appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::ops::NewUserInput, ErrorBody, crate::error::FieldMessage)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
