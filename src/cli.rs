@@ -667,16 +667,13 @@ fn weekday(d: jiff::civil::Date) -> &'static str {
 
 /// The tables of one body and year, computed from its records.
 async fn computed_tables(dbargs: &DbArgs, org: &str, year: i16) -> anyhow::Result<gongkai_core::reports::Tables> {
-    use gongkai_core::reports::{ReportFormat, compute};
     if !(2019..=2100).contains(&year) {
         bail!("year {year}: the 2019 regulation's reports start with 2019");
     }
     let db = open(dbargs, false).await?;
     let o =
         orgs::find(&db, org).await.map_err(|_| anyhow::anyhow!("no organisation with short code or name '{org}'"))?;
-    let apps = gongkai_store::reports::application_facts(&db, o.id, year).await?;
-    let appeals = gongkai_store::reports::appeal_facts(&db, o.id, year).await?;
-    Ok(compute(ReportFormat::for_year(year), &o.name, year, &apps, &appeals))
+    Ok(gongkai_store::reports::tables(&db, o.id, year).await?)
 }
 
 async fn report_export(

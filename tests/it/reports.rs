@@ -109,3 +109,58 @@ async fn report_exports_in_five_forms() {
         }
     }
 }
+
+both!(hand_entered_figures_fill_table_2, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let shzz = app.org_id("gzshzz").await;
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    let page = staff.get(&format!("/console/orgs/{city}/reports?year=2021")).await;
+    assert!(page.body.contains("第二十条第（五）项·行政许可·本年处理决定数量"));
+    let url = format!("/console/orgs/{city}/reports/2021/figures");
+    let p = staff.post(&url, &[("cell", "t2.i5.r1:c1"), ("value", "-3"), ("source", "许可系统")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("应为非负整数"), "{}", p.body);
+    let p = staff.post(&url, &[("cell", "t2.i5.r1:c1"), ("value", "1208"), ("source", "")]).await;
+    assert_eq!(p.status, 422, "a source is required");
+    staff.get(&format!("/console/orgs/{city}/reports?year=2021")).await;
+    let p = staff
+        .post(&url, &[("cell", "t2.i5.r1:c1"), ("value", "1208"), ("source", "行政许可办理系统2021年度统计")])
+        .await;
+    assert_eq!(p.status, 303);
+    staff.get(&format!("/console/orgs/{city}/reports?year=2021")).await;
+    assert_eq!(
+        staff.post(&url, &[("cell", "t2.i8.r1:c1"), ("value", "12.35"), ("source", "财务科")]).await.status,
+        303
+    );
+    let page = staff.get(&format!("/console/orgs/{city}/reports?year=2021")).await;
+    assert!(
+        page.body.contains("行政许可办理系统2021年度统计")
+            && page.body.contains("gzmz.staff")
+            && page.body.contains(">1208<")
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&staff.get(&format!("/console/orgs/{city}/reports/2021/json")).await.body).unwrap();
+    assert_eq!(v["cells"]["t2.i5.r1:c1"], 1208);
+    assert_eq!(v["cells"]["t2.i8.r1:c1"], 12.35);
+    // The XLSX export carries the figure; disclosure work may be hosted, applications not.
+    assert_eq!(staff.get(&format!("/console/orgs/{city}/reports/2021/export/xlsx")).await.status, 200);
+    staff.get(&format!("/console/orgs/{shzz}/reports?year=2021")).await;
+    assert_eq!(
+        staff
+            .post(
+                &format!("/console/orgs/{shzz}/reports/2021/figures"),
+                &[("cell", "t2.i5.r1:c1"), ("value", "3"), ("source", "x")]
+            )
+            .await
+            .status,
+        303
+    );
+    let mut sup = app.browser();
+    sup.login("gzmz.supervisor").await;
+    sup.get(&format!("/console/orgs/{city}/reports?year=2021")).await;
+    assert_eq!(sup.post(&url, &[("cell", "t2.i5.r1:c1"), ("value", "1"), ("source", "x")]).await.status, 403);
+    let audit = gongkai_store::audit::list(&app.db, Some(gongkai_core::orgs::OrgId(city)), 10).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "set_figure" && e.changes.contains("1208")));
+});

@@ -230,6 +230,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "applications", include_str!("../migrations/sqlite/0003_applications.sql")),
     (4, "letter templates", include_str!("../migrations/sqlite/0004_letter_templates.sql")),
     (5, "user email", include_str!("../migrations/sqlite/0005_user_email.sql")),
+    (6, "report figures", include_str!("../migrations/sqlite/0006_report_figures.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -238,6 +239,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "applications", include_str!("../migrations/postgres/0003_applications.sql")),
     (4, "letter templates", include_str!("../migrations/postgres/0004_letter_templates.sql")),
     (5, "user email", include_str!("../migrations/postgres/0005_user_email.sql")),
+    (6, "report figures", include_str!("../migrations/postgres/0006_report_figures.sql")),
 ];
 
 #[cfg(test)]

@@ -62,3 +62,99 @@ pub async fn appeal_facts(db: &Db, org: OrgId, year: i16) -> Result<Vec<AppealFa
     }
     Ok(out)
 }
+
+/// A hand-entered figure of table 二.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Figure {
+    pub cell: String,
+    pub value: gongkai_core::reports::Value,
+    pub source: String,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+pub async fn figures(db: &Db, org: OrgId, year: i16) -> Result<Vec<Figure>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT cell, value, source, entered_by, entered_at FROM report_figures WHERE org_id = $1 AND year = $2 ORDER BY cell",
+    )
+    .bind(org.0)
+    .bind(i64::from(year))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let raw: String = r.try_get("value")?;
+            let value = gongkai_core::reports::tables::parse_value(&raw)
+                .ok_or_else(|| StoreError::Config(format!("corrupt figure value {raw}")))?;
+            Ok(Figure {
+                cell: r.try_get("cell")?,
+                value,
+                source: r.try_get("source")?,
+                entered_by: r.try_get("entered_by")?,
+                entered_at: r.try_get("entered_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Set (or, with `None`, clear) one figure; validated by the caller. Audited.
+pub async fn set_figure(
+    db: &Db,
+    actor: &crate::Actor,
+    org: OrgId,
+    year: i16,
+    cell: &str,
+    value: Option<(&str, &str)>,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let old: Option<String> = sqlx::query_scalar::<Any, String>(
+        "SELECT value FROM report_figures WHERE org_id = $1 AND year = $2 AND cell = $3",
+    )
+    .bind(org.0)
+    .bind(i64::from(year))
+    .bind(cell)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query::<Any>("DELETE FROM report_figures WHERE org_id = $1 AND year = $2 AND cell = $3")
+        .bind(org.0)
+        .bind(i64::from(year))
+        .bind(cell)
+        .execute(&mut *tx)
+        .await?;
+    if let Some((v, source)) = value {
+        sqlx::query::<Any>(
+            "INSERT INTO report_figures (org_id, year, cell, value, source, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(org.0)
+        .bind(i64::from(year))
+        .bind(cell)
+        .bind(v)
+        .bind(source)
+        .bind(&actor.label)
+        .bind(crate::ts::now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let changes = crate::audit::Changes::new().field("value", old.as_deref(), value.map(|v| v.0)).field(
+        "source",
+        None,
+        value.map(|v| v.1),
+    );
+    crate::audit::record(&mut tx, actor, "set_figure", "report", &format!("{year}/{cell}"), Some(org), &changes)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The tables of `org` for `year`: tables 三 and 四 computed from records, table 二's
+/// hand-entered figures filled in.
+pub async fn tables(db: &Db, org: OrgId, year: i16) -> Result<gongkai_core::reports::Tables> {
+    use gongkai_core::reports::{ReportFormat, compute, with_figures};
+    let o = crate::orgs::get(db, org).await?;
+    let apps = application_facts(db, org, year).await?;
+    let appeals = appeal_facts(db, org, year).await?;
+    let t = compute(ReportFormat::for_year(year), &o.name, year, &apps, &appeals);
+    let figs: Vec<(String, gongkai_core::reports::Value)> =
+        figures(db, org, year).await?.into_iter().map(|f| (f.cell, f.value)).collect();
+    Ok(with_figures(t, &figs))
+}

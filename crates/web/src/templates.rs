@@ -518,4 +518,9 @@ pub struct ReportPage {
     pub failures: Vec<String>,
     pub warnings: Vec<String>,
     pub grids: Vec<GridView>,
+    /// (cell, value, source, by, at)
+    pub figures: Vec<(String, String, String, String, String)>,
+    /// (cell code, label) of table 二.
+    pub t2_cells: Vec<(String, String)>,
+    pub can_edit: bool,
 }

@@ -7,4 +7,6 @@ pub mod layout;
 pub mod tables;
 
 pub use crate::applications::ReportFormat;
-pub use tables::{AppFact, AppealFact, CheckResult, Failure, Tables, Value, check, compute};
+pub use tables::{
+    AppFact, AppealFact, CheckResult, Failure, Tables, Value, check, check_figure, compute, with_figures,
+};

@@ -61,6 +61,50 @@ impl Tables {
     }
 }
 
+/// Parse a figure as typed: an integer, or a decimal (money).
+pub fn parse_value(raw: &str) -> Option<Value> {
+    let s = raw.trim();
+    if let Ok(i) = s.parse::<i64>() {
+        return Some(Value::Int(i));
+    }
+    let ok =
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') && s.matches('.').count() == 1;
+    if ok { s.parse::<f64>().ok().filter(|d| d.is_finite()).map(Value::Dec) } else { None }
+}
+
+/// Check a hand-entered table-二 figure: the cell must exist in the format and the value
+/// must fit its kind (counts non-negative integers, 增/减 signed integers, money decimals
+/// with at most 4 places in 万元).
+pub fn check_figure(format: ReportFormat, cell: &str, raw: &str) -> Result<Value, String> {
+    use super::layout::CellKind;
+    let kinds = cells(format);
+    let Some((_, kind)) = kinds.iter().find(|(c, _)| c == cell && c.starts_with("t2.")) else {
+        return Err(format!("表二中没有单元格 {cell}"));
+    };
+    let v = parse_value(raw).ok_or_else(|| format!("“{raw}”不是数字"))?;
+    match (kind, v) {
+        (CellKind::Count, Value::Int(i)) if i >= 0 => Ok(v),
+        (CellKind::Count, _) => Err(format!("{cell} 应为非负整数")),
+        (CellKind::Signed, Value::Int(_)) => Ok(v),
+        (CellKind::Signed, _) => Err(format!("{cell} 应为整数（减少填负数）")),
+        (CellKind::Money, Value::Dec(d)) if d >= 0.0 && raw.trim().split('.').nth(1).is_none_or(|f| f.len() <= 4) => {
+            Ok(v)
+        }
+        (CellKind::Money, Value::Int(i)) if i >= 0 => Ok(v),
+        (CellKind::Money, _) => Err(format!("{cell} 应为非负金额，最多4位小数（万元）")),
+    }
+}
+
+/// Put hand-entered table-二 figures into computed tables.
+pub fn with_figures(mut t: Tables, figures: &[(String, Value)]) -> Tables {
+    for (c, v) in figures {
+        if t.cells.contains_key(c) && c.starts_with("t2.") {
+            t.cells.insert(c.clone(), *v);
+        }
+    }
+    t
+}
+
 /// What table 三 needs of one application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppFact {
@@ -404,6 +448,25 @@ mod tests {
         assert!(r.failures.iter().any(|x| x.identity == "N" && x.message.contains("t2.i1.r2:c1")));
         assert!(r.failures.iter().any(|x| x.identity == "N" && x.message.contains("应为整数")));
         assert!(r.warnings.iter().any(|w| w.contains("t9.bogus")));
+    }
+
+    #[test]
+    fn hand_entered_figures_are_typed_by_cell() {
+        let f19 = ReportFormat::F2019;
+        assert_eq!(check_figure(f19, "t2.i5.r1:c2", "-8"), Ok(Value::Int(-8)));
+        assert!(check_figure(f19, "t2.i5.r1:c1", "-8").is_err());
+        assert!(check_figure(f19, "t2.i1.r1:c1", "1.5").is_err());
+        assert_eq!(check_figure(f19, "t2.i9.r1:c2", "12.3456"), Ok(Value::Dec(12.3456)));
+        assert!(check_figure(f19, "t2.i9.r1:c2", "12.34567").is_err());
+        assert!(check_figure(f19, "t3.r1:c1", "1").is_err(), "table 三 comes from records only");
+        assert!(check_figure(ReportFormat::F2021, "t2.i9.r1:c1", "1").is_err(), "no item (九) in F2021");
+        assert_eq!(check_figure(ReportFormat::F2021, "t2.i8.r1:c1", "0.35"), Ok(Value::Dec(0.35)));
+        assert!(check_figure(f19, "t2.i5.r1:c3", "abc").is_err());
+        let t = with_figures(
+            Tables::empty(f19, "x", 2020),
+            &[("t2.i5.r1:c3".into(), Value::Int(120)), ("t3.r1:c1".into(), Value::Int(9))],
+        );
+        assert_eq!((t.get("t2.i5.r1:c3"), t.get("t3.r1:c1")), (120, 0));
     }
 
     #[test]

@@ -12,21 +12,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_core::access::Capability;
 use gongkai_core::orgs::OrgId;
-use gongkai_core::reports::{ReportFormat, Tables, check, compute, grid};
+use gongkai_core::reports::{ReportFormat, Tables, check, grid};
 use gongkai_store::orgs;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/orgs/{id}/reports", get(show))
         .route("/console/orgs/{id}/reports/{year}/json", get(json))
+        .route("/console/orgs/{id}/reports/{year}/export/{format}", get(export))
+        .route("/console/orgs/{id}/reports/{year}/figures", axum::routing::post(set_figure))
 }
 
 /// The tables of `org` for `year`, computed from its records.
 pub async fn tables(state: &AppState, org: OrgId, year: i16) -> Result<Tables, AppError> {
-    let o = orgs::get(&state.db, org).await?;
-    let apps = gongkai_store::reports::application_facts(&state.db, org, year).await?;
-    let appeals = gongkai_store::reports::appeal_facts(&state.db, org, year).await?;
-    Ok(compute(ReportFormat::for_year(year), &o.name, year, &apps, &appeals))
+    Ok(gongkai_store::reports::tables(&state.db, org, year).await?)
 }
 
 fn report_years() -> Vec<i16> {
@@ -59,10 +58,19 @@ async fn show(
     Query(q): Query<YearQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    crate::ops::require(&state, &user.principal, Capability::View, org).await?;
+    let tree = crate::ops::require(&state, &user.principal, Capability::View, org).await?;
     let year = parse_year(q.year.as_deref())?;
     let t = tables(&state, org, year).await?;
     let r = check(&t, None);
+    let figures = gongkai_store::reports::figures(&state.db, org, year)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let at =
+                gongkai_store::ts::parse(&f.entered_at).map(gongkai_core::time::china_display).unwrap_or(f.entered_at);
+            (f.cell, f.value.to_string(), f.source, f.entered_by, at)
+        })
+        .collect();
     Ok(render(&ReportPage {
         title: format!("{} {year}年度报告统计表", t.org),
         nav: user.nav(&state),
@@ -77,6 +85,9 @@ async fn show(
         failures: r.failures.iter().map(|f| f.to_string()).collect(),
         warnings: r.warnings,
         grids: [grid::table2(&t), grid::table3(&t), grid::table4(&t)].iter().map(GridView::of).collect(),
+        figures,
+        t2_cells: t2_cells(t.format),
+        can_edit: user.principal.can(Capability::EditDisclosure, org, &tree),
     }))
 }
 
@@ -96,6 +107,83 @@ async fn json(
             (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
         serde_json::to_string_pretty(&t).map_err(|e| AppError::Internal(e.into()))?,
+    )
+        .into_response())
+}
+
+fn t2_cells(f: ReportFormat) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for b in gongkai_core::reports::layout::t2_blocks(f) {
+        for (r, rl) in b.rows {
+            for (c, cl) in b.columns {
+                out.push((format!("{}.{r}:{c}", b.code), format!("{}·{rl}·{cl}", b.label)));
+            }
+        }
+    }
+    out
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct FigureForm {
+    cell: String,
+    value: String,
+    source: String,
+}
+
+async fn set_figure(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, year)): Path<(String, String)>,
+    crate::forms::CsrfForm(f): crate::forms::CsrfForm<FigureForm>,
+) -> PageResult<Response> {
+    let org = OrgId(path_id(&id)?);
+    crate::ops::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
+    let year = parse_year(Some(&year))?;
+    if f.value.trim().is_empty() {
+        gongkai_store::reports::set_figure(&state.db, &user.actor(), org, year, f.cell.trim(), None).await?;
+    } else {
+        let format = ReportFormat::for_year(year);
+        gongkai_core::reports::check_figure(format, f.cell.trim(), &f.value)
+            .map_err(|m| gongkai_core::FieldError::new("value", m))?;
+        let source = gongkai_core::field::required_text("source", "数据来源", &f.source, 200)?;
+        gongkai_store::reports::set_figure(
+            &state.db,
+            &user.actor(),
+            org,
+            year,
+            f.cell.trim(),
+            Some((f.value.trim(), &source)),
+        )
+        .await?;
+    }
+    Ok(axum::response::Redirect::to(&format!("/console/orgs/{org}/reports?year={year}#figures")).into_response())
+}
+
+async fn export(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, year, format)): Path<(String, String, String)>,
+) -> PageResult<Response> {
+    use crate::report_export as x;
+    let org = OrgId(path_id(&id)?);
+    crate::ops::require(&state, &user.principal, Capability::View, org).await?;
+    let year = parse_year(Some(&year))?;
+    let t = tables(&state, org, year).await?;
+    let (bytes, mime) = match format.as_str() {
+        "html" => (x::html(&t).into_bytes(), "text/html; charset=utf-8"),
+        "docx" => (x::docx(&t)?, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "xlsx" => (x::xlsx(&t)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf" => (x::pdf(&t)?, "application/pdf"),
+        _ => return Err(AppError::NotFound),
+    };
+    let name = format!("{}-{year}-tables.{format}", orgs::get(&state.db, org).await?.short_code);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, mime.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
     )
         .into_response())
 }
