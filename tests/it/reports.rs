@@ -164,3 +164,49 @@ both!(hand_entered_figures_fill_table_2, |kind: Kind| async move {
     let audit = gongkai_store::audit::list(&app.db, Some(gongkai_core::orgs::OrgId(city)), 10).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "set_figure" && e.changes.contains("1208")));
 });
+
+both!(supervisors_see_the_subtree_aggregate, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let yuexiu = app.org_id("yuexiumz").await;
+    for (user, org) in [("gzmz.staff", city), ("yuexiu.staff", yuexiu), ("yuexiu.staff", yuexiu)] {
+        let mut b = app.browser();
+        b.login(user).await;
+        b.get(&format!("/console/orgs/{org}/applications/new")).await;
+        let f = [
+            ("channel", "in_person"),
+            ("submitted_on", "2023-05-08"),
+            ("applicant_kind", "natural_person"),
+            ("applicant_name", "李四"),
+            ("id_kind", "passport"),
+            ("id_number", "E7654321"),
+            ("phone", "13812345678"),
+            ("info_title", "某信息"),
+            ("delivery_form", "纸质文本"),
+            ("delivery_method", "自行领取"),
+        ];
+        assert_eq!(b.post(&format!("/console/orgs/{org}/applications"), &f).await.status, 200);
+    }
+    let mut sup = app.browser();
+    sup.login("gzmz.supervisor").await;
+    let p = sup.get(&format!("/console/orgs/{city}/reports/aggregate?year=2023")).await;
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains("广州市增城区民政局") && p.body.contains("<svg") && p.body.contains("合计表校验通过"),
+        "{}",
+        p.body
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&sup.get(&format!("/console/orgs/{city}/reports/aggregate/2023/json")).await.body)
+            .unwrap();
+    assert_eq!(v["cells"]["t3.r1:c3"], 3, "one city + two district applications");
+    assert_eq!(v["cells"]["t3.r4:c3"], 3);
+    // A district's staff see only their own bureau, never the city's aggregate.
+    let mut y = app.browser();
+    y.login("yuexiu.staff").await;
+    assert_eq!(y.get(&format!("/console/orgs/{city}/reports/aggregate?year=2023")).await.status, 403);
+    let own: serde_json::Value =
+        serde_json::from_str(&y.get(&format!("/console/orgs/{yuexiu}/reports/aggregate/2023/json")).await.body)
+            .unwrap();
+    assert_eq!(own["cells"]["t3.r1:c3"], 2);
+});

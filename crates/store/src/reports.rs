@@ -158,3 +158,16 @@ pub async fn tables(db: &Db, org: OrgId, year: i16) -> Result<gongkai_core::repo
         figures(db, org, year).await?.into_iter().map(|f| (f.cell, f.value)).collect();
     Ok(with_figures(t, &figs))
 }
+
+/// Applications of `org` answered in `year` after their deadline (the overdue rate).
+pub async fn late_replies(db: &Db, org: OrgId, year: i16) -> Result<i64> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND finished_on >= $2 AND finished_on <= $3
+           AND due_on IS NOT NULL AND finished_on > due_on",
+    )
+    .bind(org.0)
+    .bind(format!("{year}-01-01"))
+    .bind(format!("{year}-12-31"))
+    .fetch_one(db.pool())
+    .await?)
+}

@@ -524,3 +524,61 @@ pub struct ReportPage {
     pub t2_cells: Vec<(String, String)>,
     pub can_edit: bool,
 }
+
+pub struct AggregateLine {
+    pub id: i64,
+    pub name: String,
+    pub new: i64,
+    pub handled: i64,
+    pub carried: i64,
+    pub handled_last: i64,
+    pub late: i64,
+    pub reconsiderations: i64,
+    pub lawsuits: i64,
+    pub ok: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/aggregate.html")]
+pub struct AggregatePage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub year: i16,
+    pub years: Vec<i16>,
+    pub lines: Vec<AggregateLine>,
+    pub outcome_chart: String,
+    pub appeal_chart: String,
+    pub failures: Vec<String>,
+    pub grids: Vec<GridView>,
+}
+
+/// A horizontal bar chart as inline SVG (server-rendered, no script), with a text
+/// alternative for screen readers.
+pub fn bar_chart(title: &str, items: &[(String, i64)]) -> String {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let max = items.iter().map(|i| i.1).max().unwrap_or(0).max(1);
+    let row = 24;
+    let height = items.len() * row + 10;
+    let desc: Vec<String> = items.iter().map(|(l, v)| format!("{l}{v}")).collect();
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"720\" height=\"{height}\" viewBox=\"0 0 720 {height}\"><title>{}</title><desc>{}</desc>",
+        esc(title),
+        esc(&desc.join("，"))
+    );
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = 5 + i * row;
+        let w = (*v as f64 / max as f64 * 380.0).round() as i64;
+        s.push_str(&format!(
+            "<text x=\"270\" y=\"{}\" text-anchor=\"end\" font-size=\"13\">{}</text><rect x=\"280\" y=\"{}\" width=\"{w}\" height=\"16\" fill=\"#a4161a\"/><text x=\"{}\" y=\"{}\" font-size=\"13\">{v}</text>",
+            y + 13,
+            esc(label),
+            y + 1,
+            285 + w,
+            y + 13
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}

@@ -105,6 +105,30 @@ pub fn with_figures(mut t: Tables, figures: &[(String, Value)]) -> Tables {
     t
 }
 
+/// The cell-by-cell sum of several bodies' tables of the same format and year (a
+/// supervisor's aggregate). Identities that hold for each part hold for the sum.
+pub fn sum(format: ReportFormat, label: &str, year: i16, parts: &[Tables]) -> Tables {
+    let mut t = Tables::empty(format, label, year);
+    for p in parts.iter().filter(|p| p.format == format) {
+        for (code, v) in &p.cells {
+            let Some(cur) = t.cells.get(code).copied() else { continue };
+            let next = match (cur, *v) {
+                (Value::Int(a), Value::Int(b)) => Value::Int(a + b),
+                (a, b) => {
+                    let f = |x: Value| match x {
+                        Value::Int(i) => i as f64,
+                        Value::Dec(d) => d,
+                    };
+                    // Money sums are rounded to the 4 places of 万元 to avoid float noise.
+                    Value::Dec(((f(a) + f(b)) * 10_000.0).round() / 10_000.0)
+                }
+            };
+            t.cells.insert(code.clone(), next);
+        }
+    }
+    t
+}
+
 /// What table 三 needs of one application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppFact {
@@ -467,6 +491,19 @@ mod tests {
             &[("t2.i5.r1:c3".into(), Value::Int(120)), ("t3.r1:c1".into(), Value::Int(9))],
         );
         assert_eq!((t.get("t2.i5.r1:c3"), t.get("t3.r1:c1")), (120, 0));
+    }
+
+    #[test]
+    fn sums_keep_the_identities() {
+        let a = sample(ReportFormat::F2021, 2024);
+        let mut b = sample(ReportFormat::F2021, 2024);
+        b.cells.insert("t2.i8.r1:c1".into(), Value::Dec(0.1));
+        let mut c = a.clone();
+        c.cells.insert("t2.i8.r1:c1".into(), Value::Dec(0.2));
+        let s = sum(ReportFormat::F2021, "合计", 2024, &[c, b, sample(ReportFormat::F2019, 2024)]);
+        assert_eq!(s.get("t3.r3.s7:c3"), 2 * a.get("t3.r3.s7:c3"), "other formats are not mixed in");
+        assert_eq!(s.cells["t2.i8.r1:c1"], Value::Dec(0.3));
+        assert!(check(&s, None).failures.is_empty());
     }
 
     #[test]

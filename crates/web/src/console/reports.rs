@@ -19,6 +19,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/orgs/{id}/reports", get(show))
         .route("/console/orgs/{id}/reports/{year}/json", get(json))
+        .route("/console/orgs/{id}/reports/aggregate", get(aggregate))
+        .route("/console/orgs/{id}/reports/aggregate/{year}/json", get(aggregate_json))
         .route("/console/orgs/{id}/reports/{year}/export/{format}", get(export))
         .route("/console/orgs/{id}/reports/{year}/figures", axum::routing::post(set_figure))
 }
@@ -184,6 +186,99 @@ async fn export(
             (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+/// The organisation and every organisation below it that the user may view.
+async fn subtree(state: &AppState, user: &ConsoleUser, org: OrgId) -> Result<Vec<gongkai_store::orgs::Org>, AppError> {
+    use gongkai_core::orgs::OrgTree;
+    let (visible, tree) = crate::ops::visible_orgs(state, &user.principal).await?;
+    Ok(visible.into_iter().filter(|o| tree.ancestors_or_self(o.id).contains(&org)).collect())
+}
+
+/// A supervisor's view of a year across the subtree: one line per body, the summed
+/// tables with the same checks, charts.
+async fn aggregate(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path(id): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> PageResult<Response> {
+    use crate::templates::{AggregateLine, AggregatePage, bar_chart};
+    let org = OrgId(path_id(&id)?);
+    crate::ops::require(&state, &user.principal, Capability::View, org).await?;
+    let year = parse_year(q.year.as_deref())?;
+    let format = ReportFormat::for_year(year);
+    let mut lines = Vec::new();
+    let mut parts = Vec::new();
+    for o in subtree(&state, &user, org).await? {
+        let t = tables(&state, o.id, year).await?;
+        let last = if year > 2019 { Some(tables(&state, o.id, year - 1).await?) } else { None };
+        let late = gongkai_store::reports::late_replies(&state.db, o.id, year).await?;
+        lines.push(AggregateLine {
+            id: o.id.0,
+            name: o.name.clone(),
+            new: t.get("t3.r1:c3"),
+            handled: t.get("t3.r3.s7:c3"),
+            carried: t.get("t3.r4:c3"),
+            handled_last: last.as_ref().map_or(0, |l| l.get("t3.r3.s7:c3")),
+            late,
+            reconsiderations: t.get("t4:c5"),
+            lawsuits: t.get("t4:c10") + t.get("t4:c15"),
+            ok: check(&t, None).failures.is_empty(),
+        });
+        parts.push(t);
+    }
+    let o = orgs::get(&state.db, org).await?;
+    let total = gongkai_core::reports::sum(format, &format!("{}及下级机构合计", o.name), year, &parts);
+    let outcome_items: Vec<(String, i64)> = gongkai_core::reports::layout::t3_result_rows(format)
+        .into_iter()
+        .filter_map(|code| {
+            let label = gongkai_core::reports::layout::t3_rows(format).into_iter().find(|r| r.code == code)?.label;
+            Some((label.chars().take(16).collect(), total.get(&format!("{code}:c3"))))
+        })
+        .filter(|(_, v)| *v > 0)
+        .collect();
+    let appeal_items: Vec<(String, i64)> = ["结果维持", "结果纠正", "其他结果", "尚未审结"]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.to_string(), total.get(&format!("t4:c{}", i + 1))))
+        .collect();
+    let r = check(&total, None);
+    Ok(render(&AggregatePage {
+        title: format!("{}及下级机构 {year}年度汇总", o.name),
+        nav: user.nav(&state),
+        org_id: org.0,
+        org_name: o.name,
+        year,
+        years: report_years(),
+        lines,
+        outcome_chart: bar_chart("本年度申请办理结果", &outcome_items),
+        appeal_chart: bar_chart("行政复议结果", &appeal_items),
+        failures: r.failures.iter().map(|f| f.to_string()).collect(),
+        grids: [grid::table2(&total), grid::table3(&total), grid::table4(&total)].iter().map(GridView::of).collect(),
+    }))
+}
+
+async fn aggregate_json(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, year)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let org = OrgId(path_id(&id)?);
+    crate::ops::require(&state, &user.principal, Capability::View, org).await?;
+    let year = parse_year(Some(&year))?;
+    let mut parts = Vec::new();
+    for o in subtree(&state, &user, org).await? {
+        parts.push(tables(&state, o.id, year).await?);
+    }
+    let o = orgs::get(&state.db, org).await?;
+    let total =
+        gongkai_core::reports::sum(ReportFormat::for_year(year), &format!("{}及下级机构合计", o.name), year, &parts);
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        serde_json::to_string_pretty(&total).map_err(|e| AppError::Internal(e.into()))?,
     )
         .into_response())
 }
