@@ -3,6 +3,7 @@
 use crate::both;
 use crate::harness::{Kind, TestApp, fresh_db};
 use gongkai_core::applications::{ClockSettings, Event};
+use gongkai_core::reports::{ReportFormat, compute, compute_groups};
 use gongkai_store::{Actor, applications as store, audit};
 
 const ID: &str = "11010519491231002X";
@@ -447,6 +448,13 @@ both!(the_full_demo_has_the_2020_figures_and_a_live_inbox, |kind: Kind| async mo
     assert!(appeals.iter().all(|a| a.kind == "reconsideration"), "no litigation");
     let alerts = store::alerts(&app.db, city, 50).await.unwrap();
     assert!(alerts.iter().any(|a| a.kind == "overdue") && alerts.iter().any(|a| a.kind == "due_soon"));
+    // The grouped query and the per-application computation agree, year by year.
+    for year in 2019..=2026 {
+        let f = ReportFormat::for_year(year);
+        let facts = gongkai_store::reports::application_facts(&app.db, city, year).await.unwrap();
+        let groups = gongkai_store::reports::application_groups(&app.db, city, year).await.unwrap();
+        assert_eq!(compute(f, "x", year, &facts, &[]), compute_groups(f, "x", year, &groups, &[]), "{year}");
+    }
     // The report tables computed from these records, through the CLI contract.
     let out = std::process::Command::new(crate::harness::gongkai_bin())
         .args(["--database", &app.url, "report", "tables", "--org", "gzmz", "--year", "2020", "--json"])

@@ -146,14 +146,52 @@ pub async fn set_figure(
     Ok(())
 }
 
+/// Table 三's groups for `org` and `year` in one grouped query (applicant column, new or
+/// carried in, outcome this year or carried out), so the work does not grow with the
+/// number of rows returned.
+pub async fn application_groups(db: &Db, org: OrgId, year: i16) -> Result<Vec<gongkai_core::reports::Group>> {
+    let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let rows = sqlx::query::<Any>(
+        "SELECT applicant_kind AS kind,
+                CASE WHEN received_on >= $2 THEN 1 ELSE 0 END AS is_new,
+                CASE WHEN finished_on IS NOT NULL AND finished_on <= $3 THEN outcome ELSE NULL END AS result,
+                COUNT(*) AS n
+         FROM applications
+         WHERE org_id = $1 AND received_on IS NOT NULL AND received_on <= $3
+           AND (finished_on IS NULL OR finished_on >= $2)
+         GROUP BY 1, 2, 3",
+    )
+    .bind(org.0)
+    .bind(&first)
+    .bind(&last)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind =
+                ApplicantKind::parse(&r.try_get::<String, _>("kind")?).map_err(|e| StoreError::Config(e.message))?;
+            let result = r
+                .try_get::<Option<String>, _>("result")?
+                .map(|o| Outcome::parse(&o).map_err(|e| StoreError::Config(e.message)))
+                .transpose()?;
+            Ok(gongkai_core::reports::Group {
+                kind,
+                new: r.try_get::<i64, _>("is_new")? == 1,
+                result,
+                count: r.try_get("n")?,
+            })
+        })
+        .collect()
+}
+
 /// The tables of `org` for `year`: tables 三 and 四 computed from records, table 二's
 /// hand-entered figures filled in.
 pub async fn tables(db: &Db, org: OrgId, year: i16) -> Result<gongkai_core::reports::Tables> {
-    use gongkai_core::reports::{ReportFormat, compute, with_figures};
+    use gongkai_core::reports::{ReportFormat, compute_groups, with_figures};
     let o = crate::orgs::get(db, org).await?;
-    let apps = application_facts(db, org, year).await?;
+    let groups = application_groups(db, org, year).await?;
     let appeals = appeal_facts(db, org, year).await?;
-    let t = compute(ReportFormat::for_year(year), &o.name, year, &apps, &appeals);
+    let t = compute_groups(ReportFormat::for_year(year), &o.name, year, &groups, &appeals);
     let figs: Vec<(String, gongkai_core::reports::Value)> =
         figures(db, org, year).await?.into_iter().map(|f| (f.cell, f.value)).collect();
     Ok(with_figures(t, &figs))

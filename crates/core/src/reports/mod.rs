@@ -8,5 +8,6 @@ pub mod tables;
 
 pub use crate::applications::ReportFormat;
 pub use tables::{
-    AppFact, AppealFact, CheckResult, Failure, Tables, Value, check, check_figure, compute, sum, with_figures,
+    AppFact, AppealFact, CheckResult, Failure, Group, Tables, Value, check, check_figure, compute, compute_groups, sum,
+    with_figures,
 };

@@ -147,37 +147,40 @@ pub struct AppealFact {
     pub decided: Option<(Date, AppealResult)>,
 }
 
-/// Compute tables 三 and 四 for `year` (table 二 cells stay zero here; they come from the
-/// catalog and hand-entered figures). Every identity holds by construction:
-/// - 一 本年新收: received in the year;
-/// - 二 上年结转: received before the year and not finished before it;
-/// - 三 办理结果: finished in the year, by outcome row (each application once, R1);
-/// - 四 结转下年: received by 31 December and not finished by then.
-pub fn compute(format: ReportFormat, org: &str, year: i16, apps: &[AppFact], appeals: &[AppealFact]) -> Tables {
+/// Applications counted together: same applicant column, same start (new this year or
+/// carried in), same end (an outcome row this year, or carried out). Storage produces these
+/// with one grouped query, so a body with a million applications is a few dozen rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub kind: ApplicantKind,
+    /// Received in the year (else carried in from earlier years).
+    pub new: bool,
+    /// Finished in the year with this outcome (else carried out).
+    pub result: Option<Outcome>,
+    pub count: i64,
+}
+
+/// Table 三 from groups, table 四 from appeals (the same rules as [`compute`]).
+pub fn compute_groups(format: ReportFormat, org: &str, year: i16, groups: &[Group], appeals: &[AppealFact]) -> Tables {
     let mut t = Tables::empty(format, org, year);
-    let first = Date::new(year, 1, 1).expect("valid");
-    let last = Date::new(year, 12, 31).expect("valid");
-    for a in apps {
-        let Some(received) = a.received else { continue };
-        if received > last {
-            continue;
-        }
-        let finished_before = a.finished.is_some_and(|(d, _)| d < first);
-        if finished_before {
-            continue;
-        }
-        let col = a.kind.column();
-        let start_row = if received >= first { "t3.r1" } else { "t3.r2" };
-        t.add(&format!("{start_row}:{col}"), 1);
-        match a.finished {
-            Some((d, o)) if d <= last => {
-                t.add(&format!("{}:{col}", o.row(format)), 1);
-                t.add(&format!("t3.r3.s7:{col}"), 1);
+    for g in groups {
+        let col = g.kind.column();
+        t.add(&format!("{}:{col}", if g.new { "t3.r1" } else { "t3.r2" }), g.count);
+        match g.result {
+            Some(o) => {
+                t.add(&format!("{}:{col}", o.row(format)), g.count);
+                t.add(&format!("t3.r3.s7:{col}"), g.count);
             }
-            _ => t.add(&format!("t3.r4:{col}"), 1),
+            None => t.add(&format!("t3.r4:{col}"), g.count),
         }
     }
-    // 总计 column.
+    totals_and_appeals(&mut t, format, year, appeals);
+    t
+}
+
+fn totals_and_appeals(t: &mut Tables, format: ReportFormat, year: i16, appeals: &[AppealFact]) {
+    let first = Date::new(year, 1, 1).expect("valid");
+    let last = Date::new(year, 12, 31).expect("valid");
     for r in t3_rows(format).into_iter().filter(|r| r.values) {
         let sum: i64 = T3_PARTS.iter().map(|c| t.get(&format!("{}:{c}", r.code))).sum();
         t.cells.insert(format!("{}:c3", r.code), Value::Int(sum));
@@ -192,7 +195,29 @@ pub fn compute(format: ReportFormat, org: &str, year: i16, apps: &[AppFact], app
             t.add(&format!("t4:c{}", a.kind.first_column() + 4), 1);
         }
     }
-    t
+}
+
+/// Compute tables 三 and 四 for `year` (table 二 cells stay zero here; they come from the
+/// catalog and hand-entered figures). Every identity holds by construction:
+/// - 一 本年新收: received in the year;
+/// - 二 上年结转: received before the year and not finished before it;
+/// - 三 办理结果: finished in the year, by outcome row (each application once, R1);
+/// - 四 结转下年: received by 31 December and not finished by then.
+pub fn compute(format: ReportFormat, org: &str, year: i16, apps: &[AppFact], appeals: &[AppealFact]) -> Tables {
+    let first = Date::new(year, 1, 1).expect("valid");
+    let last = Date::new(year, 12, 31).expect("valid");
+    let groups: Vec<Group> = apps
+        .iter()
+        .filter_map(|a| {
+            let received = a.received?;
+            if received > last || a.finished.is_some_and(|(d, _)| d < first) {
+                return None;
+            }
+            let result = a.finished.filter(|(d, _)| *d <= last).map(|(_, o)| o);
+            Some(Group { kind: a.kind, new: received >= first, result, count: 1 })
+        })
+        .collect();
+    compute_groups(format, org, year, &groups, appeals)
 }
 
 /// A broken rule: which identity, which cells, what the numbers are.
