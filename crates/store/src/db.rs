@@ -231,6 +231,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "letter templates", include_str!("../migrations/sqlite/0004_letter_templates.sql")),
     (5, "user email", include_str!("../migrations/sqlite/0005_user_email.sql")),
     (6, "report figures", include_str!("../migrations/sqlite/0006_report_figures.sql")),
+    (7, "report index", include_str!("../migrations/sqlite/0007_report_index.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -240,6 +241,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "letter templates", include_str!("../migrations/postgres/0004_letter_templates.sql")),
     (5, "user email", include_str!("../migrations/postgres/0005_user_email.sql")),
     (6, "report figures", include_str!("../migrations/postgres/0006_report_figures.sql")),
+    (7, "report index", include_str!("../migrations/postgres/0007_report_index.sql")),
 ];
 
 #[cfg(test)]
