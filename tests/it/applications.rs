@@ -597,3 +597,69 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     assert_eq!(to, ["gzmz.approver@example.gov.cn", "gzmz.staff@example.gov.cn"]);
     assert!(mails[0].1.contains("Subject:"), "{}", mails[0].1);
 });
+
+both!(per_item_fees_count_the_applicants_month_from_records, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    for day in 1..=11 {
+        staff.get(&format!("/console/orgs/{city}/applications/new")).await;
+        let on = format!("2024-04-{:02}", [1, 2, 3, 7, 8, 9, 10, 11, 12, 15, 16][day - 1]);
+        let title = format!("信息{day}");
+        let f = [
+            ("channel", "in_person"),
+            ("submitted_on", on.as_str()),
+            ("applicant_kind", "natural_person"),
+            ("applicant_name", "钱七"),
+            ("id_kind", "passport"),
+            ("id_number", "E5550001"),
+            ("phone", "13812345678"),
+            ("info_title", title.as_str()),
+            ("delivery_form", "纸质文本"),
+            ("delivery_method", "自行领取"),
+        ];
+        assert_eq!(staff.post(&format!("/console/orgs/{city}/applications"), &f).await.status, 200);
+    }
+    let ids: Vec<i64> =
+        store::list_recent(&app.db, gongkai_core::orgs::OrgId(city), 20).await.unwrap().iter().map(|a| a.id).collect();
+    let (eleventh, third) = (ids[0], ids[8]);
+    assert_eq!(store::monthly_position(&app.db, eleventh).await.unwrap(), 11);
+    assert_eq!(store::monthly_position(&app.db, third).await.unwrap(), 3);
+    staff.get(&format!("/console/applications/{third}")).await;
+    let p = staff
+        .post(
+            &format!("/console/applications/{third}/events"),
+            &[
+                ("type", "fee_noticed"),
+                ("on", "2024-04-17"),
+                ("fee_method", "per_item"),
+                ("nth", "11"),
+                ("amount_yuan", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("本申请为第3件"), "{}", p.body);
+    staff.get(&format!("/console/applications/{eleventh}")).await;
+    let p = staff
+        .post(
+            &format!("/console/applications/{eleventh}/events"),
+            &[
+                ("type", "fee_noticed"),
+                ("on", "2024-04-17"),
+                ("fee_method", "per_item"),
+                ("nth", "11"),
+                ("amount_yuan", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(
+        staff
+            .get(&format!("/console/applications/{eleventh}/letters/fee"))
+            .await
+            .body
+            .contains("按件计收：本自然月内第11件申请，金额100元")
+    );
+});

@@ -577,3 +577,26 @@ pub async fn claim_alert_mail(db: &Db, since: &str, limit: i64) -> Result<Vec<Al
     }
     Ok(out)
 }
+
+/// The position of application `id` among its applicant's applications to the same
+/// organisation in the same calendar month (by date of receipt, then registration order):
+/// the `n` of the per-item fee bands (109号 Art. 4: 同一申请人一个自然月内累计).
+pub async fn monthly_position(db: &Db, id: i64) -> Result<i64> {
+    let a = get(db, id).await?;
+    let day = a.received_on.clone().unwrap_or_else(|| a.submitted_on.clone());
+    let month = &day[..7];
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM applications
+         WHERE org_id = $1 AND id_number = $2
+           AND COALESCE(received_on, submitted_on) >= $3 AND COALESCE(received_on, submitted_on) <= $4
+           AND (COALESCE(received_on, submitted_on) < $5 OR (COALESCE(received_on, submitted_on) = $5 AND id <= $6))",
+    )
+    .bind(a.org_id.0)
+    .bind(&a.id_number)
+    .bind(format!("{month}-01"))
+    .bind(format!("{month}-31"))
+    .bind(&day)
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?)
+}

@@ -95,6 +95,18 @@ pub async fn record_event(
             ));
         }
     }
+    // Per-item fees count the applicant's applications in the calendar month from the
+    // records, not from what is typed.
+    if let Event::FeeNoticed { basis: gongkai_core::applications::FeeBasis::PerItem { nth }, .. } = &event {
+        let pos = store::monthly_position(&state.db, id).await?;
+        if i64::from(*nth) != pos {
+            return Err(FieldError::new(
+                "nth",
+                format!("按件计收以申请人本自然月内向本机关提出的申请件数计算：本申请为第{pos}件，填写的是第{nth}件"),
+            )
+            .into());
+        }
+    }
     if event_date(&event).is_some_and(|d| d > today()) {
         return Err(FieldError::new("on", "日期不能晚于今天").into());
     }
