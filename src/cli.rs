@@ -63,6 +63,9 @@ enum Command {
     /// Annual report: statistical tables computed from records, and checking tables files
     #[command(subcommand)]
     Report(ReportCmd),
+    /// Import data from outside
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Copy the database to a file (SQLite online backup)
     Backup {
         /// Target file (must not exist)
@@ -129,6 +132,22 @@ enum ReportCmd {
         /// Last year's tables of the same body, for the carry-over warning (I4)
         #[arg(long)]
         previous: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Read a published annual-report page (HTML tables or flattened text; Simplified or
+    /// Traditional; with or without scraped pinyin annotations) and print its tables as JSON
+    /// with the format detected, unreadable cells listed and the identity check
+    Report {
+        file: std::path::PathBuf,
+        /// Report year, when the page title does not say
+        #[arg(long)]
+        year: Option<i16>,
+        /// Body name, when the page title does not say
+        #[arg(long)]
+        org: Option<String>,
     },
 }
 
@@ -247,6 +266,9 @@ pub fn main() -> ExitCode {
     if let Command::Report(ReportCmd::Check { file, previous }) = &cli.command {
         return report_check(file, previous.as_deref());
     }
+    if let Command::Import(ImportCmd::Report { file, year, org }) = &cli.command {
+        return import_report(file, *year, org.as_deref());
+    }
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -291,7 +313,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Org(cmd) => org(&cli.db, cmd).await,
         Command::User(cmd) => user(&cli.db, cmd).await,
-        Command::Calendar(_) => unreachable!("handled in main with its own exit codes"),
+        Command::Calendar(_) | Command::Import(_) => unreachable!("handled in main with its own exit codes"),
         Command::Report(ReportCmd::Check { .. }) => unreachable!("handled in main with its own exit codes"),
         Command::Report(ReportCmd::Tables { org, year, json }) => report_tables(&cli.db, &org, year, json).await,
         Command::Report(ReportCmd::Export { org, year, to, output }) => {
@@ -775,4 +797,38 @@ fn report_check(file: &std::path::Path, previous: Option<&std::path::Path>) -> E
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `import report`: exit 0 with the JSON when the page was read, 2 when it cannot be.
+fn import_report(file: &std::path::Path, year: Option<i16>, org: Option<&str>) -> ExitCode {
+    use gongkai_core::reports::import;
+    let raw = match std::fs::read(file) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    // Clean the text first: Traditional to Simplified, scraped pinyin removed.
+    let cleaned = gongkai_text::clean_legacy(&raw);
+    let toks = import::tokens(&cleaned);
+    let (title_year, title_org) = import::title_facts(&toks);
+    let Some(year) = year.or(title_year) else {
+        eprintln!("error: the page does not name its report year; pass --year");
+        return ExitCode::from(2);
+    };
+    let format = import::detect_format(&toks);
+    let org = org.map(str::to_string).or(title_org).unwrap_or_default();
+    let imported = import::read(&toks, &org, year, format);
+    let check = gongkai_core::reports::check(&imported.tables, None);
+    let out = serde_json::json!({
+        "format": imported.tables.format,
+        "org": imported.tables.org,
+        "year": imported.tables.year,
+        "cells": imported.tables.cells,
+        "unreadable": imported.unreadable,
+        "check": check,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+    ExitCode::SUCCESS
 }

@@ -210,3 +210,101 @@ both!(supervisors_see_the_subtree_aggregate, |kind: Kind| async move {
             .unwrap();
     assert_eq!(own["cells"]["t3.r1:c3"], 2);
 });
+
+fn import(path: &std::path::Path) -> serde_json::Value {
+    let o = std::process::Command::new(crate::harness::gongkai_bin())
+        .args(["import", "report", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Pages in every supported shape, written here from known tables, read back to the same cells.
+#[test]
+fn imported_report_pages_round_trip_in_every_shape() {
+    use gongkai_core::applications::{ApplicantKind, Outcome};
+    use gongkai_core::reports::{AppFact, ReportFormat, Value, compute, grid, with_figures};
+    let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    let mut apps = Vec::new();
+    let outcomes = [
+        Outcome::Disclosed,
+        Outcome::PartlyDisclosed,
+        Outcome::NotHeld,
+        Outcome::ThirdPartyRights,
+        Outcome::CorrectionLapsed,
+        Outcome::FeeUnpaid,
+        Outcome::OtherHandling,
+        Outcome::Repeat,
+    ];
+    for (i, o) in outcomes.iter().enumerate() {
+        for k in 0..=i {
+            let kind = [ApplicantKind::NaturalPerson, ApplicantKind::Commercial, ApplicantKind::LegalService][k % 3];
+            apps.push(AppFact { kind, received: Some(d("2022-03-01")), finished: Some((d("2022-04-01"), *o)) });
+        }
+    }
+    apps.push(AppFact {
+        kind: ApplicantKind::Research,
+        received: Some(d("2021-12-20")),
+        finished: Some((d("2022-01-10"), Outcome::Disclosed)),
+    });
+    apps.push(AppFact { kind: ApplicantKind::NaturalPerson, received: Some(d("2022-12-29")), finished: None });
+    let f21 = with_figures(
+        compute(ReportFormat::F2021, "某市民政局", 2022, &apps, &[]),
+        &[
+            ("t2.i1.r2:c1".into(), Value::Int(21)),
+            ("t2.i5.r1:c1".into(), Value::Int(1208)),
+            ("t2.i8.r1:c1".into(), Value::Dec(12.35)),
+        ],
+    );
+    let mut f19 = compute(ReportFormat::F2019, "某区民政局", 2020, &apps[..10], &[]);
+    f19.cells.insert("t2.i5.r1:c2".into(), Value::Int(-8));
+    let dir = tempfile::tempdir().unwrap();
+    for (name, t) in [("f2021", &f21), ("f2019", &f19)] {
+        let html = gongkai_web::report_export::html(t);
+        // Flattened text: every cell on its own line, in reading order.
+        let mut flat = format!("{}{}年政府信息公开工作年度报告\n", t.org, t.year);
+        for g in [grid::table2(t), grid::table3(t), grid::table4(t)] {
+            flat.push_str(g.title);
+            flat.push('\n');
+            for r in 0..g.rows {
+                for c in g.row(r) {
+                    flat.push_str(&c.text);
+                    flat.push('\n');
+                }
+            }
+        }
+        // Scraped pinyin annotations after a few characters, in the Traditional page.
+        let annotated = gongkai_text::to_traditional(&flat)
+            .replace("規範", "規(guī)範")
+            .replace("結轉", "結(jié)轉(zhuǎn)")
+            .replace("處理", "處(chǔ)理");
+        assert!(annotated.contains("(guī)"));
+        let shapes = [
+            ("html", html.clone()),
+            ("traditional.html", gongkai_text::to_traditional(&html)),
+            ("flat.txt", flat.clone()),
+            ("annotated-traditional.txt", format!("掃碼進入\n{annotated}")),
+        ];
+        for (shape, content) in shapes {
+            let path = dir.path().join(format!("{name}.{shape}"));
+            std::fs::write(&path, content).unwrap();
+            let v = import(&path);
+            assert_eq!(v["format"], serde_json::to_value(t.format).unwrap(), "{name} {shape}");
+            assert_eq!(v["year"], t.year, "{name} {shape}");
+            assert_eq!(v["unreadable"].as_array().unwrap().len(), 0, "{name} {shape}: {}", v["unreadable"]);
+            assert!(v["check"]["failures"].as_array().unwrap().is_empty(), "{name} {shape}: {}", v["check"]);
+            for (code, want) in &t.cells {
+                assert_eq!(v["cells"][code], serde_json::to_value(want).unwrap(), "{name} {shape} {code}");
+            }
+        }
+        // A smudged number is reported as unreadable, not guessed.
+        let smudged = flat.replacen("\n1208\n", "\n？\n", 1);
+        if smudged != flat {
+            let path = dir.path().join(format!("{name}.smudged.txt"));
+            std::fs::write(&path, smudged).unwrap();
+            let v = import(&path);
+            assert_eq!(v["unreadable"], serde_json::json!(["t2.i5.r1:c1"]));
+        }
+    }
+}

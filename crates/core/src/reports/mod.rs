@@ -3,6 +3,7 @@
 //! identities every table must satisfy (annual-report-format.md §3.3, §4).
 
 pub mod grid;
+pub mod import;
 pub mod layout;
 pub mod tables;
 
