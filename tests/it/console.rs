@@ -374,3 +374,39 @@ both!(password_change_ends_sessions, |kind: Kind| async move {
     assert_eq!(elsewhere.get("/console").await.status, 303, "other sessions ended");
     assert_eq!(Browser::new(&app.base).try_login("gzmz.approver", "Brand-new-2026").await.status, 303);
 });
+
+both!(portal_switches_to_traditional_and_remembers_it, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let mut b = app.browser();
+    let p = b.get("/?zh=hant").await;
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains("政府信息公開") && p.body.contains("廣州市民政局") && p.body.contains("lang=\"zh-Hant\""),
+        "{}",
+        &p.body[..600]
+    );
+    let set = p.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(set.iter().any(|c| c.starts_with("gk_zh=hant")), "{set:?}");
+    // Remembered: every portal page, without the parameter.
+    let p = b.get("/apply/gzmz").await;
+    assert!(p.body.contains("申請人類型") && !p.body.contains("申请人类型"));
+    // The form still works from the Traditional page (tokens and values are ASCII).
+    let f = [
+        ("applicant_kind", "natural_person"),
+        ("applicant_name", "陳大文"),
+        ("id_kind", "passport"),
+        ("id_number", "K1234567"),
+        ("phone", "13812345678"),
+        ("info_title", "某資訊"),
+        ("delivery_form", "電子數據"),
+        ("delivery_method", "網上獲取"),
+    ];
+    let p = b.post("/apply/gzmz", &f).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("申請已提交"));
+    // The console is never converted; 简体 switches back.
+    assert!(b.get("/console/login").await.body.contains("工作人员登录"));
+    let p = b.get("/?zh=hans").await;
+    assert!(p.body.contains("政府信息公开") && p.body.contains("lang=\"zh-CN\""));
+    assert!(b.get("/track").await.body.contains("办理进度查询"));
+});

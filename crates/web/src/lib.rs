@@ -24,5 +24,6 @@ mod portal_apply;
 pub mod report_export;
 pub mod server;
 mod templates;
+pub mod zh;
 
 pub use server::{AppState, WebConfig, router, serve};

@@ -48,8 +48,9 @@ pub(crate) fn input_of(f: &ApplicationForm) -> ApplicationInput {
         info_title: f.info_title.clone(),
         info_doc_number: f.info_doc_number.clone(),
         info_description: f.info_description.clone(),
-        delivery_form: f.delivery_form.clone(),
-        delivery_method: f.delivery_method.clone(),
+        // The choice lists arrive in Traditional characters from the 繁體 view of the form.
+        delivery_form: gongkai_text::to_simplified(&f.delivery_form),
+        delivery_method: gongkai_text::to_simplified(&f.delivery_method),
     }
 }
 
