@@ -28,6 +28,39 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
     &body[i..i + body[i..].find(end).unwrap()]
 }
 
+/// An in-person application received on `on` by the city bureau, straight through the
+/// store (for tests about deadlines, alerts and mail rather than intake).
+async fn counter_application(db: &gongkai_store::Db, org: gongkai_core::orgs::OrgId, id_number: &str, on: &str) -> i64 {
+    let input = gongkai_core::applications::intake::ApplicationInput {
+        applicant_kind: "natural_person".into(),
+        applicant_name: "王五".into(),
+        id_kind: "passport".into(),
+        id_number: id_number.into(),
+        email: "w@example.com".into(),
+        info_title: "某信息".into(),
+        delivery_form: "电子数据".into(),
+        delivery_method: "电子邮件".into(),
+        ..Default::default()
+    };
+    let cal = gongkai_store::calendars::active(db).await.unwrap();
+    let channel = gongkai_core::applications::Channel::InPerson;
+    let hash = format!("h-{id_number}");
+    let c = store::create(
+        db,
+        &Actor::system("test"),
+        org,
+        &input.parse().unwrap(),
+        channel,
+        on.parse().unwrap(),
+        &hash,
+        &ClockSettings::default(),
+        &cal,
+    )
+    .await
+    .unwrap();
+    c.id
+}
+
 both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| async move {
     let Some(app) = TestApp::spawn(kind).await else { return };
     let city = app.org_id("gzmz").await;
@@ -354,23 +387,7 @@ both!(alerts_sweep_is_idempotent, |kind: Kind| async move {
     let orgs = gongkai::demo::seed_base(&db).await.unwrap();
     let cal = gongkai_core::calendar::Calendar::builtin();
     let s = ClockSettings::default();
-    let input = gongkai_core::applications::intake::ApplicationInput {
-        applicant_kind: "natural_person".into(),
-        applicant_name: "李四".into(),
-        id_kind: "passport".into(),
-        id_number: "E12345678".into(),
-        address: "广州市某路1号".into(),
-        info_title: "某信息".into(),
-        delivery_form: "纸质文本".into(),
-        delivery_method: "邮寄".into(),
-        ..Default::default()
-    };
-    let facts = input.parse().unwrap();
-    let actor = Actor::system("test");
-    let on: jiff::civil::Date = "2024-11-04".parse().unwrap();
-    store::create(&db, &actor, orgs.city, &facts, gongkai_core::applications::Channel::InPerson, on, "h1", &s, &cal)
-        .await
-        .unwrap();
+    counter_application(&db, orgs.city, "E12345678", "2024-11-04").await;
     // Due 2024-12-02: on 11-26 that is 4 working days ahead (due soon); on 12-03 overdue.
     assert_eq!(store::sweep_alerts(&db, "2024-11-20".parse().unwrap(), &s, &cal).await.unwrap(), 0);
     assert_eq!(store::sweep_alerts(&db, "2024-11-26".parse().unwrap(), &s, &cal).await.unwrap(), 1);
@@ -385,34 +402,10 @@ both!(alerts_sweep_is_idempotent, |kind: Kind| async move {
 both!(a_corrected_calendar_moves_running_deadlines, |kind: Kind| async move {
     let Some((db, _, _dir)) = fresh_db(kind).await else { return };
     let orgs = gongkai::demo::seed_base(&db).await.unwrap();
-    let cal = gongkai_store::calendars::active(&db).await.unwrap();
     let s = ClockSettings::default();
-    let input = gongkai_core::applications::intake::ApplicationInput {
-        applicant_kind: "natural_person".into(),
-        applicant_name: "王五".into(),
-        id_kind: "passport".into(),
-        id_number: "E7654321".into(),
-        email: "w@example.com".into(),
-        info_title: "某信息".into(),
-        delivery_form: "电子数据".into(),
-        delivery_method: "电子邮件".into(),
-        ..Default::default()
-    };
     let actor = Actor::system("test");
-    let c = store::create(
-        &db,
-        &actor,
-        orgs.city,
-        &input.parse().unwrap(),
-        gongkai_core::applications::Channel::InPerson,
-        "2024-11-04".parse().unwrap(),
-        "h2",
-        &s,
-        &cal,
-    )
-    .await
-    .unwrap();
-    assert_eq!(store::get(&db, c.id).await.unwrap().due_on.as_deref(), Some("2024-12-02"));
+    let id = counter_application(&db, orgs.city, "E7654321", "2024-11-04").await;
+    assert_eq!(store::get(&db, id).await.unwrap().due_on.as_deref(), Some("2024-12-02"));
     // A corrected notice declares 2024-11-15 (a Friday) a day off.
     let text = gongkai_core::calendar::BUILTIN_TOML
         .replace("[2024]\n", "[2024]\n# correction\n")
@@ -420,9 +413,9 @@ both!(a_corrected_calendar_moves_running_deadlines, |kind: Kind| async move {
     assert!(text.contains("2024-11-15"));
     let new = gongkai_store::calendars::load(&db, &actor, &text).await.unwrap().unwrap();
     assert_eq!(store::recompute_deadlines(&db, &actor, &s, &new).await.unwrap(), 1);
-    let a = store::get(&db, c.id).await.unwrap();
+    let a = store::get(&db, id).await.unwrap();
     assert_eq!((a.due_on.as_deref(), a.calendar_version.as_str()), (Some("2024-12-03"), new.version()));
-    let last = store::events(&db, c.id).await.unwrap().pop().unwrap();
+    let last = store::events(&db, id).await.unwrap().pop().unwrap();
     assert!(matches!(last.event, Event::DeadlineMoved { .. }), "{:?}", last.event);
     assert_eq!(store::recompute_deadlines(&db, &actor, &s, &new).await.unwrap(), 0, "nothing moves twice");
 });
@@ -549,36 +542,13 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     let orgs = gongkai::demo::seed_base(&db).await.unwrap();
     let cal = gongkai_core::calendar::Calendar::builtin();
     let s = ClockSettings::default();
-    let input = gongkai_core::applications::intake::ApplicationInput {
-        applicant_kind: "natural_person".into(),
-        applicant_name: "赵六".into(),
-        id_kind: "passport".into(),
-        id_number: "E1234567".into(),
-        email: "z@example.com".into(),
-        info_title: "某信息".into(),
-        delivery_form: "电子数据".into(),
-        delivery_method: "电子邮件".into(),
-        ..Default::default()
-    };
     let actor = Actor::system("test");
-    let c = store::create(
-        &db,
-        &actor,
-        orgs.city,
-        &input.parse().unwrap(),
-        gongkai_core::applications::Channel::InPerson,
-        "2024-11-04".parse().unwrap(),
-        "h3",
-        &s,
-        &cal,
-    )
-    .await
-    .unwrap();
+    let id = counter_application(&db, orgs.city, "E1234567", "2024-11-04").await;
     let staff = gongkai_store::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;
     store::append(
         &db,
         &actor,
-        c.id,
+        id,
         &Event::Assigned { handler_id: staff.id.0, handler: staff.display_name.clone() },
         &s,
         &cal,
