@@ -87,6 +87,8 @@ pub struct ConsoleHome {
     pub display_name: String,
     pub system_admin: bool,
     pub roles: Vec<RoleLine>,
+    /// The November reminder to load next year's holiday notice (system admins).
+    pub reminder: Option<String>,
 }
 
 #[derive(Template)]

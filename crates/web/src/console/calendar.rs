@@ -93,3 +93,18 @@ async fn load(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn november_reminder_until_next_year_is_loaded() {
+        let cal = Calendar::builtin(); // covers 2019–2026
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        assert!(reminder(&cal, d("2026-11-02")).unwrap().contains("2027"));
+        assert!(reminder(&cal, d("2026-12-31")).is_some());
+        assert_eq!(reminder(&cal, d("2026-10-31")), None, "not before November");
+        assert_eq!(reminder(&cal, d("2025-11-15")), None, "2026 is loaded");
+    }
+}

@@ -77,7 +77,14 @@ async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
         })
         .collect();
     let p = &user.principal;
+    let reminder = if p.system_admin {
+        let cal = gongkai_store::calendars::active(&state.db).await?;
+        calendar::reminder(&cal, crate::apps::today())
+    } else {
+        None
+    };
     Ok(render(&ConsoleHome {
+        reminder,
         title: "工作台",
         nav: user.nav(&state),
         username: p.username.clone(),
