@@ -106,6 +106,16 @@ impl Principal {
             && target_grants.iter().all(|g| self.can_grant(g.role, g.org, tree))
     }
 
+    /// Oversight: system admins, and supervisors of `org` or of an organisation above it.
+    /// Oversight reads application work and audit logs that hosting never opens.
+    pub fn oversees(&self, org: OrgId, tree: &impl OrgTree) -> bool {
+        if self.system_admin {
+            return true;
+        }
+        let up = tree.ancestors_or_self(org);
+        self.grants.iter().any(|g| g.role == Role::Supervisor && up.contains(&g.org))
+    }
+
     pub fn roles_in(&self, org: OrgId) -> Vec<Role> {
         self.grants.iter().filter(|g| g.org == org).map(|g| g.role).collect()
     }
@@ -170,6 +180,8 @@ mod tests {
     fn supervisor_reads_subtree_and_never_writes() {
         let t = tree();
         let s = p(&[(1, Role::Supervisor)]);
+        assert!(s.oversees(OrgId(2), &t) && !s.oversees(OrgId(4), &t));
+        assert!(!p(&[(1, Role::Approver)]).oversees(OrgId(1), &t), "approvers act, they do not oversee");
         for o in [1, 2, 3] {
             assert!(s.can(View, OrgId(o), &t));
             assert!(!s.can(EditDisclosure, OrgId(o), &t));

@@ -76,7 +76,7 @@ async fn inbox(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
     let tree = orgs::tree(&state.db).await?;
     let p = &user.principal;
-    if !p.can(Capability::HandleApplications, org, &tree) && !is_supervisor_of(p, org, &tree) {
+    if !p.can(Capability::HandleApplications, org, &tree) && !p.oversees(org, &tree) {
         return Err(AppError::Forbidden("依申请公开由本机关工作人员办理，托管机构不能办理".into()));
     }
     let o = orgs::get(&state.db, org).await?;
@@ -95,12 +95,6 @@ async fn inbox(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<
         open,
         recent,
     }))
-}
-
-fn is_supervisor_of(p: &gongkai_core::access::Principal, org: OrgId, tree: &gongkai_store::orgs::Tree) -> bool {
-    use gongkai_core::orgs::OrgTree;
-    let up = tree.ancestors_or_self(org);
-    p.system_admin || p.grants.iter().any(|g| g.role == gongkai_core::accounts::Role::Supervisor && up.contains(&g.org))
 }
 
 async fn new_page(
@@ -175,7 +169,7 @@ async fn handling(
     let p = &user.principal;
     let a = apps::visible(state, p, id, Capability::View).await?;
     let tree = orgs::tree(&state.db).await?;
-    if !p.can(Capability::HandleApplications, a.org_id, &tree) && !is_supervisor_of(p, a.org_id, &tree) {
+    if !p.can(Capability::HandleApplications, a.org_id, &tree) && !p.oversees(a.org_id, &tree) {
         return Err(AppError::Forbidden("依申请公开由本机关工作人员办理，托管机构不能查看".into()));
     }
     let org = orgs::get(&state.db, a.org_id).await?;

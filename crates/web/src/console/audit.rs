@@ -8,8 +8,6 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use gongkai_core::access::Capability;
-use gongkai_core::accounts::Role;
-use gongkai_core::orgs::OrgTree;
 use gongkai_store::audit;
 
 pub fn routes() -> Router<AppState> {
@@ -24,14 +22,8 @@ async fn show(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
         (audit::list(&state.db, None, 500).await?, "全部机构".to_string())
     } else {
         let (visible, tree) = ops::visible_orgs(&state, p).await?;
-        let orgs: Vec<_> = visible
-            .iter()
-            .filter(|o| {
-                let supervised = tree.ancestors_or_self(o.id);
-                p.can(Capability::ManageOrg, o.id, &tree)
-                    || p.grants.iter().any(|g| g.role == Role::Supervisor && supervised.contains(&g.org))
-            })
-            .collect();
+        let orgs: Vec<_> =
+            visible.iter().filter(|o| p.can(Capability::ManageOrg, o.id, &tree) || p.oversees(o.id, &tree)).collect();
         if orgs.is_empty() {
             return Err(AppError::Forbidden("只有机构管理员、政务公开主管和系统管理员可以查看操作日志".into()));
         }
