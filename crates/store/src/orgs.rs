@@ -173,6 +173,28 @@ fn facts_changes(old: Option<&Org>, f: &OrgFacts) -> Changes {
         .field("website", o(|x| x.website.clone()), f.website.clone())
 }
 
+/// Bind the facts as $1..$12 and the update time as $13, in the column order both the
+/// insert and the update use.
+fn bind_facts<'q>(
+    q: sqlx::query::Query<'q, Any, <Any as sqlx::Database>::Arguments>,
+    f: &'q OrgFacts,
+    now: &'q str,
+) -> sqlx::query::Query<'q, Any, <Any as sqlx::Database>::Arguments> {
+    q.bind(f.parent_id.map(|p| p.0))
+        .bind(f.hosted_by_id.map(|p| p.0))
+        .bind(f.kind.code())
+        .bind(f.name.as_str())
+        .bind(f.short_code.as_str())
+        .bind(f.credit_code.as_str())
+        .bind(f.address.as_deref())
+        .bind(f.office_hours.as_deref())
+        .bind(f.phone.as_deref())
+        .bind(f.fax.as_deref())
+        .bind(f.email.as_deref())
+        .bind(f.website.as_deref())
+        .bind(now)
+}
+
 pub async fn create(db: &Db, actor: &Actor, f: &OrgFacts) -> Result<OrgId, WriteError> {
     let mut tx = db.begin_write().await?;
     // The tree is read inside the write transaction so the structure check sees what
@@ -180,27 +202,19 @@ pub async fn create(db: &Db, actor: &Actor, f: &OrgFacts) -> Result<OrgId, Write
     let tree = tree_in(&mut tx).await?;
     check_links(&tree, None, f)?;
     let now = ts::now();
-    let id: i64 = sqlx::query_scalar::<Any, i64>(
-        "INSERT INTO organisations (parent_id, hosted_by_id, kind, name, short_code, credit_code, address,
-             office_hours, phone, fax, email, website, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    let row = bind_facts(
+        sqlx::query::<Any>(
+            "INSERT INTO organisations (parent_id, hosted_by_id, kind, name, short_code, credit_code, address,
+                 office_hours, phone, fax, email, website, updated_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        ),
+        f,
+        &now,
     )
-    .bind(f.parent_id.map(|p| p.0))
-    .bind(f.hosted_by_id.map(|p| p.0))
-    .bind(f.kind.code())
-    .bind(&f.name)
-    .bind(f.short_code.as_str())
-    .bind(f.credit_code.as_str())
-    .bind(f.address.as_deref())
-    .bind(f.office_hours.as_deref())
-    .bind(f.phone.as_deref())
-    .bind(f.fax.as_deref())
-    .bind(f.email.as_deref())
-    .bind(f.website.as_deref())
-    .bind(&now)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| duplicate_to_field(map_unique(e, UNIQUE_RULES)))?;
+    let id: i64 = row.try_get("id")?;
     audit::record(&mut tx, actor, "create", "organisation", &id.to_string(), Some(OrgId(id)), &facts_changes(None, f))
         .await?;
     tx.commit().await?;
@@ -231,25 +245,17 @@ pub async fn update(db: &Db, actor: &Actor, id: OrgId, f: &OrgFacts) -> Result<(
     if changes.is_empty() {
         return Ok(());
     }
-    sqlx::query::<Any>(
-        "UPDATE organisations SET parent_id = $1, hosted_by_id = $2, kind = $3, name = $4, short_code = $5,
-             credit_code = $6, address = $7, office_hours = $8, phone = $9, fax = $10, email = $11,
-             website = $12, updated_at = $13
-         WHERE id = $14",
+    let now = ts::now();
+    bind_facts(
+        sqlx::query::<Any>(
+            "UPDATE organisations SET parent_id = $1, hosted_by_id = $2, kind = $3, name = $4, short_code = $5,
+                 credit_code = $6, address = $7, office_hours = $8, phone = $9, fax = $10, email = $11,
+                 website = $12, updated_at = $13
+             WHERE id = $14",
+        ),
+        f,
+        &now,
     )
-    .bind(f.parent_id.map(|p| p.0))
-    .bind(f.hosted_by_id.map(|p| p.0))
-    .bind(f.kind.code())
-    .bind(&f.name)
-    .bind(f.short_code.as_str())
-    .bind(f.credit_code.as_str())
-    .bind(f.address.as_deref())
-    .bind(f.office_hours.as_deref())
-    .bind(f.phone.as_deref())
-    .bind(f.fax.as_deref())
-    .bind(f.email.as_deref())
-    .bind(f.website.as_deref())
-    .bind(ts::now())
     .bind(id.0)
     .execute(&mut *tx)
     .await
