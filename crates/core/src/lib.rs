@@ -9,6 +9,7 @@ pub mod access;
 pub mod accounts;
 pub mod applications;
 pub mod calendar;
+pub mod catalog;
 pub mod field;
 pub mod orgs;
 pub mod reports;

@@ -232,6 +232,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "user email", include_str!("../migrations/sqlite/0005_user_email.sql")),
     (6, "report figures", include_str!("../migrations/sqlite/0006_report_figures.sql")),
     (7, "report index", include_str!("../migrations/sqlite/0007_report_index.sql")),
+    (8, "catalog", include_str!("../migrations/sqlite/0008_catalog.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -242,6 +243,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "user email", include_str!("../migrations/postgres/0005_user_email.sql")),
     (6, "report figures", include_str!("../migrations/postgres/0006_report_figures.sql")),
     (7, "report index", include_str!("../migrations/postgres/0007_report_index.sql")),
+    (8, "catalog", include_str!("../migrations/postgres/0008_catalog.sql")),
 ];
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod backup;
 pub mod calendars;
+pub mod catalog;
 mod db;
 pub mod letters;
 pub mod orgs;

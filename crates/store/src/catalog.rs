@@ -1,0 +1,1226 @@
+//! The catalog of proactive disclosure: columns, items with their review workflow and
+//! validity history, attachments, index-number serials and the search change log.
+
+use crate::audit::{self, Actor, Changes};
+use crate::{Db, Result, StoreError, ts};
+use gongkai_core::calendar::Calendar;
+use gongkai_core::catalog::{
+    self as core, Action, Attribute, ColumnKind, Disclosure, IndexPattern, InterpretationForm, ItemKind, Status,
+    Validity, ValidityChange,
+};
+use gongkai_core::orgs::OrgId;
+use jiff::civil::Date;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Row};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The workflow or a rule refuses the change; the message is for the user.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for CatalogError {
+    fn from(e: sqlx::Error) -> Self {
+        CatalogError::Store(e.into())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub id: i64,
+    pub org_id: i64,
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub position: i64,
+    pub limit_wd: Option<i64>,
+}
+
+impl Column {
+    pub fn kind(&self) -> ColumnKind {
+        ColumnKind::parse(&self.kind).unwrap_or(ColumnKind::General)
+    }
+    pub fn limit(&self) -> u32 {
+        self.limit_wd.map_or(core::DEFAULT_PUBLISH_LIMIT, |n| n as u32)
+    }
+}
+
+fn column_from_row(r: &AnyRow) -> Result<Column> {
+    Ok(Column {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        parent_id: r.try_get("parent_id")?,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        kind: r.try_get("kind")?,
+        description: r.try_get("description")?,
+        position: r.try_get("position")?,
+        limit_wd: r.try_get("limit_wd")?,
+    })
+}
+
+const COLUMN_COLS: &str = "id, org_id, parent_id, slug, name, kind, description, position, limit_wd";
+
+/// The organisation's column tree, created from the default tree on first use.
+pub async fn columns(db: &Db, org: OrgId) -> Result<Vec<Column>> {
+    let sql = format!("SELECT {COLUMN_COLS} FROM catalog_columns WHERE org_id = $1 ORDER BY position, id");
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql.clone())).bind(org.0).fetch_all(db.pool()).await?;
+    if !rows.is_empty() {
+        return rows.iter().map(column_from_row).collect();
+    }
+    let mut tx = db.begin_write().await?;
+    let exists: i64 = sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM catalog_columns WHERE org_id = $1")
+        .bind(org.0)
+        .fetch_one(&mut *tx)
+        .await?;
+    if exists == 0 {
+        for (pos, (slug, parent, name, kind, limit)) in core::DEFAULT_COLUMNS.iter().enumerate() {
+            let parent_id: Option<i64> = match parent {
+                Some(p) => Some(
+                    sqlx::query_scalar::<Any, i64>("SELECT id FROM catalog_columns WHERE org_id = $1 AND slug = $2")
+                        .bind(org.0)
+                        .bind(*p)
+                        .fetch_one(&mut *tx)
+                        .await?,
+                ),
+                None => None,
+            };
+            sqlx::query::<Any>(
+                "INSERT INTO catalog_columns (org_id, parent_id, slug, name, kind, description, position, limit_wd)
+                 VALUES ($1, $2, $3, $4, $5, '', $6, $7)",
+            )
+            .bind(org.0)
+            .bind(parent_id)
+            .bind(*slug)
+            .bind(*name)
+            .bind(kind.code())
+            .bind(pos as i64 * 10)
+            .bind(limit.map(|n| n as i64))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).fetch_all(db.pool()).await?;
+    rows.iter().map(column_from_row).collect()
+}
+
+pub async fn column(db: &Db, id: i64) -> Result<Column> {
+    let sql = format!("SELECT {COLUMN_COLS} FROM catalog_columns WHERE id = $1");
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(column_from_row).transpose()?.ok_or(StoreError::NotFound)
+}
+
+pub struct ColumnFacts {
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub kind: ColumnKind,
+    pub description: String,
+    pub position: i64,
+    pub limit_wd: Option<u32>,
+}
+
+/// Add a column (id 0) or change one; the parent must be a column of the same organisation
+/// and not the column itself or one below it.
+pub async fn save_column(db: &Db, actor: &Actor, org: OrgId, id: i64, f: &ColumnFacts) -> Result<i64, CatalogError> {
+    let all = columns(db, org).await?;
+    if let Some(p) = f.parent_id {
+        if !all.iter().any(|c| c.id == p) {
+            return Err(CatalogError::Refused("上级栏目不属于本机构".into()));
+        }
+        let mut cur = Some(p);
+        while let Some(c) = cur {
+            if c == id {
+                return Err(CatalogError::Refused("不能把栏目移到它自己或它的下级栏目之下".into()));
+            }
+            cur = all.iter().find(|x| x.id == c).and_then(|x| x.parent_id);
+        }
+    }
+    if all.iter().any(|c| c.slug == f.slug && c.id != id) {
+        return Err(CatalogError::Refused(format!("栏目代码“{}”已被使用", f.slug)));
+    }
+    let mut tx = db.begin_write().await?;
+    let limit = f.limit_wd.map(|n| n as i64);
+    let id = if id == 0 {
+        sqlx::query_scalar::<Any, i64>(
+            "INSERT INTO catalog_columns (org_id, parent_id, slug, name, kind, description, position, limit_wd)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(f.parent_id)
+        .bind(&f.slug)
+        .bind(&f.name)
+        .bind(f.kind.code())
+        .bind(&f.description)
+        .bind(f.position)
+        .bind(limit)
+        .fetch_one(&mut *tx)
+        .await?
+    } else {
+        let n = sqlx::query::<Any>(
+            "UPDATE catalog_columns SET parent_id = $1, slug = $2, name = $3, kind = $4, description = $5, position = $6,
+             limit_wd = $7 WHERE id = $8 AND org_id = $9",
+        )
+        .bind(f.parent_id)
+        .bind(&f.slug)
+        .bind(&f.name)
+        .bind(f.kind.code())
+        .bind(&f.description)
+        .bind(f.position)
+        .bind(limit)
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound.into());
+        }
+        id
+    };
+    let changes = Changes::new()
+        .field("name", None, Some(f.name.as_str()))
+        .field("slug", None, Some(f.slug.as_str()))
+        .field("limit_wd", None, f.limit_wd);
+    audit::record(&mut tx, actor, "save", "catalog_column", &id.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Remove an empty column without sub-columns.
+pub async fn delete_column(db: &Db, actor: &Actor, org: OrgId, id: i64) -> Result<(), CatalogError> {
+    let mut tx = db.begin_write().await?;
+    let used: i64 = sqlx::query_scalar::<Any, i64>(
+        "SELECT (SELECT COUNT(*) FROM catalog_items WHERE column_id = $1) + (SELECT COUNT(*) FROM catalog_columns WHERE parent_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if used > 0 {
+        return Err(CatalogError::Refused("栏目下还有信息或下级栏目，不能删除".into()));
+    }
+    let n = sqlx::query::<Any>("DELETE FROM catalog_columns WHERE id = $1 AND org_id = $2")
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    audit::record(&mut tx, actor, "delete", "catalog_column", &id.to_string(), Some(org), &Changes::new()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn index_pattern(db: &Db, org: OrgId) -> Result<IndexPattern> {
+    let raw: Option<String> =
+        sqlx::query_scalar::<Any, String>("SELECT index_pattern FROM catalog_settings WHERE org_id = $1")
+            .bind(org.0)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(raw.and_then(|r| IndexPattern::parse(&r).ok()).unwrap_or_default())
+}
+
+pub async fn set_index_pattern(db: &Db, actor: &Actor, org: OrgId, p: &IndexPattern) -> Result<()> {
+    let old = index_pattern(db, org).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query::<Any>("DELETE FROM catalog_settings WHERE org_id = $1").bind(org.0).execute(&mut *tx).await?;
+    sqlx::query::<Any>("INSERT INTO catalog_settings (org_id, index_pattern) VALUES ($1, $2)")
+        .bind(org.0)
+        .bind(p.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let changes = Changes::new().field("index_pattern", Some(old.as_str()), Some(p.as_str()));
+    audit::record(&mut tx, actor, "update", "catalog_settings", &org.0.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A catalog item as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub org_id: i64,
+    pub column_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub body_text: String,
+    pub issuer: String,
+    pub co_issuers: String,
+    pub doc_number: Option<String>,
+    pub genre: String,
+    pub subject: String,
+    pub keywords: String,
+    pub attribute: String,
+    pub withhold_reason: Option<String>,
+    pub status: String,
+    pub index_no: Option<String>,
+    pub formed_on: String,
+    pub published_on: Option<String>,
+    pub effective_on: Option<String>,
+    pub repealed_on: Option<String>,
+    pub validity: String,
+    pub publish_by: Option<String>,
+    pub late: bool,
+    pub interprets_id: Option<i64>,
+    pub interp_form: Option<String>,
+    pub media_url: Option<String>,
+    pub drafted_by: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub review_note: Option<String>,
+    pub assessed_on: Option<String>,
+}
+
+impl Item {
+    pub fn kind(&self) -> ItemKind {
+        ItemKind::parse(&self.kind).unwrap_or(ItemKind::General)
+    }
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
+    pub fn validity(&self) -> Validity {
+        Validity::parse(&self.validity).unwrap_or(Validity::Valid)
+    }
+    pub fn attribute(&self) -> Attribute {
+        Attribute::parse(&self.attribute).unwrap_or(Attribute::Withheld)
+    }
+    /// Visible on the portal: approved and proactively disclosed.
+    pub fn is_public(&self) -> bool {
+        self.status() == Status::Published && self.attribute() == Attribute::Proactive
+    }
+}
+
+const ITEM_COLS: &str = "id, org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers, doc_number, genre, subject, keywords, attribute, withhold_reason, status, index_no, formed_on, published_on, effective_on, repealed_on, validity, publish_by, late, interprets_id, interp_form, media_url, drafted_by, approved_by, approved_at, review_note, assessed_on";
+
+fn item_from_row(r: &AnyRow) -> Result<Item> {
+    Ok(Item {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        column_id: r.try_get("column_id")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        body_html: r.try_get("body_html")?,
+        body_text: r.try_get("body_text")?,
+        issuer: r.try_get("issuer")?,
+        co_issuers: r.try_get("co_issuers")?,
+        doc_number: r.try_get("doc_number")?,
+        genre: r.try_get("genre")?,
+        subject: r.try_get("subject")?,
+        keywords: r.try_get("keywords")?,
+        attribute: r.try_get("attribute")?,
+        withhold_reason: r.try_get("withhold_reason")?,
+        status: r.try_get("status")?,
+        index_no: r.try_get("index_no")?,
+        formed_on: r.try_get("formed_on")?,
+        published_on: r.try_get("published_on")?,
+        effective_on: r.try_get("effective_on")?,
+        repealed_on: r.try_get("repealed_on")?,
+        validity: r.try_get("validity")?,
+        publish_by: r.try_get("publish_by")?,
+        late: r.try_get::<i64, _>("late")? != 0,
+        interprets_id: r.try_get("interprets_id")?,
+        interp_form: r.try_get("interp_form")?,
+        media_url: r.try_get("media_url")?,
+        drafted_by: r.try_get("drafted_by")?,
+        approved_by: r.try_get("approved_by")?,
+        approved_at: r.try_get("approved_at")?,
+        review_note: r.try_get("review_note")?,
+        assessed_on: r.try_get("assessed_on")?,
+    })
+}
+
+/// The validated content of an item as drafted (the edge parses; see the web forms).
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub column_id: i64,
+    pub kind: ItemKind,
+    pub title: String,
+    pub summary: String,
+    /// Already sanitised HTML, and its plain text.
+    pub body_html: String,
+    pub body_text: String,
+    pub issuer: String,
+    pub co_issuers: String,
+    pub doc_number: Option<String>,
+    pub genre: String,
+    pub subject: String,
+    pub keywords: String,
+    pub disclosure: Disclosure,
+    pub formed_on: Date,
+    pub effective_on: Option<Date>,
+    pub interprets_id: Option<i64>,
+    pub interp_form: Option<InterpretationForm>,
+    pub media_url: Option<String>,
+}
+
+/// How an item enters the catalog: as a draft, or (bulk import of earlier publications,
+/// the demo) already approved and published on a given day.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    Draft,
+    Published { on: Date, approved_by: String },
+}
+
+async fn check_links(conn: &mut AnyConnection, org: OrgId, d: &Draft) -> Result<(), CatalogError> {
+    let col: Option<i64> = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_columns WHERE id = $1")
+        .bind(d.column_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if col != Some(org.0) {
+        return Err(CatalogError::Refused("请选择本机构的栏目".into()));
+    }
+    if let Some(target) = d.interprets_id {
+        let owner: Option<i64> = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_items WHERE id = $1")
+            .bind(target)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if owner != Some(org.0) {
+            return Err(CatalogError::Refused("所解读的文件不存在或不属于本机构".into()));
+        }
+    }
+    if d.kind == ItemKind::Interpretation && d.interprets_id.is_none() {
+        return Err(CatalogError::Refused("政策解读必须关联所解读的文件".into()));
+    }
+    Ok(())
+}
+
+/// Create an item. Returns its id.
+pub async fn create(
+    db: &Db,
+    cal: &Calendar,
+    actor: &Actor,
+    org: OrgId,
+    d: &Draft,
+    entry: Entry,
+) -> Result<i64, CatalogError> {
+    let mut tx = db.begin_write().await?;
+    check_links(&mut tx, org, d).await?;
+    let now = ts::now();
+    let validity = Validity::Valid;
+    let id: i64 = sqlx::query_scalar::<Any, i64>(
+        "INSERT INTO catalog_items (org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers,
+         doc_number, genre, subject, keywords, attribute, withhold_reason, status, formed_on, effective_on, validity,
+         interprets_id, interp_form, media_url, drafted_by, late, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+         $23, 0, $24, $24) RETURNING id",
+    )
+    .bind(org.0)
+    .bind(d.column_id)
+    .bind(d.kind.code())
+    .bind(&d.title)
+    .bind(&d.summary)
+    .bind(&d.body_html)
+    .bind(&d.body_text)
+    .bind(&d.issuer)
+    .bind(&d.co_issuers)
+    .bind(d.doc_number.as_deref())
+    .bind(&d.genre)
+    .bind(&d.subject)
+    .bind(&d.keywords)
+    .bind(d.disclosure.attribute().code())
+    .bind(d.disclosure.reason().map(|r| r.code()))
+    .bind(Status::Draft.code())
+    .bind(d.formed_on.to_string())
+    .bind(d.effective_on.map(|x| x.to_string()))
+    .bind(validity.code())
+    .bind(d.interprets_id)
+    .bind(d.interp_form.map(|f| f.code()))
+    .bind(d.media_url.as_deref())
+    .bind(&actor.label)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let changes = Changes::new().field("title", None, Some(d.title.as_str())).field(
+        "attribute",
+        None,
+        Some(d.disclosure.attribute().code()),
+    );
+    audit::record(&mut tx, actor, "create", "catalog_item", &id.to_string(), Some(org), &changes).await?;
+    if let Entry::Published { on, approved_by } = entry {
+        sqlx::query::<Any>("UPDATE catalog_items SET status = $1 WHERE id = $2")
+            .bind(Status::Submitted.code())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        approve_in(&mut tx, cal, actor, org, id, on, &approved_by).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Change a draft (only drafts can be edited; a published item changes through validity).
+pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: i64, d: &Draft) -> Result<(), CatalogError> {
+    let mut tx = db.begin_write().await?;
+    let old = get_in(&mut tx, id).await?;
+    if old.org_id != org.0 {
+        return Err(StoreError::NotFound.into());
+    }
+    core::transition(old.status(), Action::Edit, old.attribute()).map_err(CatalogError::Refused)?;
+    check_links(&mut tx, org, d).await?;
+    if d.interprets_id == Some(id) {
+        return Err(CatalogError::Refused("解读不能关联自身".into()));
+    }
+    sqlx::query::<Any>(
+        "UPDATE catalog_items SET column_id = $1, kind = $2, title = $3, summary = $4, body_html = $5, body_text = $6,
+         issuer = $7, co_issuers = $8, doc_number = $9, genre = $10, subject = $11, keywords = $12, attribute = $13,
+         withhold_reason = $14, formed_on = $15, effective_on = $16, interprets_id = $17, interp_form = $18,
+         media_url = $19, updated_at = $20 WHERE id = $21",
+    )
+    .bind(d.column_id)
+    .bind(d.kind.code())
+    .bind(&d.title)
+    .bind(&d.summary)
+    .bind(&d.body_html)
+    .bind(&d.body_text)
+    .bind(&d.issuer)
+    .bind(&d.co_issuers)
+    .bind(d.doc_number.as_deref())
+    .bind(&d.genre)
+    .bind(&d.subject)
+    .bind(&d.keywords)
+    .bind(d.disclosure.attribute().code())
+    .bind(d.disclosure.reason().map(|r| r.code()))
+    .bind(d.formed_on.to_string())
+    .bind(d.effective_on.map(|x| x.to_string()))
+    .bind(d.interprets_id)
+    .bind(d.interp_form.map(|f| f.code()))
+    .bind(d.media_url.as_deref())
+    .bind(ts::now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let changes = Changes::new()
+        .field("title", Some(old.title.as_str()), Some(d.title.as_str()))
+        .field("summary", Some(old.summary.as_str()), Some(d.summary.as_str()))
+        .field("attribute", Some(old.attribute.as_str()), Some(d.disclosure.attribute().code()))
+        .field("doc_number", old.doc_number.as_deref(), d.doc_number.as_deref())
+        .field("formed_on", Some(old.formed_on.clone()), Some(d.formed_on.to_string()));
+    audit::record(&mut tx, actor, "update", "catalog_item", &id.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_status(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    id: i64,
+    action: Action,
+    note: Option<&str>,
+) -> Result<(), CatalogError> {
+    let mut tx = db.begin_write().await?;
+    let old = get_in(&mut tx, id).await?;
+    if old.org_id != org.0 {
+        return Err(StoreError::NotFound.into());
+    }
+    let next = core::transition(old.status(), action, old.attribute()).map_err(CatalogError::Refused)?;
+    sqlx::query::<Any>("UPDATE catalog_items SET status = $1, review_note = $2, updated_at = $3 WHERE id = $4")
+        .bind(next.code())
+        .bind(note)
+        .bind(ts::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let changes =
+        Changes::new().field("status", Some(old.status.as_str()), Some(next.code())).field("review_note", None, note);
+    audit::record(&mut tx, actor, action_name(action), "catalog_item", &id.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Edit => "update",
+        Action::Submit => "submit",
+        Action::Approve => "approve",
+        Action::Return => "return",
+    }
+}
+
+pub async fn submit(db: &Db, actor: &Actor, org: OrgId, id: i64) -> Result<(), CatalogError> {
+    set_status(db, actor, org, id, Action::Submit, None).await
+}
+
+pub async fn return_for_changes(db: &Db, actor: &Actor, org: OrgId, id: i64, note: &str) -> Result<(), CatalogError> {
+    set_status(db, actor, org, id, Action::Return, Some(note)).await
+}
+
+/// Approve a submitted item on `on`: a proactive item is published (index number
+/// allocated, Art. 26 lateness computed against its column's limit, search change
+/// logged); the others are filed in the internal register.
+pub async fn approve(
+    db: &Db,
+    cal: &Calendar,
+    actor: &Actor,
+    org: OrgId,
+    id: i64,
+    on: Date,
+) -> Result<Item, CatalogError> {
+    let mut tx = db.begin_write().await?;
+    approve_in(&mut tx, cal, actor, org, id, on, &actor.label).await?;
+    let item = get_in(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+async fn approve_in(
+    conn: &mut AnyConnection,
+    cal: &Calendar,
+    actor: &Actor,
+    org: OrgId,
+    id: i64,
+    on: Date,
+    approved_by: &str,
+) -> Result<(), CatalogError> {
+    let old = get_in(conn, id).await?;
+    if old.org_id != org.0 {
+        return Err(StoreError::NotFound.into());
+    }
+    let next = core::transition(old.status(), Action::Approve, old.attribute()).map_err(CatalogError::Refused)?;
+    let formed: Date = old.formed_on.parse().map_err(|_| CatalogError::Refused("成文日期无效".into()))?;
+    if on < formed {
+        return Err(CatalogError::Refused("发布日期不能早于成文日期".into()));
+    }
+    let now = ts::now();
+    let mut changes = Changes::new().field("status", Some(old.status.as_str()), Some(next.code()));
+    if next == Status::Published {
+        let limit: Option<i64> =
+            sqlx::query_scalar::<Any, Option<i64>>("SELECT limit_wd FROM catalog_columns WHERE id = $1")
+                .bind(old.column_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let limit = limit.map_or(core::DEFAULT_PUBLISH_LIMIT, |n| n as u32);
+        let by = core::publish_deadline(cal, formed, limit).map_err(|e| CatalogError::Refused(e.to_string()))?;
+        let index_no = allocate_index(conn, org, on).await?;
+        sqlx::query::<Any>(
+            "UPDATE catalog_items SET status = $1, index_no = $2, published_on = $3, publish_by = $4, late = $5,
+             approved_by = $6, approved_at = $7, review_note = NULL, updated_at = $7 WHERE id = $8",
+        )
+        .bind(next.code())
+        .bind(&index_no)
+        .bind(on.to_string())
+        .bind(by.to_string())
+        .bind(i64::from(on > by))
+        .bind(approved_by)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        log_change_in(conn, id).await?;
+        changes = changes.field("index_no", None, Some(index_no)).field("published_on", None, Some(on.to_string()));
+    } else {
+        sqlx::query::<Any>(
+            "UPDATE catalog_items SET status = $1, approved_by = $2, approved_at = $3, updated_at = $3 WHERE id = $4",
+        )
+        .bind(next.code())
+        .bind(approved_by)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    audit::record(conn, actor, "approve", "catalog_item", &id.to_string(), Some(org), &changes).await?;
+    Ok(())
+}
+
+/// Next index number of the organisation for a publication on `on`. The serial row is
+/// updated inside the caller's write transaction, so two publications never share one.
+async fn allocate_index(conn: &mut AnyConnection, org: OrgId, on: Date) -> Result<String, CatalogError> {
+    let raw: Option<String> =
+        sqlx::query_scalar::<Any, String>("SELECT index_pattern FROM catalog_settings WHERE org_id = $1")
+            .bind(org.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let pattern = raw.and_then(|r| IndexPattern::parse(&r).ok()).unwrap_or_default();
+    let code: String = sqlx::query_scalar::<Any, String>("SELECT credit_code FROM organisations WHERE id = $1")
+        .bind(org.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    let period = pattern.period(on);
+    let n = sqlx::query::<Any>(
+        "UPDATE catalog_serials SET last_serial = last_serial + 1 WHERE org_id = $1 AND period = $2",
+    )
+    .bind(org.0)
+    .bind(&period)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        sqlx::query::<Any>("INSERT INTO catalog_serials (org_id, period, last_serial) VALUES ($1, $2, 1)")
+            .bind(org.0)
+            .bind(&period)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let serial: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT last_serial FROM catalog_serials WHERE org_id = $1 AND period = $2")
+            .bind(org.0)
+            .bind(&period)
+            .fetch_one(&mut *conn)
+            .await?;
+    if serial > 99_999 {
+        return Err(CatalogError::Refused(format!("{period} 年度的索引号流水号已用完（最多 99999）")));
+    }
+    Ok(pattern.format(&code, on, serial as u32))
+}
+
+async fn log_change_in(conn: &mut AnyConnection, item: i64) -> Result<()> {
+    sqlx::query::<Any>("INSERT INTO search_changes (item_id, changed_at) VALUES ($1, $2)")
+        .bind(item)
+        .bind(ts::now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Record a change of validity (and, with it, the periodic assessment decision).
+pub async fn set_validity(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    id: i64,
+    v: Validity,
+    on: Date,
+    note: &str,
+) -> Result<(), CatalogError> {
+    let mut tx = db.begin_write().await?;
+    let old = get_in(&mut tx, id).await?;
+    if old.org_id != org.0 {
+        return Err(StoreError::NotFound.into());
+    }
+    if !matches!(old.status(), Status::Published | Status::Registered) {
+        return Err(CatalogError::Refused("只有已发布或已登记的信息才能变更有效性".into()));
+    }
+    if old.formed_on.as_str() > on.to_string().as_str() {
+        return Err(CatalogError::Refused("有效性变更日期不能早于成文日期".into()));
+    }
+    let now = ts::now();
+    sqlx::query::<Any>(
+        "INSERT INTO catalog_validity (item_id, validity, on_date, note, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(v.code())
+    .bind(on.to_string())
+    .bind(note)
+    .bind(&actor.label)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    let history = validity_history_in(&mut tx, id).await?;
+    let current = core::validity_on(&history, Date::MAX);
+    let repealed = history
+        .iter()
+        .filter(|c| matches!(c.validity, Validity::Repealed | Validity::Expired))
+        .map(|c| c.on)
+        .max()
+        .filter(|_| !current.in_force());
+    sqlx::query::<Any>(
+        "UPDATE catalog_items SET validity = $1, repealed_on = $2, assessed_on = $3, updated_at = $4 WHERE id = $5",
+    )
+    .bind(current.code())
+    .bind(repealed.map(|d| d.to_string()))
+    .bind(on.to_string())
+    .bind(&now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    log_change_in(&mut tx, id).await?;
+    let changes = Changes::new()
+        .field("validity", Some(old.validity.as_str()), Some(current.code()))
+        .field("on", None, Some(on.to_string()))
+        .field("note", None, Some(note));
+    audit::record(&mut tx, actor, "validity", "catalog_item", &id.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidityEntry {
+    pub validity: String,
+    pub on_date: String,
+    pub note: String,
+    pub decided_by: String,
+}
+
+pub async fn validity_entries(db: &Db, id: i64) -> Result<Vec<ValidityEntry>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT validity, on_date, note, decided_by FROM catalog_validity WHERE item_id = $1 ORDER BY on_date, id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ValidityEntry {
+                validity: r.try_get("validity")?,
+                on_date: r.try_get("on_date")?,
+                note: r.try_get("note")?,
+                decided_by: r.try_get("decided_by")?,
+            })
+        })
+        .collect()
+}
+
+async fn validity_history_in(conn: &mut AnyConnection, id: i64) -> Result<Vec<ValidityChange>> {
+    let rows = sqlx::query::<Any>("SELECT validity, on_date FROM catalog_validity WHERE item_id = $1")
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let v: String = r.try_get("validity").ok()?;
+            let d: String = r.try_get("on_date").ok()?;
+            Some(ValidityChange { validity: Validity::parse(&v).ok()?, on: d.parse().ok()? })
+        })
+        .collect())
+}
+
+async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Item> {
+    let sql = format!("SELECT {ITEM_COLS} FROM catalog_items WHERE id = $1");
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(item_from_row).transpose()?.ok_or(StoreError::NotFound)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Item> {
+    let mut conn = db.pool().acquire().await?;
+    get_in(&mut conn, id).await
+}
+
+/// Items explaining `id` (its interpretations), published or not.
+pub async fn interpretations_of(db: &Db, id: i64) -> Result<Vec<Item>> {
+    let sql = format!("SELECT {ITEM_COLS} FROM catalog_items WHERE interprets_id = $1 ORDER BY id");
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(db.pool()).await?;
+    rows.iter().map(item_from_row).collect()
+}
+
+/// Filters of item lists (console and portal). `public_only` restricts to what the
+/// portal may show.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub org_id: Option<i64>,
+    /// A column and the columns below it.
+    pub column_ids: Vec<i64>,
+    pub year: Option<i32>,
+    pub validity: Option<Validity>,
+    pub issuer: Option<String>,
+    pub status: Option<Status>,
+    pub kind: Option<ItemKind>,
+    pub public_only: bool,
+    pub late_only: bool,
+}
+
+/// One line of a list, without the body.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemLine {
+    pub id: i64,
+    pub org_id: i64,
+    pub column_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub issuer: String,
+    pub doc_number: Option<String>,
+    pub index_no: Option<String>,
+    pub status: String,
+    pub attribute: String,
+    pub formed_on: String,
+    pub published_on: Option<String>,
+    pub publish_by: Option<String>,
+    pub late: bool,
+    pub validity: String,
+    pub assessed_on: Option<String>,
+}
+
+impl ItemLine {
+    pub fn validity(&self) -> Validity {
+        Validity::parse(&self.validity).unwrap_or(Validity::Valid)
+    }
+}
+
+fn build_where(f: &ItemFilter) -> (String, Vec<Bind>) {
+    let mut conds = Vec::new();
+    let mut binds = Vec::new();
+    fn push(conds: &mut Vec<String>, cond: &str, b: Bind, binds: &mut Vec<Bind>) {
+        binds.push(b);
+        conds.push(cond.replace('?', &format!("${}", binds.len())));
+    }
+    if let Some(o) = f.org_id {
+        push(&mut conds, "org_id = ?", Bind::I(o), &mut binds);
+    }
+    if !f.column_ids.is_empty() {
+        let mut list = Vec::new();
+        for c in &f.column_ids {
+            binds.push(Bind::I(*c));
+            list.push(format!("${}", binds.len()));
+        }
+        conds.push(format!("column_id IN ({})", list.join(", ")));
+    }
+    if let Some(y) = f.year {
+        let col = if f.public_only { "published_on" } else { "formed_on" };
+        push(&mut conds, &format!("{col} >= ?"), Bind::S(format!("{y:04}-01-01")), &mut binds);
+        push(&mut conds, &format!("{col} <= ?"), Bind::S(format!("{y:04}-12-31")), &mut binds);
+    }
+    if let Some(v) = f.validity {
+        push(&mut conds, "validity = ?", Bind::S(v.code().into()), &mut binds);
+    }
+    if let Some(i) = &f.issuer {
+        push(&mut conds, "issuer = ?", Bind::S(i.clone()), &mut binds);
+    }
+    if let Some(s) = f.status {
+        push(&mut conds, "status = ?", Bind::S(s.code().into()), &mut binds);
+    }
+    if let Some(k) = f.kind {
+        push(&mut conds, "kind = ?", Bind::S(k.code().into()), &mut binds);
+    }
+    if f.public_only {
+        push(&mut conds, "status = ?", Bind::S(Status::Published.code().into()), &mut binds);
+        push(&mut conds, "attribute = ?", Bind::S(Attribute::Proactive.code().into()), &mut binds);
+    }
+    if f.late_only {
+        conds.push("late = 1".into());
+    }
+    let w = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    (w, binds)
+}
+
+enum Bind {
+    I(i64),
+    S(String),
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for b in binds {
+        q = match b {
+            Bind::I(i) => q.bind(*i),
+            Bind::S(s) => q.bind(s.as_str()),
+        };
+    }
+    q
+}
+
+const LINE_COLS: &str = "id, org_id, column_id, kind, title, summary, issuer, doc_number, index_no, status, attribute, formed_on, published_on, publish_by, late, validity, assessed_on";
+
+fn line_from_row(r: &AnyRow) -> Result<ItemLine> {
+    Ok(ItemLine {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        column_id: r.try_get("column_id")?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        issuer: r.try_get("issuer")?,
+        doc_number: r.try_get("doc_number")?,
+        index_no: r.try_get("index_no")?,
+        status: r.try_get("status")?,
+        attribute: r.try_get("attribute")?,
+        formed_on: r.try_get("formed_on")?,
+        published_on: r.try_get("published_on")?,
+        publish_by: r.try_get("publish_by")?,
+        late: r.try_get::<i64, _>("late")? != 0,
+        validity: r.try_get("validity")?,
+        assessed_on: r.try_get("assessed_on")?,
+    })
+}
+
+/// A page of items, newest publication first (drafts by id), and the total count.
+pub async fn list(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(Vec<ItemLine>, i64)> {
+    let (w, binds) = build_where(f);
+    let n = binds.len();
+    let sql = format!(
+        "SELECT {LINE_COLS} FROM catalog_items {w} ORDER BY published_on DESC, id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let q = bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds).bind(limit).bind(offset);
+    let rows = q.fetch_all(db.pool()).await?;
+    let items = rows.iter().map(line_from_row).collect::<Result<Vec<_>>>()?;
+    let count_sql = format!("SELECT COUNT(*) FROM catalog_items {w}");
+    let mut cq = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(count_sql));
+    for b in &binds {
+        cq = match b {
+            Bind::I(i) => cq.bind(*i),
+            Bind::S(s) => cq.bind(s.as_str()),
+        };
+    }
+    let total = cq.fetch_one(db.pool()).await?;
+    Ok((items, total))
+}
+
+/// The distinct issuing bodies of an organisation's public items (a column-page filter).
+pub async fn issuers(db: &Db, org: OrgId) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar::<Any, String>(
+        "SELECT DISTINCT issuer FROM catalog_items WHERE org_id = $1 AND status = 'published' ORDER BY issuer",
+    )
+    .bind(org.0)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Normative documents (and rules) published without any interpretation: a warning on
+/// the console (policy-interpretation practice requires one with each document).
+pub async fn without_interpretation(db: &Db, org: OrgId) -> Result<Vec<ItemLine>> {
+    let sql = format!(
+        "SELECT {LINE_COLS} FROM catalog_items c WHERE org_id = $1 AND kind IN ('normative', 'rule') AND status = 'published'
+         AND NOT EXISTS (SELECT 1 FROM catalog_items i WHERE i.interprets_id = c.id) ORDER BY published_on DESC, id DESC"
+    );
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).fetch_all(db.pool()).await?;
+    rows.iter().map(line_from_row).collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub item_id: i64,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+pub struct NewAttachment {
+    pub name: String,
+    pub mime: String,
+    pub data: Vec<u8>,
+    pub sha256: String,
+    pub text: String,
+}
+
+/// Attach a file; its extracted text joins the item's searchable text.
+pub async fn add_attachment(db: &Db, actor: &Actor, org: OrgId, item: i64, a: &NewAttachment) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let owner = get_in(&mut tx, item).await?;
+    if owner.org_id != org.0 {
+        return Err(StoreError::NotFound);
+    }
+    let id: i64 = sqlx::query_scalar::<Any, i64>(
+        "INSERT INTO catalog_attachments (item_id, name, mime, size, sha256, data, text, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(item)
+    .bind(&a.name)
+    .bind(&a.mime)
+    .bind(a.data.len() as i64)
+    .bind(&a.sha256)
+    .bind(a.data.as_slice())
+    .bind(&a.text)
+    .bind(&actor.label)
+    .bind(ts::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    log_change_in(&mut tx, item).await?;
+    let changes =
+        Changes::new().field("attachment", None, Some(a.name.as_str())).field("sha256", None, Some(&a.sha256));
+    audit::record(&mut tx, actor, "attach", "catalog_item", &item.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn attachments(db: &Db, item: i64) -> Result<Vec<Attachment>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT id, item_id, name, mime, size, sha256 FROM catalog_attachments WHERE item_id = $1 ORDER BY id",
+    )
+    .bind(item)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Attachment {
+                id: r.try_get("id")?,
+                item_id: r.try_get("item_id")?,
+                name: r.try_get("name")?,
+                mime: r.try_get("mime")?,
+                size: r.try_get("size")?,
+                sha256: r.try_get("sha256")?,
+            })
+        })
+        .collect()
+}
+
+/// An attachment with its bytes.
+pub async fn attachment_data(db: &Db, id: i64) -> Result<(Attachment, Vec<u8>)> {
+    let r =
+        sqlx::query::<Any>("SELECT id, item_id, name, mime, size, sha256, data FROM catalog_attachments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    Ok((
+        Attachment {
+            id: r.try_get("id")?,
+            item_id: r.try_get("item_id")?,
+            name: r.try_get("name")?,
+            mime: r.try_get("mime")?,
+            size: r.try_get("size")?,
+            sha256: r.try_get("sha256")?,
+        },
+        r.try_get("data")?,
+    ))
+}
+
+pub async fn attachment_texts(db: &Db, item: i64) -> Result<String> {
+    let texts: Vec<String> =
+        sqlx::query_scalar::<Any, String>("SELECT text FROM catalog_attachments WHERE item_id = $1 ORDER BY id")
+            .bind(item)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(texts.join("\n"))
+}
+
+/// Search change log entries after `seq`, oldest first: (seq, item id).
+pub async fn changes_after(db: &Db, seq: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query::<Any>("SELECT seq, item_id FROM search_changes WHERE seq > $1 ORDER BY seq LIMIT $2")
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get("seq")?, r.try_get("item_id")?))).collect()
+}
+
+pub async fn last_change(db: &Db) -> Result<i64> {
+    Ok(sqlx::query_scalar::<Any, Option<i64>>("SELECT MAX(seq) FROM search_changes")
+        .fetch_one(db.pool())
+        .await?
+        .unwrap_or(0))
+}
+
+/// Items by id (for the indexer), in any order; missing ids are skipped.
+pub async fn items_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Item>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT {ITEM_COLS} FROM catalog_items WHERE id IN ({})", params.join(", "));
+        let mut q = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(db.pool()).await? {
+            out.push(item_from_row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Public item ids in id order after `after` (a rebuild walks them in batches).
+pub async fn public_ids_after(db: &Db, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT id FROM catalog_items WHERE id > $1 AND status = 'published' AND attribute = 'proactive' ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Figures of table 二 item (一) for one organisation and year, counted from the catalog:
+/// per kind (`rule`, `normative`): made (成文) in the year, published in the year, repealed
+/// (or expired) in the year, in force on 31 December, and published in total by then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NormativeCounts {
+    pub made: i64,
+    pub published: i64,
+    pub repealed: i64,
+    pub in_force: i64,
+    pub published_total: i64,
+}
+
+pub async fn normative_counts(db: &Db, org: OrgId, year: i32, kind: ItemKind) -> Result<NormativeCounts> {
+    let rows = sqlx::query::<Any>(
+        "SELECT i.id, i.formed_on, i.published_on, v.validity, v.on_date FROM catalog_items i
+         LEFT JOIN catalog_validity v ON v.item_id = i.id
+         WHERE i.org_id = $1 AND i.kind = $2 AND i.status IN ('published', 'registered') AND i.formed_on <= $3",
+    )
+    .bind(org.0)
+    .bind(kind.code())
+    .bind(format!("{year:04}-12-31"))
+    .fetch_all(db.pool())
+    .await?;
+    let mut by_item: std::collections::BTreeMap<i64, (String, Option<String>, Vec<ValidityChange>)> =
+        Default::default();
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let e = by_item.entry(id).or_insert_with(|| {
+            (r.try_get("formed_on").unwrap_or_default(), r.try_get("published_on").unwrap_or_default(), Vec::new())
+        });
+        let v: Option<String> = r.try_get("validity")?;
+        let d: Option<String> = r.try_get("on_date")?;
+        if let (Some(v), Some(d)) = (v, d)
+            && let (Ok(v), Ok(d)) = (Validity::parse(&v), d.parse::<Date>())
+        {
+            e.2.push(ValidityChange { validity: v, on: d });
+        }
+    }
+    let start = Date::new(year as i16, 1, 1).map_err(|e| StoreError::Config(e.to_string()))?;
+    let end = Date::new(year as i16, 12, 31).map_err(|e| StoreError::Config(e.to_string()))?;
+    let in_year = |d: &str| d.parse::<Date>().is_ok_and(|d| d >= start && d <= end);
+    let mut c = NormativeCounts::default();
+    for (formed, published, history) in by_item.values() {
+        if in_year(formed) {
+            c.made += 1;
+        }
+        if published.as_deref().is_some_and(in_year) {
+            c.published += 1;
+        }
+        if published.as_deref().is_some_and(|p| p.parse::<Date>().is_ok_and(|p| p <= end)) {
+            c.published_total += 1;
+        }
+        let before = core::validity_on(history, start.yesterday().unwrap_or(start));
+        let after = core::validity_on(history, end);
+        if before.in_force() && !after.in_force() {
+            c.repealed += 1;
+        }
+        if after.in_force() {
+            c.in_force += 1;
+        }
+    }
+    Ok(c)
+}
+
+/// Published items per column kind in a year (the narrative's figures).
+pub async fn published_by_column_kind(db: &Db, org: OrgId, year: i32) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT c.kind AS kind, COUNT(*) AS n FROM catalog_items i JOIN catalog_columns c ON c.id = i.column_id
+         WHERE i.org_id = $1 AND i.status = 'published' AND i.published_on >= $2 AND i.published_on <= $3
+         GROUP BY c.kind",
+    )
+    .bind(org.0)
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("kind")?, r.try_get("n")?))).collect()
+}
+
+/// Published items of a kind in a year (e.g. interpretations).
+pub async fn published_count(db: &Db, org: OrgId, year: i32, kind: Option<ItemKind>) -> Result<i64> {
+    let (w, binds) = build_where(&ItemFilter {
+        org_id: Some(org.0),
+        year: Some(year),
+        kind,
+        public_only: true,
+        ..Default::default()
+    });
+    let mut q = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM catalog_items {w}")));
+    for b in &binds {
+        q = match b {
+            Bind::I(i) => q.bind(*i),
+            Bind::S(s) => q.bind(s.as_str()),
+        };
+    }
+    Ok(q.fetch_one(db.pool()).await?)
+}
