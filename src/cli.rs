@@ -72,6 +72,8 @@ enum Command {
         #[arg(long)]
         to: std::path::PathBuf,
     },
+    /// Rebuild this instance's search index from the database
+    Reindex(IndexArgs),
     /// Print the version
     Version,
 }
@@ -169,6 +171,32 @@ struct ServeArgs {
     /// Idle session lifetime in minutes
     #[arg(long, env = "GONGKAI_SESSION_MINUTES", default_value_t = 480)]
     session_minutes: i64,
+    #[command(flatten)]
+    index: IndexArgs,
+    /// Public base URL of the portal for the sitemap, feeds and QR codes (default: from the Host header)
+    #[arg(long, env = "GONGKAI_BASE_URL")]
+    base_url: Option<String>,
+}
+
+#[derive(clap::Args, Clone)]
+struct IndexArgs {
+    /// Folder of this instance's search index (default: next to the SQLite file as
+    /// `<file>.index`, `./gongkai-index` with PostgreSQL, in memory for `sqlite::memory:`)
+    #[arg(long, env = "GONGKAI_INDEX_DIR")]
+    index_dir: Option<std::path::PathBuf>,
+}
+
+impl IndexArgs {
+    fn resolve(&self, db: &Db) -> Option<std::path::PathBuf> {
+        if let Some(d) = &self.index_dir {
+            return Some(d.clone());
+        }
+        match db.target() {
+            gongkai_store::DbTarget::SqliteFile(p) => Some(std::path::PathBuf::from(format!("{}.index", p.display()))),
+            gongkai_store::DbTarget::SqliteMemory => None,
+            gongkai_store::DbTarget::Postgres(_) => Some("gongkai-index".into()),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -319,6 +347,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(ReportCmd::Export { org, year, to, output }) => {
             report_export(&cli.db, &org, year, &to, &output).await
         }
+        Command::Reindex(args) => {
+            let db = open(&cli.db, false).await?;
+            let dir = args.resolve(&db);
+            let index: std::sync::Arc<dyn gongkai_search::SearchIndex> =
+                std::sync::Arc::new(gongkai_search::TantivyIndex::open(dir.as_deref())?);
+            let started = std::time::Instant::now();
+            let n = gongkai_web::indexer::rebuild(&db, &index).await?;
+            println!(
+                "search index rebuilt: {} documents from {n} change-log entries in {:.1} s{}",
+                index.len(),
+                started.elapsed().as_secs_f64(),
+                dir.map(|d| format!(" ({})", d.display())).unwrap_or_default()
+            );
+            Ok(())
+        }
         Command::Backup { to } => {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
@@ -342,6 +385,8 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         body_limit: args.body_limit,
         cookie_secure: !args.insecure_cookies,
         session_ttl: jiff::SignedDuration::from_mins(args.session_minutes.max(5)),
+        index_dir: args.index.resolve(&db),
+        base_url: args.base_url.clone(),
     };
     let state = AppState::new(db.clone(), config).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)

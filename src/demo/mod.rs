@@ -6,6 +6,7 @@
 //! synthetic; the credit codes are well-formed (valid check character) but invented.
 
 mod applications;
+mod catalog;
 
 use anyhow::Context;
 use gongkai_core::access::Grant;
@@ -77,6 +78,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     let ids = seed_orgs(db, &actor).await?;
     seed_users(db, &actor, &ids).await?;
     applications::seed(db, &ids).await?;
+    let cal = gongkai_store::calendars::active(db).await?;
+    catalog::seed(db, &ids, &cal, gongkai_web::apps::today()).await?;
     Ok(())
 }
 

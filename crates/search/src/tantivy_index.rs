@@ -289,14 +289,14 @@ impl SearchIndex for TantivyIndex {
         };
         let mut years: Vec<(u64, u64)> =
             facet_values("/year").into_iter().filter_map(|(y, n)| Some((y.parse().ok()?, n))).collect();
-        years.sort_by(|a, b| b.0.cmp(&a.0));
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
         let mut kinds = facet_values("/kind");
-        kinds.sort_by(|a, b| b.1.cmp(&a.1));
+        kinds.sort_by_key(|x| std::cmp::Reverse(x.1));
         let mut orgs: Vec<(i64, u64)> =
             facet_values("/org").into_iter().filter_map(|(o, n)| Some((o.parse().ok()?, n))).collect();
-        orgs.sort_by(|a, b| b.1.cmp(&a.1));
+        orgs.sort_by_key(|x| std::cmp::Reverse(x.1));
         let mut validity = facet_values("/validity");
-        validity.sort_by(|a, b| b.1.cmp(&a.1));
+        validity.sort_by_key(|x| std::cmp::Reverse(x.1));
         Ok(SearchResults { total, hits, facets: Facets { years, kinds, orgs, validity } })
     }
 }

@@ -602,7 +602,9 @@ async fn approve_in(
                 .fetch_one(&mut *conn)
                 .await?;
         let limit = limit.map_or(core::DEFAULT_PUBLISH_LIMIT, |n| n as u32);
-        let by = core::publish_deadline(cal, formed, limit).map_err(|e| CatalogError::Refused(e.to_string()))?;
+        // Items formed in a year the calendar does not cover (imports of old publications)
+        // get no Art. 26 verdict rather than a guessed one.
+        let by = core::publish_deadline(cal, formed, limit).ok();
         let index_no = allocate_index(conn, org, on).await?;
         sqlx::query::<Any>(
             "UPDATE catalog_items SET status = $1, index_no = $2, published_on = $3, publish_by = $4, late = $5,
@@ -611,8 +613,8 @@ async fn approve_in(
         .bind(next.code())
         .bind(&index_no)
         .bind(on.to_string())
-        .bind(by.to_string())
-        .bind(i64::from(on > by))
+        .bind(by.map(|b| b.to_string()))
+        .bind(i64::from(by.is_some_and(|b| on > b)))
         .bind(approved_by)
         .bind(&now)
         .bind(id)
@@ -1223,4 +1225,39 @@ pub async fn published_count(db: &Db, org: OrgId, year: i32, kind: Option<ItemKi
         };
     }
     Ok(q.fetch_one(db.pool()).await?)
+}
+
+/// Number of public items of every organisation (sitemap).
+pub async fn published_count_all(db: &Db) -> Result<i64> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM catalog_items WHERE status = 'published' AND attribute = 'proactive'",
+    )
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// (id, publication date) of public items in id order, one sitemap part at a time.
+pub async fn public_id_dates(db: &Db, offset: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT id, published_on FROM catalog_items WHERE status = 'published' AND attribute = 'proactive'
+         ORDER BY id LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get::<Option<String>, _>("published_on")?.unwrap_or_default())))
+        .collect()
+}
+
+/// An item of `org` by its index number, or else by its document number.
+pub async fn find_by_index(db: &Db, org: OrgId, key: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT id FROM catalog_items WHERE org_id = $1 AND (index_no = $2 OR doc_number = $2) ORDER BY id LIMIT 1",
+    )
+    .bind(org.0)
+    .bind(key.trim())
+    .fetch_optional(db.pool())
+    .await?)
 }

@@ -97,3 +97,59 @@ pub fn opt_id(raw: &Option<String>) -> Result<Option<i64>, gongkai_core::FieldEr
             .map_err(|_| gongkai_core::FieldError::new("id", format!("编号“{s}”不是有效的数字"))),
     }
 }
+
+/// One uploaded file of a multipart form.
+pub struct Upload {
+    pub field: String,
+    pub filename: String,
+    pub data: Vec<u8>,
+}
+
+/// A `multipart/form-data` body (file uploads) whose `_csrf` field has been verified.
+/// The route sets the size limit; an oversized body is a Chinese 413.
+pub struct CsrfMultipart {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<Upload>,
+}
+
+impl CsrfMultipart {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let mut mp = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| AppError::BadRequest("请以文件上传表单提交".into()))?;
+        let too_large = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest("上传的内容无法读取".into())
+            }
+        };
+        let mut out = CsrfMultipart { fields: Vec::new(), files: Vec::new() };
+        while let Some(field) = mp.next_field().await.map_err(too_large)? {
+            let name = field.name().unwrap_or("").to_string();
+            match field.file_name().map(str::to_string) {
+                Some(filename) => {
+                    let data = field.bytes().await.map_err(too_large)?.to_vec();
+                    if !data.is_empty() {
+                        out.files.push(Upload { field: name, filename, data });
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(too_large)?;
+                    out.fields.push((name, text));
+                }
+            }
+        }
+        csrf::verify(&state.secret, &headers, Some(out.field(csrf::FIELD)).filter(|s| !s.is_empty()))?;
+        Ok(out)
+    }
+}

@@ -66,7 +66,7 @@ fn apply_page(
     let c = FormChoices::new();
     let page = ApplyPage {
         title: format!("向{}申请政府信息公开", org.name),
-        nav: Nav { user: None, csrf: token },
+        nav: Nav { csrf: token, ..Default::default() },
         org_code: org.short_code.clone(),
         org_name: org.name.clone(),
         form,
@@ -106,7 +106,7 @@ async fn submit(
             let (token, cookie) = csrf::page_token(&state.secret, &headers, state.config.cookie_secure);
             let page = ReceiptPage {
                 title: "申请已提交",
-                nav: Nav { user: None, csrf: token },
+                nav: Nav { csrf: token, ..Default::default() },
                 serial: created.serial,
                 query_code,
                 rule: Channel::Online.receipt_rule(),
@@ -128,7 +128,7 @@ async fn submit(
 
 fn track_page(state: &AppState, headers: &HeaderMap, error: Option<String>, status: StatusCode) -> Response {
     let (token, cookie) = csrf::page_token(&state.secret, headers, state.config.cookie_secure);
-    let page = TrackPage { title: "办理进度查询", nav: Nav { user: None, csrf: token }, error };
+    let page = TrackPage { title: "办理进度查询", nav: Nav { csrf: token, ..Default::default() }, error };
     csrf::with_cookie((status, render(&page)).into_response(), cookie)
 }
 

@@ -26,11 +26,23 @@ pub struct WebConfig {
     pub cookie_secure: bool,
     /// Idle lifetime of a console session (sliding).
     pub session_ttl: SignedDuration,
+    /// Folder of this instance's search index; `None` keeps it in memory (rebuilt from
+    /// the change log at start).
+    pub index_dir: Option<std::path::PathBuf>,
+    /// Public base URL of the portal (sitemap, feeds, QR codes), e.g. `https://mzj.example.gov.cn`.
+    /// Without it, URLs are built from the request's Host header.
+    pub base_url: Option<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { body_limit: 2 * 1024 * 1024, cookie_secure: true, session_ttl: SignedDuration::from_hours(8) }
+        Self {
+            body_limit: 2 * 1024 * 1024,
+            cookie_secure: true,
+            session_ttl: SignedDuration::from_hours(8),
+            index_dir: None,
+            base_url: None,
+        }
     }
 }
 
@@ -42,6 +54,8 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     /// Per-address limits on public forms (application, tracking).
     pub limiter: Arc<crate::apps::RateLimiter>,
+    /// This instance's full-text index, fed from the database's change log.
+    pub search: Arc<dyn gongkai_search::SearchIndex>,
 }
 
 impl AppState {
@@ -49,7 +63,16 @@ impl AppState {
     /// database so that several instances agree on it.
     pub async fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
         let secret = gongkai_store::settings::get_or_init(&db, "server_secret", || crate::auth::random_hex(32)).await?;
-        Ok(Self { db, config: Arc::new(config), secret: Arc::new(secret.into_bytes()), limiter: Default::default() })
+        let search: Arc<dyn gongkai_search::SearchIndex> =
+            Arc::new(gongkai_search::TantivyIndex::open(config.index_dir.as_deref())?);
+        // Serve at once; the index catches up in the background (and on each publication).
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            secret: Arc::new(secret.into_bytes()),
+            limiter: Default::default(),
+            search,
+        })
     }
 }
 
@@ -75,7 +98,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
         .route("/static/app.css", get(stylesheet))
-        .merge(portal::routes().merge(crate::portal_apply::routes()).layer(middleware::from_fn(crate::zh::switch)))
+        .merge(
+            portal::routes()
+                .merge(crate::portal_apply::routes())
+                .merge(crate::portal_catalog::routes())
+                .layer(middleware::from_fn(crate::zh::switch)),
+        )
         .merge(console::routes())
         .merge(api::routes())
         .fallback(not_found)
@@ -144,6 +172,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     metrics::handle();
+    crate::indexer::spawn(state.db.clone(), state.search.clone(), std::time::Duration::from_secs(2));
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)

@@ -10,6 +10,10 @@ use gongkai_store::orgs::Org;
 pub struct Nav {
     pub user: Option<String>,
     pub csrf: String,
+    /// Government-site page tags (网页标签, catalog-and-portal.md §B.1): (name, content).
+    pub meta: Vec<(&'static str, String)>,
+    /// `<link>`s: (rel, href, type, title), e.g. the column's Atom feed.
+    pub links: Vec<(&'static str, String, &'static str, String)>,
 }
 
 pub fn render<T: Template>(t: &T) -> Response {

@@ -1,7 +1,13 @@
-//! The 简/繁 switch of the portal: `?zh=hant` or `?zh=hans` on any portal page, remembered
-//! in a cookie, and working without JavaScript. Simplified is the stored form; Traditional
-//! is a view made by converting the rendered page (its markup is ASCII, so converting the
-//! whole HTML is safe) with phrase-aware OpenCC.
+//! Reading aids of the portal, all working without JavaScript and remembered per visitor
+//! in cookies: the 简/繁 switch (`?zh=hant|hans`), pinyin annotation (`?py=1|0`),
+//! larger text (`?size=large|normal`) and high contrast (`?contrast=high|normal`).
+//!
+//! Simplified is the stored form. Traditional is a view made by converting the rendered
+//! page (its markup is ASCII, so converting the whole HTML is safe) with phrase-aware
+//! OpenCC; pinyin is added as `<ruby>` to text nodes only (never to attributes, the
+//! title, scripts or form values). The aid links in the page frame carry the marker
+//! `?__aid__` which is replaced here by the current query, so switching keeps the
+//! visitor's search or filter.
 
 use crate::auth::{cookie, set_cookie};
 use axum::body::{Body, to_bytes};
@@ -9,34 +15,61 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use pinyin::ToPinyin;
 
 pub const COOKIE: &str = "gk_zh";
+const AIDS: [(&str, &str, &str); 4] =
+    [("zh", "gk_zh", "hant"), ("py", "gk_py", "1"), ("size", "gk_size", "large"), ("contrast", "gk_contrast", "high")];
+/// Marker in templates for "this page's URL with its current query".
+pub const MARKER: &str = "?__aid__";
 
-/// The character set asked for by the query (`zh=hant|hans`), else the cookie.
-fn wanted(req: &Request) -> (bool, Option<&'static str>) {
-    let from_query = req.uri().query().and_then(|q| {
-        q.split('&').find_map(|kv| match kv {
-            "zh=hant" => Some("hant"),
-            "zh=hans" => Some("hans"),
-            _ => None,
-        })
-    });
-    let hant = match from_query {
-        Some(v) => v == "hant",
-        None => cookie(req.headers(), COOKIE) == Some("hant"),
-    };
-    (hant, from_query)
+/// The visitor's reading preferences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Aids {
+    pub hant: bool,
+    pub pinyin: bool,
+    pub large: bool,
+    pub contrast: bool,
+}
+
+/// Preferences from the query (which also sets the cookies) or the cookies.
+fn wanted(req: &Request) -> (Aids, Vec<(&'static str, &'static str)>, String) {
+    let query = req.uri().query().unwrap_or("");
+    // Pages rendered outside this middleware (error pages) keep the raw marker in links.
+    let pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim_start_matches("__aid__"), v))
+        .collect();
+    let mut on = [false; 4];
+    let mut set = Vec::new();
+    for (i, (param, name, value)) in AIDS.iter().enumerate() {
+        match pairs.iter().find(|(k, _)| k == param).map(|(_, v)| *v) {
+            Some(v) => {
+                on[i] = v == *value;
+                set.push((*name, if on[i] { *value } else { "0" }));
+            }
+            None => on[i] = cookie(req.headers(), name) == Some(value),
+        }
+    }
+    // The query without the aid parameters, to build the switch links from.
+    let keep: Vec<&str> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !AIDS.iter().any(|(p, ..)| kv.split('=').next() == Some(p)))
+        .collect();
+    let keep = if keep.is_empty() { "?".to_string() } else { format!("?{}&amp;", keep.join("&amp;")) };
+    (Aids { hant: on[0], pinyin: on[1], large: on[2], contrast: on[3] }, set, keep)
 }
 
 /// Middleware for portal routes.
 pub async fn switch(req: Request, next: Next) -> Response {
-    let (hant, set) = wanted(&req);
+    let (aids, set, keep) = wanted(&req);
     let resp = next.run(req).await;
-    let mut resp = if hant { to_traditional(resp).await } else { resp };
-    if let Some(v) = set {
+    let mut resp = transform(resp, aids, &keep).await;
+    for (name, value) in set {
         // Remembered for a year. A display preference, not a secret: sent without `Secure`
         // so it also works on plain-HTTP intranet portals.
-        let c = set_cookie(COOKIE, v, Some(365 * 24 * 3600), false);
+        let c = set_cookie(name, value, Some(365 * 24 * 3600), false);
         if let Ok(h) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, h);
         }
@@ -44,7 +77,7 @@ pub async fn switch(req: Request, next: Next) -> Response {
     resp
 }
 
-async fn to_traditional(resp: Response) -> Response {
+async fn transform(resp: Response, aids: Aids, keep: &str) -> Response {
     let is_html = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -57,8 +90,104 @@ async fn to_traditional(resp: Response) -> Response {
     let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    let html = String::from_utf8_lossy(&bytes);
-    let converted = gongkai_text::to_traditional(&html).replace("lang=\"zh-CN\"", "lang=\"zh-Hant\"");
+    let mut html = String::from_utf8_lossy(&bytes).replace(MARKER, keep);
+    let mut classes = Vec::new();
+    if aids.large {
+        classes.push("aid-large");
+    }
+    if aids.contrast {
+        classes.push("aid-contrast");
+    }
+    if aids.pinyin {
+        classes.push("aid-pinyin");
+    }
+    if !classes.is_empty() {
+        html = html.replacen("<body>", &format!("<body class=\"{}\">", classes.join(" ")), 1);
+    }
+    // Mark the current state of each switch for assistive technology.
+    for (on, key) in [(aids.hant, "zh"), (aids.pinyin, "py"), (aids.large, "size"), (aids.contrast, "contrast")] {
+        html = html.replace(&format!("data-aid=\"{key}-{}\"", if on { "on" } else { "off" }), "aria-current=\"true\"");
+    }
+    if aids.hant {
+        html = gongkai_text::to_traditional(&html).replace("lang=\"zh-CN\"", "lang=\"zh-Hant\"");
+    }
+    if aids.pinyin {
+        html = ruby(&html);
+    }
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(converted))
+    Response::from_parts(parts, Body::from(html))
+}
+
+/// Annotate the Chinese characters of the text nodes of `html` with pinyin.
+pub fn ruby(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() * 3);
+    let mut rest = html;
+    // Elements whose text must stay plain.
+    let mut skip_until: Option<&'static str> = None;
+    while !rest.is_empty() {
+        if let Some(stripped) = rest.strip_prefix('<') {
+            let end = stripped.find('>').map_or(rest.len(), |i| i + 2);
+            let tag = &rest[..end];
+            let name: String = tag[1..]
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            match skip_until {
+                Some(close) if tag.starts_with("</") && name == close => skip_until = None,
+                None if !tag.starts_with("</") => {
+                    skip_until = match name.as_str() {
+                        "title" => Some("title"),
+                        "script" => Some("script"),
+                        "style" => Some("style"),
+                        "textarea" => Some("textarea"),
+                        "option" => Some("option"),
+                        "rt" => Some("rt"),
+                        _ => None,
+                    }
+                }
+                _ => {}
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..end];
+        if skip_until.is_some() {
+            out.push_str(text);
+        } else {
+            for c in text.chars() {
+                match c.to_pinyin() {
+                    Some(p) => {
+                        out.push_str("<ruby>");
+                        out.push(c);
+                        out.push_str("<rp>(</rp><rt>");
+                        out.push_str(p.with_tone());
+                        out.push_str("</rt><rp>)</rp></ruby>");
+                    }
+                    None => out.push(c),
+                }
+            }
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ruby_annotates_text_nodes_only() {
+        let html = r#"<title>公开</title><a href="/o/广州" title="民政">民政局</a><textarea>原文</textarea>"#;
+        let out = ruby(html);
+        assert!(out.starts_with("<title>公开</title>"), "{out}");
+        assert!(out.contains(r#"<a href="/o/广州" title="民政">"#), "{out}");
+        assert!(out.contains("<ruby>民<rp>(</rp><rt>mín</rt><rp>)</rp></ruby>"), "{out}");
+        assert!(out.ends_with("<textarea>原文</textarea>"), "{out}");
+        assert_eq!(ruby("abc (1) <b>x</b>"), "abc (1) <b>x</b>");
+    }
 }

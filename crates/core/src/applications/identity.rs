@@ -205,3 +205,55 @@ mod tests {
         }
     }
 }
+
+/// Mask personal data inside free text for public views: 18-character resident ID
+/// numbers (17 digits and a digit or X) and 11-digit mainland mobile numbers standing
+/// alone (not part of a longer number such as an index number or an amount).
+pub fn mask_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            let run = j - i;
+            let id_end = if run == 17 && j < chars.len() && matches!(chars[j], 'X' | 'x') { j + 1 } else { j };
+            let alone = id_end >= chars.len() || !chars[id_end].is_ascii_alphanumeric();
+            let token: String = chars[i..id_end].iter().collect();
+            if alone && (id_end - i == 18) {
+                out.push_str(&mask_id(&token));
+            } else if alone && run == 11 && chars[i] == '1' && ('3'..='9').contains(&chars[i + 1]) {
+                out.push_str(&mask_phone(&token));
+            } else {
+                out.push_str(&token);
+            }
+            i = id_end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_in_text;
+
+    #[test]
+    fn masks_ids_and_mobiles_but_not_other_numbers() {
+        assert_eq!(
+            mask_in_text("张三，身份证440106199001011234，电话13812345678。"),
+            "张三，身份证4401**********1234，电话138****5678。"
+        );
+        assert_eq!(mask_in_text("44010619900101123X"), "4401**********123X");
+        // Index numbers, amounts and dates stay.
+        for keep in ["11440100MB2C92340X/2020-00007", "金额 12345678901234 元", "2020-10-29", "电话 020-83123456"]
+        {
+            assert_eq!(mask_in_text(keep), keep);
+        }
+    }
+}

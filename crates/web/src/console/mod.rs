@@ -6,6 +6,8 @@ mod appeals;
 mod applications;
 mod audit;
 mod calendar;
+pub(crate) mod catalog;
+pub use catalog::attachment_from;
 mod letters;
 mod orgs;
 mod reports;
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(applications::routes())
         .merge(calendar::routes())
+        .merge(catalog::routes())
         .merge(letters::routes())
         .merge(reports::routes())
         .merge(appeals::routes())
@@ -49,6 +52,7 @@ impl ConsoleUser {
         Nav {
             user: Some(self.principal.display_name.clone()),
             csrf: csrf::session_token(&state.secret, &self.session_hash),
+            ..Default::default()
         }
     }
 }
@@ -123,7 +127,7 @@ fn login_form(
     status: axum::http::StatusCode,
 ) -> Response {
     let (csrf, cookie) = csrf::page_token(&state.secret, headers, state.config.cookie_secure);
-    let page = LoginPage { title: "登录", nav: Nav { user: None, csrf }, error, next, username };
+    let page = LoginPage { title: "登录", nav: Nav { csrf, ..Default::default() }, error, next, username };
     csrf::with_cookie((status, render(&page)).into_response(), cookie)
 }
 

@@ -1,0 +1,77 @@
+//! Feeding the search index from the database's change log. Each server instance owns
+//! its index and applies the log from where its last commit stopped, so a restarted or
+//! newly added instance (even on a shared PostgreSQL) catches up by itself.
+
+use gongkai_search::{SearchDoc, SearchIndex};
+use gongkai_store::{Db, catalog};
+use std::sync::Arc;
+
+/// Entries of the change log applied per index commit.
+const BATCH: i64 = 2000;
+
+/// Apply every pending change; returns how many log entries were applied.
+pub async fn catch_up(db: &Db, index: &Arc<dyn SearchIndex>) -> anyhow::Result<usize> {
+    let mut applied = 0;
+    loop {
+        let from = index.applied_seq();
+        let changes = catalog::changes_after(db, from, BATCH).await?;
+        let Some(&(last, _)) = changes.last() else { return Ok(applied) };
+        let mut ids: Vec<i64> = changes.iter().map(|c| c.1).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let items = catalog::items_by_ids(db, &ids).await?;
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for id in &ids {
+            match items.iter().find(|i| i.id == *id) {
+                Some(item) if item.is_public() => upserts.push(to_doc(db, item).await?),
+                _ => deletes.push(*id),
+            }
+        }
+        // Tokenising and committing is CPU work: keep it off the request threads.
+        let ix = index.clone();
+        tokio::task::spawn_blocking(move || ix.apply(&upserts, &deletes, last)).await??;
+        applied += changes.len();
+    }
+}
+
+async fn to_doc(db: &Db, item: &catalog::Item) -> anyhow::Result<SearchDoc> {
+    let attachments = catalog::attachment_texts(db, item.id).await?;
+    let mut body = item.body_text.clone();
+    if !attachments.is_empty() {
+        body.push('\n');
+        body.push_str(&attachments);
+    }
+    Ok(SearchDoc {
+        id: item.id,
+        org_id: item.org_id,
+        column_id: item.column_id,
+        kind: item.kind.clone(),
+        validity: item.validity.clone(),
+        published_on: item.published_on.clone().unwrap_or_default(),
+        title: item.title.clone(),
+        doc_number: item.doc_number.clone().unwrap_or_default(),
+        index_no: item.index_no.clone().unwrap_or_default(),
+        issuer: item.issuer.clone(),
+        summary: item.summary.clone(),
+        body,
+    })
+}
+
+/// Throw the index away and rebuild it from the whole change log.
+pub async fn rebuild(db: &Db, index: &Arc<dyn SearchIndex>) -> anyhow::Result<usize> {
+    index.clear()?;
+    catch_up(db, index).await
+}
+
+/// Keep the index current: apply the log every `every` until the process ends.
+pub fn spawn(db: Db, index: Arc<dyn SearchIndex>, every: std::time::Duration) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = catch_up(&db, &index).await {
+                tracing::error!(error = %e, "search index catch-up failed");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
