@@ -34,7 +34,7 @@ async function login(context, user) {
   await axe(page, 'console login');
   await page.fill('#username', user);
   await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
   check(page.url().endsWith('/console'), `${user} logged in (at ${page.url()})`);
   return page;
 }
@@ -55,7 +55,7 @@ try {
   await pub.fill('#info_title', '2025年度养老服务补贴发放情况');
   await pub.selectOption('#delivery_form', '电子数据');
   await pub.selectOption('#delivery_method', '电子邮件');
-  await Promise.all([pub.waitForNavigation(), pub.click('button[type=submit]')]);
+  await Promise.all([pub.waitForNavigation(), pub.click('main button[type=submit]')]);
   await axe(pub, 'receipt');
   const code = (await pub.textContent('code.secret')).trim();
   const serial = (await pub.textContent('strong')).trim();
@@ -93,11 +93,64 @@ try {
   await pub.goto(`${base}/track`);
   await axe(pub, 'tracking form');
   await pub.fill('#code', code);
-  await Promise.all([pub.waitForNavigation(), pub.click('button[type=submit]')]);
+  await Promise.all([pub.waitForNavigation(), pub.click('main button[type=submit]')]);
   await axe(pub, 'tracking result');
   const tracked = await pub.content();
   check(tracked.includes('所申请信息已通过电子邮件发送。'), 'applicant sees the delivered reply');
   check(!tracked.includes('11010519491231002X'), 'ID masked for the applicant');
+
+  // 5. Proactive disclosure: drafted, approved, published, found by search in both scripts.
+  await staff.goto(`${base}/console/orgs`);
+  const cityId = (await staff.getAttribute('a[href^="/console/orgs/"]:text("广州市民政局")', 'href')).split('/').pop();
+  await staff.goto(`${base}/console/orgs/${cityId}/catalog`);
+  await axe(staff, 'console catalog list');
+  await staff.goto(`${base}/console/orgs/${cityId}/catalog/new`);
+  await axe(staff, 'console item form');
+  await staff.selectOption('#column', 'normative');
+  await staff.selectOption('#kind', 'normative');
+  await staff.fill('#title', '广州市长者助餐服务管理办法');
+  await staff.fill('#doc_number', '穗民规字〔2026〕88号');
+  await staff.fill('#summary', '规范长者饭堂助餐服务');
+  await staff.fill('#body', '第一条 为规范长者助餐服务，保障老年人用餐安全，制定本办法。');
+  await Promise.all([staff.waitForNavigation(), staff.click('form[aria-labelledby=form-h] button[type=submit]')]);
+  const itemUrl = staff.url();
+  await Promise.all([staff.waitForNavigation(), staff.click('text=提交审核')]);
+  await approver.goto(itemUrl);
+  await axe(approver, 'console item review');
+  await Promise.all([approver.waitForNavigation(), approver.click('text=审核通过并发布')]);
+  const published = await approver.content();
+  check(published.includes('已发布') && /\/20\d\d-\d{5}/.test(published), 'item published with an index number');
+  await approver.goto(`${base}/console/orgs/${cityId}/columns`);
+  await axe(approver, 'console columns');
+  await approver.goto(`${base}/console/orgs/${cityId}/catalog/assessment?year=2017`);
+  await axe(approver, 'console assessment');
+  await approver.goto(`${base}/console/orgs/${cityId}/catalog/import`);
+  await axe(approver, 'console import');
+
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto(`${base}/search?q=${encodeURIComponent('長者助餐')}`);
+  await axe(reader, 'search results (Traditional query)');
+  const hit = reader.locator('ol.hits a').first();
+  check(await hit.count() === 1, 'Traditional query finds the Simplified document');
+  await Promise.all([reader.waitForNavigation(), hit.click()]);
+  await axe(reader, 'document page');
+  check((await reader.content()).includes('穗民规字〔2026〕88号'), 'document page shows the document number');
+  await reader.goto(`${base}/o/gzmz`);
+  await axe(reader, 'organisation page');
+  await reader.goto(`${base}/o/gzmz/c/normative?year=2017`);
+  await axe(reader, 'column page');
+  check((await reader.content()).includes('mark-invalid'), 'invalid 2017 documents are marked');
+  await reader.goto(`${base}/o/gzmz/guide`);
+  await axe(reader, 'guide');
+  await reader.goto(`${base}/o/gzmz/catalog`);
+  await axe(reader, 'catalog');
+  // Reading aids, all without JavaScript: Traditional, pinyin, large text, high contrast.
+  await reader.goto(`${base}/o/gzmz/c/normative?zh=hant&py=1&size=large&contrast=high`);
+  await axe(reader, 'column page, Traditional with pinyin, large text, high contrast');
+  const aided = await reader.content();
+  check(aided.includes('<ruby>') && aided.includes('規範性文件'), 'pinyin and Traditional');
+  await reader.goto(`${base}/o/gzmz`);
+  check((await reader.content()).includes('aid-contrast'), 'preferences remembered');
 } catch (e) {
   failures.push(`exception: ${e.stack || e}`);
 } finally {

@@ -30,7 +30,7 @@ async fn portal_application_to_reply_letter_in_chromium() {
         eprintln!("SKIPPING the headless Chromium check: {why}");
         return;
     }
-    let app = TestApp::spawn(Kind::Sqlite).await.expect("sqlite app");
+    let app = TestApp::spawn_full_demo(Kind::Sqlite).await.expect("sqlite app");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/portal.mjs");
     let out = tokio::process::Command::new("node")
         .arg(&script)

@@ -306,6 +306,39 @@ impl Browser {
         self.finish(resp).await
     }
 
+    /// POST a multipart form (file uploads) with the remembered CSRF token added.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Page {
+        let boundary = "gongkaiTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let token = self.csrf.clone().unwrap_or_default();
+        for (k, v) in fields.iter().copied().chain(std::iter::once(("_csrf", token.as_str()))) {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        for (field, name, data) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .expect("POST multipart");
+        self.finish(resp).await
+    }
+
     /// Log in through the real form; panics unless it redirects into the console.
     pub async fn login(&mut self, username: &str) -> &mut Self {
         let p = self.try_login(username, gongkai::demo::DEMO_PASSWORD).await;

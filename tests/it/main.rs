@@ -7,6 +7,7 @@ mod reports;
 mod api;
 mod applications;
 mod browser;
+mod catalog;
 mod cli;
 mod console;
 mod schema;

@@ -1,0 +1,467 @@
+//! Proactive disclosure end to end through a real server, on both databases: drafting,
+//! review and approval, index numbers, Art. 26 lateness, validity marks, attachments,
+//! import with a dry run, search in both character sets, reading aids and access rules.
+
+use crate::both;
+use crate::harness::{Kind, TestApp};
+use gongkai_core::catalog::{Disclosure, ItemKind, Validity};
+use gongkai_core::orgs::OrgId;
+use gongkai_store::catalog::{self, Draft, Entry};
+use gongkai_store::{Actor, audit};
+use jiff::civil::date;
+
+fn field<'a>(body: &'a str, after: &str) -> &'a str {
+    let i = body.find(after).unwrap_or_else(|| panic!("{after} not in page"));
+    &body[i + after.len()..]
+}
+
+fn item_id(location: &str) -> String {
+    location.trim_start_matches("/console/catalog/").to_string()
+}
+
+fn draft(column_id: i64, title: &str, kind: ItemKind, formed: jiff::civil::Date) -> Draft {
+    Draft {
+        column_id,
+        kind,
+        title: title.into(),
+        summary: "概述".into(),
+        body_html: "<p>正文</p>".into(),
+        body_text: "正文".into(),
+        issuer: "广州市民政局".into(),
+        co_issuers: String::new(),
+        doc_number: None,
+        genre: String::new(),
+        subject: String::new(),
+        keywords: String::new(),
+        disclosure: Disclosure::Proactive,
+        formed_on: formed,
+        effective_on: None,
+        interprets_id: None,
+        interp_form: None,
+        media_url: None,
+    }
+}
+
+both!(draft_review_publish_then_found_in_simplified_and_traditional, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let today = gongkai_web::apps::today().to_string();
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    staff.get(&format!("/console/orgs/{city}/catalog/new")).await;
+    // Withheld without a legal reason, a bad document number, a missing title: all named.
+    let bad = staff
+        .post(
+            &format!("/console/orgs/{city}/catalog"),
+            &[
+                ("column", "normative"),
+                ("kind", "normative"),
+                ("title", ""),
+                ("summary", "x"),
+                ("issuer", "广州市民政局"),
+                ("doc_number", "2020年3号"),
+                ("attribute", "withheld"),
+                ("formed_on", &today),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    for msg in ["标题不能为空", "文号格式应如", "必须写明第十四条至第十六条规定的理由"] {
+        assert!(bad.body.contains(msg), "{msg}");
+    }
+    let body = "<p onclick=\"steal()\">为规范养老服务机构备案，制定本办法。</p><script>alert(1)</script>";
+    let p = staff
+        .post(
+            &format!("/console/orgs/{city}/catalog"),
+            &[
+                ("column", "normative"),
+                ("kind", "normative"),
+                ("title", "广州市养老服务机构备案管理办法"),
+                ("summary", "规范养老服务机构备案"),
+                ("body", body),
+                ("issuer", "广州市民政局"),
+                ("doc_number", "穗民规字[2026]99号"),
+                ("attribute", "proactive"),
+                ("formed_on", &today),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let id = item_id(p.location.as_deref().unwrap());
+    let stored = catalog::get(&app.db, id.parse().unwrap()).await.unwrap();
+    assert_eq!(stored.doc_number.as_deref(), Some("穗民规字〔2026〕99号"));
+    assert!(!stored.body_html.contains("script") && !stored.body_html.contains("onclick"), "{}", stored.body_html);
+    // Not public while a draft.
+    let mut public = app.browser();
+    assert_eq!(public.get(&format!("/info/{id}")).await.status, 404);
+    staff.get(&format!("/console/catalog/{id}")).await;
+    assert_eq!(staff.post(&format!("/console/catalog/{id}/submit"), &[]).await.status, 303);
+    // Staff cannot approve; the approver can.
+    assert_eq!(staff.post(&format!("/console/catalog/{id}/approve"), &[]).await.status, 403);
+    let mut approver = app.browser();
+    approver.login("gzmz.approver").await;
+    let page = approver.get(&format!("/console/catalog/{id}")).await;
+    assert!(page.body.contains("审核通过并发布"));
+    assert_eq!(approver.post(&format!("/console/catalog/{id}/approve"), &[("published_on", "")]).await.status, 303);
+    let item = catalog::get(&app.db, id.parse().unwrap()).await.unwrap();
+    let credit = gongkai_store::orgs::get(&app.db, OrgId(city)).await.unwrap().credit_code;
+    let year = &today[..4];
+    assert_eq!(item.index_no.as_deref(), Some(format!("{credit}/{year}-00001").as_str()));
+    assert_eq!(item.approved_by.as_deref(), Some("gzmz.approver"));
+    assert!(!item.late);
+    // The public page: metadata table, page tags, QR code; the interpretation warning on the console.
+    let doc = public.get(&format!("/info/{id}")).await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body.contains(&format!("{credit}/{year}-00001")));
+    assert!(doc.body.contains("<meta name=\"ArticleTitle\" content=\"广州市养老服务机构备案管理办法\">"));
+    assert!(doc.body.contains("<svg"), "QR code");
+    assert!(approver.get(&format!("/console/catalog/{id}")).await.body.contains("尚无政策解读"));
+    // Search in Simplified and in Traditional.
+    for q in ["养老服务机构备案", "養老服務機構備案"] {
+        let r = public.get(&format!("/search?q={}", enc(q))).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains(&format!("/info/{id}")), "{q}: {}", r.body);
+        assert!(r.body.contains("<mark>"), "{q}");
+    }
+    // Repealed: marked on the page, in the column list and in search results.
+    let p = approver
+        .post(
+            &format!("/console/catalog/{id}/validity"),
+            &[("validity", "repealed"), ("on", &today), ("note", "被新办法替代")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let doc = public.get(&format!("/info/{id}")).await;
+    assert!(doc.body.contains("mark-invalid") && doc.body.contains("废止"));
+    let list = public.get("/o/gzmz/c/normative").await;
+    assert!(list.body.contains("<span class=\"mark-invalid\">废止</span><a href=\"/info/"));
+    let r = public.get(&format!("/search?q={}", enc("养老服务机构备案"))).await;
+    assert!(r.body.contains("mark-invalid"));
+    // Published items cannot be edited as drafts.
+    let p = staff.post(&format!("/console/catalog/{id}"), &[("title", "改")]).await;
+    assert_ne!(p.status, 303);
+});
+
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+both!(withheld_items_stay_in_the_register_and_off_the_portal, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let today = gongkai_web::apps::today().to_string();
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    staff.get(&format!("/console/orgs/{city}/catalog/new")).await;
+    let p = staff
+        .post(
+            &format!("/console/orgs/{city}/catalog"),
+            &[
+                ("column", "execution"),
+                ("title", "局长办公会议纪要（秘密讨论稿）"),
+                ("summary", "会议纪要"),
+                ("issuer", "广州市民政局"),
+                ("attribute", "withheld"),
+                ("withhold_reason", "process_information"),
+                ("formed_on", &today),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let id = item_id(p.location.as_deref().unwrap());
+    staff.post(&format!("/console/catalog/{id}/submit"), &[]).await;
+    let mut approver = app.browser();
+    approver.login("gzmz.approver").await;
+    approver.get(&format!("/console/catalog/{id}")).await;
+    assert_eq!(approver.post(&format!("/console/catalog/{id}/approve"), &[]).await.status, 303);
+    let item = catalog::get(&app.db, id.parse().unwrap()).await.unwrap();
+    assert_eq!((item.status.as_str(), item.index_no), ("registered", None));
+    let mut public = app.browser();
+    assert_eq!(public.get(&format!("/info/{id}")).await.status, 404);
+    assert!(!public.get(&format!("/search?q={}", enc("会议纪要"))).await.body.contains(&format!("/info/{id}\"")));
+    assert!(!public.get("/o/gzmz/catalog").await.body.contains("会议纪要"));
+});
+
+both!(index_numbers_are_unique_per_period_and_lateness_is_flagged, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let actor = Actor::system("test");
+    let cols = catalog::columns(&app.db, org).await.unwrap();
+    let col = cols.iter().find(|c| c.slug == "normative").unwrap().id;
+    let assistance = cols.iter().find(|c| c.slug == "assistance").unwrap();
+    assert_eq!(assistance.limit_wd, Some(10), "a shorter per-column limit");
+    let publish = |title: &str, col: i64, formed, on| {
+        let d = draft(col, title, ItemKind::Normative, formed);
+        let (db, cal, actor) = (app.db.clone(), cal.clone(), actor.clone());
+        async move {
+            let id = catalog::create(&db, &cal, &actor, org, &d, Entry::Published { on, approved_by: "a".into() })
+                .await
+                .unwrap();
+            catalog::get(&db, id).await.unwrap()
+        }
+    };
+    let a = publish("一", col, date(2025, 3, 3), date(2025, 3, 10)).await;
+    let b = publish("二", col, date(2025, 3, 3), date(2025, 12, 31)).await;
+    let c = publish("三", col, date(2026, 1, 5), date(2026, 1, 6)).await;
+    let code = gongkai_store::orgs::get(&app.db, org).await.unwrap().credit_code;
+    assert_eq!(a.index_no.unwrap(), format!("{code}/2025-00001"));
+    assert_eq!(b.index_no.unwrap(), format!("{code}/2025-00002"));
+    assert_eq!(c.index_no.unwrap(), format!("{code}/2026-00001"));
+    // 20 working days after 2025-03-03 is 2025-03-31: March 10 is on time, December 31 late.
+    assert_eq!(a.publish_by.as_deref(), Some("2025-03-31"));
+    assert!(!a.late && b.late);
+    // The assistance column's 10 working days: published on the 12th working day is late.
+    let d = publish("低保名单", assistance.id, date(2025, 3, 3), date(2025, 3, 19)).await;
+    assert_eq!(d.publish_by.as_deref(), Some("2025-03-17"));
+    assert!(d.late);
+    // A changed pattern (with month) starts its own serials; old numbers stay.
+    let p = gongkai_core::catalog::IndexPattern::parse("{code}/{yyyy}{mm}-{serial}").unwrap();
+    catalog::set_index_pattern(&app.db, &actor, org, &p).await.unwrap();
+    let e = publish("四", col, date(2026, 2, 2), date(2026, 2, 3)).await;
+    assert_eq!(e.index_no.unwrap(), format!("{code}/202602-00001"));
+    assert_eq!(catalog::get(&app.db, a.id).await.unwrap().index_no.unwrap(), format!("{code}/2025-00001"));
+    // The console counts late publications.
+    let mut b2 = app.browser();
+    b2.login("gzmz.staff").await;
+    let list = b2.get(&format!("/console/orgs/{}/catalog", org.0)).await;
+    assert!(list.body.contains("2 条信息</a>超过条例第二十六条"), "{}", field(&list.body, "<main"));
+});
+
+both!(table_two_counts_follow_the_validity_history, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let actor = Actor::system("test");
+    let col = catalog::columns(&app.db, org).await.unwrap().iter().find(|c| c.slug == "normative").unwrap().id;
+    let mut ids = Vec::new();
+    for (formed, on) in [
+        (date(2019, 5, 6), date(2019, 5, 8)),
+        (date(2020, 3, 2), date(2020, 3, 4)),
+        (date(2020, 6, 1), date(2020, 6, 3)),
+        (date(2020, 12, 30), date(2021, 1, 5)),
+    ] {
+        let d = draft(col, "文件", ItemKind::Normative, formed);
+        ids.push(
+            catalog::create(&app.db, &cal, &actor, org, &d, Entry::Published { on, approved_by: "a".into() })
+                .await
+                .unwrap(),
+        );
+    }
+    catalog::set_validity(&app.db, &actor, org, ids[0], Validity::Repealed, date(2020, 9, 1), "").await.unwrap();
+    catalog::set_validity(&app.db, &actor, org, ids[1], Validity::Expired, date(2021, 2, 1), "").await.unwrap();
+    let c = catalog::normative_counts(&app.db, org, 2020, ItemKind::Normative).await.unwrap();
+    assert_eq!(
+        c,
+        catalog::NormativeCounts { made: 3, published: 2, repealed: 1, in_force: 3, published_total: 3 },
+        "2019's document repealed in 2020; the one formed on 30 December counts as made in 2020 and in force"
+    );
+    let c = catalog::normative_counts(&app.db, org, 2021, ItemKind::Normative).await.unwrap();
+    assert_eq!((c.made, c.published, c.repealed, c.in_force), (0, 1, 1, 2));
+});
+
+both!(attachments_are_checked_by_content_and_searchable, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let col = catalog::columns(&app.db, org).await.unwrap().iter().find(|c| c.slug == "service").unwrap().id;
+    let today = gongkai_web::apps::today();
+    let d = draft(col, "婚姻登记办事指南", ItemKind::General, today);
+    let id = catalog::create(&app.db, &cal, &Actor::system("t"), org, &d, Entry::Draft).await.unwrap();
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    staff.get(&format!("/console/catalog/{id}")).await;
+    let exe = staff
+        .post_multipart(
+            &format!("/console/catalog/{id}/attachments"),
+            &[],
+            &[("file", "指南.pdf", b"MZ\x90\x00fake exe")],
+        )
+        .await;
+    assert_eq!(exe.status, 422, "a renamed executable is refused");
+    assert!(exe.body.contains("按文件内容识别"));
+    let mut buf = std::io::Cursor::new(Vec::new());
+    docx_rs::Docx::new()
+        .add_paragraph(
+            docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("涉外婚姻登记需提交护照和无配偶声明")),
+        )
+        .build()
+        .pack(&mut buf)
+        .unwrap();
+    let p = staff
+        .post_multipart(
+            &format!("/console/catalog/{id}/attachments"),
+            &[],
+            &[("file", "../材料清单.docx", &buf.into_inner())],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let atts = catalog::attachments(&app.db, id).await.unwrap();
+    assert_eq!(atts.len(), 1);
+    assert_eq!(atts[0].name, "材料清单.docx");
+    // Not downloadable before publication; afterwards found by its text.
+    let mut public = app.browser();
+    assert_eq!(public.get(&format!("/files/{}", atts[0].id)).await.status, 404);
+    staff.post(&format!("/console/catalog/{id}/submit"), &[]).await;
+    let mut approver = app.browser();
+    approver.login("gzmz.approver").await;
+    approver.get(&format!("/console/catalog/{id}")).await;
+    assert_eq!(approver.post(&format!("/console/catalog/{id}/approve"), &[]).await.status, 303);
+    let f = public.get(&format!("/files/{}", atts[0].id)).await;
+    assert_eq!(f.status, 200);
+    assert!(f.headers["content-type"].to_str().unwrap().contains("wordprocessingml"));
+    assert!(f.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let r = public.get(&format!("/search?q={}", enc("无配偶声明"))).await;
+    assert!(r.body.contains(&format!("/info/{id}")), "attachment text is searchable");
+});
+
+both!(import_dry_run_lists_every_refused_row_and_writes_nothing, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let csv = "栏目,信息类型,标题,内容概述,正文,发布机构,文号,公开属性,成文日期,发布日期,有效性,有效性日期,解读的文件\n\
+        normative,normative,广州市临时救助办法,规范临时救助,第一条 为了规范临时救助。,广州市民政局,穗民规字〔2019〕5号,主动公开,2019-03-01,2019-03-05,废止,2022-06-30,\n\
+        interpretation,interpretation,《广州市临时救助办法》解读,解读,解读正文,广州市民政局,,主动公开,2019-03-01,2019-03-05,,,穗民规字〔2019〕5号\n\
+        nosuch,general,标题,概述,正文,广州市民政局,,主动公开,2019-13-01,,,,\n\
+        service,general,,概述,正文,广州市民政局,,不予公开,2019-03-01,,,,\n";
+    let mut b = app.browser();
+    b.login("gzmz.approver").await;
+    b.get(&format!("/console/orgs/{city}/catalog/import")).await;
+    let audit_before = audit::list(&app.db, None, 10_000).await.unwrap().len();
+    let dry = b
+        .post_multipart(
+            &format!("/console/orgs/{city}/catalog/import"),
+            &[("dry_run", "1")],
+            &[("file", "items.csv", csv.as_bytes())],
+        )
+        .await;
+    assert_eq!(dry.status, 422);
+    assert!(dry.body.contains("可导入 2 行") && dry.body.contains("将被拒绝 2 行"), "{}", field(&dry.body, "<main"));
+    assert!(
+        dry.body.contains("第 3 行：")
+            && dry.body.contains("请选择本机构的栏目")
+            && dry.body.contains("成文日期应为有效日期")
+    );
+    assert!(dry.body.contains("第 4 行：") && dry.body.contains("标题不能为空") && dry.body.contains("必须写明"));
+    assert_eq!(audit::list(&app.db, None, 10_000).await.unwrap().len(), audit_before, "a dry run writes nothing");
+    let real = b
+        .post_multipart(&format!("/console/orgs/{city}/catalog/import"), &[], &[("file", "items.csv", csv.as_bytes())])
+        .await;
+    assert!(real.body.contains("已导入 2 行"), "{}", field(&real.body, "<main"));
+    let org = OrgId(city);
+    let doc = catalog::find_by_index(&app.db, org, "穗民规字〔2019〕5号").await.unwrap().unwrap();
+    let item = catalog::get(&app.db, doc).await.unwrap();
+    assert_eq!(
+        (item.status.as_str(), item.validity.as_str(), item.published_on.as_deref()),
+        ("published", "repealed", Some("2019-03-05"))
+    );
+    let interps = catalog::interpretations_of(&app.db, doc).await.unwrap();
+    assert_eq!(interps.len(), 1, "the interpretation links to the document of an earlier row");
+    // Staff may not import (imports can publish).
+    let mut s = app.browser();
+    s.login("gzmz.staff").await;
+    assert_eq!(s.get(&format!("/console/orgs/{city}/catalog/import")).await.status, 403);
+});
+
+both!(catalog_routes_refuse_other_organisations, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let col = catalog::columns(&app.db, org).await.unwrap()[0].id;
+    let id = catalog::create(
+        &app.db,
+        &cal,
+        &Actor::system("t"),
+        org,
+        &draft(col, "草稿", ItemKind::General, date(2026, 1, 5)),
+        Entry::Draft,
+    )
+    .await
+    .unwrap();
+    let audit_before = audit::list(&app.db, None, 10_000).await.unwrap().len();
+    let mut b = app.browser();
+    b.login("yuexiu.staff").await;
+    let after_login = audit::list(&app.db, None, 10_000).await.unwrap().len();
+    let c = org.0;
+    for path in [
+        format!("/console/orgs/{c}/catalog"),
+        format!("/console/orgs/{c}/catalog/new"),
+        format!("/console/orgs/{c}/catalog/assessment"),
+        format!("/console/orgs/{c}/catalog/import"),
+        format!("/console/orgs/{c}/columns"),
+        format!("/console/catalog/{id}"),
+    ] {
+        assert_eq!(b.get(&path).await.status, 403, "GET {path}");
+    }
+    b.get("/console").await;
+    for path in [
+        format!("/console/orgs/{c}/catalog"),
+        format!("/console/orgs/{c}/columns"),
+        format!("/console/orgs/{c}/catalog/settings"),
+        format!("/console/catalog/{id}"),
+        format!("/console/catalog/{id}/submit"),
+        format!("/console/catalog/{id}/approve"),
+        format!("/console/catalog/{id}/return"),
+        format!("/console/catalog/{id}/validity"),
+        format!("/console/columns/{col}/delete"),
+    ] {
+        let p = b
+            .post(
+                &path,
+                &[
+                    ("title", "x"),
+                    ("name", "x"),
+                    ("slug", "x"),
+                    ("kind", "general"),
+                    ("index_pattern", "{yyyy}{serial}"),
+                    ("note", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, 403, "POST {path}: {}", p.body);
+    }
+    let p =
+        b.post_multipart(&format!("/console/catalog/{id}/attachments"), &[], &[("file", "a.pdf", b"%PDF-1.4")]).await;
+    assert_eq!(p.status, 403);
+    assert_eq!(audit::list(&app.db, None, 10_000).await.unwrap().len(), after_login, "nothing written");
+    assert!(after_login > audit_before);
+    assert_eq!(catalog::get(&app.db, id).await.unwrap().status, "draft");
+    // A supervisor reads but does not approve.
+    let mut s = app.browser();
+    s.login("gzmz.supervisor").await;
+    assert_eq!(s.get(&format!("/console/catalog/{id}")).await.status, 200);
+    assert_eq!(s.post(&format!("/console/catalog/{id}/submit"), &[]).await.status, 403);
+});
+
+both!(reading_aids_are_remembered_and_work_without_javascript, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let mut b = app.browser();
+    let p = b.get("/o/gzmz?py=1&size=large").await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("<body class=\"aid-large aid-pinyin\">"));
+    assert!(p.body.contains("<ruby>民<rp>(</rp><rt>mín</rt>"));
+    assert!(p.body.contains("<title>广州市民政局政府信息公开"), "the title is not annotated");
+    // Remembered by cookie on the next page; switch links keep the current query.
+    let p = b.get("/search?q=%E6%95%91%E5%8A%A9").await;
+    assert!(p.body.contains("aid-pinyin"));
+    assert!(p.body.contains("href=\"?q=%E6%95%91%E5%8A%A9&amp;zh=hant\""), "switch keeps the search");
+    let p = b.get("/o/gzmz?py=0&size=normal&contrast=high&zh=hant").await;
+    assert!(p.body.contains("<body class=\"aid-contrast\">"));
+    assert!(p.body.contains("廣州市民政局") && p.body.contains("lang=\"zh-Hant\""));
+    assert!(!p.body.contains("<ruby>"));
+});
