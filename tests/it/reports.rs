@@ -78,6 +78,12 @@ async fn report_exports_in_five_forms() {
     // JSON: the cells.
     let v: serde_json::Value = serde_json::from_slice(&export(&app.url, "json", dir.path())).unwrap();
     assert_eq!(v["cells"]["t3.r3.s7:c3"], 63);
+    // Table 二 item (一) from the demo catalog: 21 normative documents made and published in
+    // 2020; with 8 a year in 2017-2019, 45 published in total by the end of 2020.
+    assert_eq!(
+        (&v["cells"]["t2.i1.r2:c1"], &v["cells"]["t2.i1.r2:c2"], &v["cells"]["t2.i1.r2:c3"]),
+        (&serde_json::json!(21), &serde_json::json!(21), &serde_json::json!(45))
+    );
     // HTML: a snapshot of the whole page (UPDATE_SNAPSHOTS=1 rewrites it after a reviewed change).
     let html = String::from_utf8(export(&app.url, "html", dir.path())).unwrap();
     let snap = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/gzmz-2020-tables.html");

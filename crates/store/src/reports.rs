@@ -194,7 +194,27 @@ pub async fn tables(db: &Db, org: OrgId, year: i16) -> Result<gongkai_core::repo
     let t = compute_groups(ReportFormat::for_year(year), &o.name, year, &groups, &appeals);
     let figs: Vec<(String, gongkai_core::reports::Value)> =
         figures(db, org, year).await?.into_iter().map(|f| (f.cell, f.value)).collect();
-    Ok(with_figures(t, &figs))
+    let mut t = with_figures(t, &figs);
+    // Table 二 item (一) comes from the catalog: rules and normative documents made,
+    // published, repealed and in force, with their validity history.
+    use gongkai_core::catalog::ItemKind;
+    use gongkai_core::reports::Value;
+    for (row, kind) in [("r1", ItemKind::Rule), ("r2", ItemKind::Normative)] {
+        let c = crate::catalog::normative_counts(db, org, i32::from(year), kind).await?;
+        let cells = match t.format {
+            ReportFormat::F2019 => [c.made, c.published, c.published_total],
+            ReportFormat::F2021 => [c.made, c.repealed, c.in_force],
+        };
+        for (col, v) in ["c1", "c2", "c3"].iter().zip(cells) {
+            t.cells.insert(format!("t2.i1.{row}:{col}"), Value::Int(v));
+        }
+    }
+    Ok(t)
+}
+
+/// Table-二 cells counted from the catalog (not entered by hand).
+pub fn catalog_cell(cell: &str) -> bool {
+    cell.starts_with("t2.i1.")
 }
 
 /// Applications of `org` answered in `year` after their deadline (the overdue rate).

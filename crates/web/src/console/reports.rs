@@ -113,7 +113,12 @@ async fn json(
         .into_response())
 }
 
+/// Table-二 cells that are entered by hand (item (一) comes from the catalog).
 fn t2_cells(f: ReportFormat) -> Vec<(String, String)> {
+    t2_all_cells(f).into_iter().filter(|(c, _)| !gongkai_store::reports::catalog_cell(c)).collect()
+}
+
+fn t2_all_cells(f: ReportFormat) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for b in gongkai_core::reports::layout::t2_blocks(f) {
         for (r, rl) in b.rows {
@@ -142,6 +147,13 @@ async fn set_figure(
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
     let year = parse_year(Some(&year))?;
+    if gongkai_store::reports::catalog_cell(f.cell.trim()) {
+        return Err(gongkai_core::FieldError::new(
+            "cell",
+            "第二十条第（一）项的规章和规范性文件数量由主动公开目录自动统计，不能手工填报",
+        )
+        .into());
+    }
     if f.value.trim().is_empty() {
         gongkai_store::reports::set_figure(&state.db, &user.actor(), org, year, f.cell.trim(), None).await?;
     } else {
