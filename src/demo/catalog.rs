@@ -477,3 +477,61 @@ async fn seed_district(db: &Db, cal: &Calendar, org: OrgId, i: usize, today: Dat
     }
     Ok(())
 }
+
+/// The city bureau's 2020 annual report: narrative written for the demo with its figures
+/// as placeholders, the hand-entered figures of the real report, approved and published.
+pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
+    let actor = Actor::system("demo");
+    let org = orgs.city;
+    for (name, value, source) in [
+        ("建议提案办理数", "119", "建议提案办理台账"),
+        ("主办件数", "15", "建议提案办理台账"),
+        ("会办件数", "101", "建议提案办理台账"),
+        ("参阅件数", "3", "建议提案办理台账"),
+        ("答复全文公开数", "9", "建议提案办理台账"),
+        ("意见征集会议数", "9", "法规处工作记录"),
+        ("意见征集公告数", "20", "门户网站意见征集栏目"),
+        ("政务新媒体发布数", "4000", "网站和政务新媒体后台统计"),
+        ("参加新闻发布会数", "6", "办公室新闻宣传台账"),
+        ("举办新闻发布会数", "12", "办公室新闻宣传台账"),
+        ("新闻稿数", "268", "办公室新闻宣传台账"),
+        ("媒体报道数", "2275", "舆情监测报告"),
+        ("中央媒体报道数", "440", "舆情监测报告"),
+    ] {
+        gongkai_store::reports::set_figure(db, &actor, org, 2020, name, Some((value, source))).await?;
+    }
+    let n = gongkai_store::annual::Narrative {
+        s1: "<p>{{年度}}年，广州市民政局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。</p>\
+             <p>（一）主动公开。全年制发规范性文件{{规范性文件制发数}}件，全部按时限要求在门户网站公开；发布政策解读{{政策解读数}}篇，\
+             发布五公开信息{{五公开信息数}}条、重点领域信息{{重点领域信息数}}条，通过网站和政务新媒体发布信息{{政务新媒体发布数}}余条。\
+             参加省、市新闻发布会{{参加新闻发布会数}}场，举办新闻发布会{{举办新闻发布会数}}场，发布新闻稿{{新闻稿数}}篇，\
+             各类媒体报道{{媒体报道数}}篇，其中中央媒体{{中央媒体报道数}}篇。</p>\
+             <p>（二）依申请公开。本年新收政府信息公开申请{{新收申请数}}件，上年结转{{上年结转申请数}}件，办结{{办结申请数}}件，结转下年度{{结转下年申请数}}件。</p>\
+             <p>（三）建议提案办理结果公开。办理人大代表建议和政协提案{{建议提案办理数}}件，其中主办{{主办件数}}件、会办{{会办件数}}件、参阅{{参阅件数}}件，\
+             {{答复全文公开数}}件答复全文公开。召开意见征集会议{{意见征集会议数}}次，发布意见征集公告{{意见征集公告数}}次。</p>\
+             <p>（四）监督保障。因政府信息公开引起行政复议{{行政复议数}}件，其中维持{{复议维持数}}件，未发生行政诉讼。</p>"
+            .into(),
+        s5: "<p>存在的主要问题：政策解读形式还不够丰富，基层政务公开标准目录的落实有待加强。改进措施：增加图解、视频解读，加强对各区民政局的业务指导。</p>".into(),
+        s6: "<p>无其他需要报告的事项。</p>".into(),
+    };
+    gongkai_store::annual::save(db, &actor, org, 2020, &n, None).await.map_err(anyhow::Error::msg)?;
+    gongkai_store::annual::advance(db, &actor, org, 2020, gongkai_core::reports::narrative::Step::Submit)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    gongkai_store::annual::advance(
+        db,
+        &Actor::system("gzmz.approver"),
+        org,
+        2020,
+        gongkai_core::reports::narrative::Step::Approve,
+    )
+    .await
+    .map_err(anyhow::Error::msg)?;
+    let (html, t) =
+        gongkai_web::annual::render_report(db, org, 2020, &n).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let approver = Actor::system("gzmz.approver");
+    let json = serde_json::to_string(&t)?;
+    let snap = gongkai_store::annual::Snapshot { on: "2021-01-25", html: &html, tables_json: &json, change_note: "" };
+    gongkai_store::annual::publish(db, &approver, org, 2020, &snap).await.map_err(anyhow::Error::msg)?;
+    Ok(())
+}

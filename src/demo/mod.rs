@@ -80,6 +80,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     applications::seed(db, &ids).await?;
     let cal = gongkai_store::calendars::active(db).await?;
     catalog::seed(db, &ids, &cal, gongkai_web::apps::today()).await?;
+    catalog::seed_report(db, &ids).await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod harness;
 mod reports;
 
+mod annual;
 mod api;
 mod applications;
 mod browser;

@@ -233,6 +233,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "report figures", include_str!("../migrations/sqlite/0006_report_figures.sql")),
     (7, "report index", include_str!("../migrations/sqlite/0007_report_index.sql")),
     (8, "catalog", include_str!("../migrations/sqlite/0008_catalog.sql")),
+    (9, "annual reports", include_str!("../migrations/sqlite/0009_annual_reports.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -244,6 +245,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "report figures", include_str!("../migrations/postgres/0006_report_figures.sql")),
     (7, "report index", include_str!("../migrations/postgres/0007_report_index.sql")),
     (8, "catalog", include_str!("../migrations/postgres/0008_catalog.sql")),
+    (9, "annual reports", include_str!("../migrations/postgres/0009_annual_reports.sql")),
 ];
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! two migration folders and in [`Db::begin_write`]. Within the `Any` type limits,
 //! integers are `i64`, booleans 0/1 integers, instants RFC 3339 text (see [`ts`]).
 
+pub mod annual;
 pub mod appeals;
 pub mod applications;
 pub mod audit;

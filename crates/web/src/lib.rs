@@ -8,6 +8,7 @@
 //! [`gongkai_core::access::Principal::can`] before touching an organisation's records,
 //! and maps errors through one [`error`] module to Chinese pages or JSON.
 
+pub mod annual;
 pub mod api;
 pub mod apps;
 pub mod auth;

@@ -25,6 +25,15 @@ pub fn html(t: &Tables) -> String {
         esc(&title(t)),
         esc(&title(t))
     );
+    out.push_str(&tables_fragment(t));
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The three tables as HTML (`<h2>` and `<table>` per table), for embedding in the
+/// published report page.
+pub fn tables_fragment(t: &Tables) -> String {
+    let mut out = String::new();
     for g in grids(t) {
         out.push_str(&format!("<h2>{}</h2>\n<table>\n", esc(g.title)));
         for r in 0..g.rows {
@@ -44,7 +53,6 @@ pub fn html(t: &Tables) -> String {
         }
         out.push_str("</table>\n");
     }
-    out.push_str("</body>\n</html>\n");
     out
 }
 

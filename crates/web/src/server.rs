@@ -102,9 +102,11 @@ pub fn router(state: AppState) -> Router {
             portal::routes()
                 .merge(crate::portal_apply::routes())
                 .merge(crate::portal_catalog::routes())
+                .merge(crate::annual::portal_routes())
                 .layer(middleware::from_fn(crate::zh::switch)),
         )
         .merge(console::routes())
+        .merge(crate::annual::console_routes())
         .merge(api::routes())
         .fallback(not_found)
         .with_state(state)

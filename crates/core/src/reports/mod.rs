@@ -5,6 +5,7 @@
 pub mod grid;
 pub mod import;
 pub mod layout;
+pub mod narrative;
 pub mod tables;
 
 pub use crate::applications::ReportFormat;

@@ -115,7 +115,12 @@ async fn json(
 
 /// Table-二 cells that are entered by hand (item (一) comes from the catalog).
 fn t2_cells(f: ReportFormat) -> Vec<(String, String)> {
-    t2_all_cells(f).into_iter().filter(|(c, _)| !gongkai_store::reports::catalog_cell(c)).collect()
+    let mut cells: Vec<(String, String)> =
+        t2_all_cells(f).into_iter().filter(|(c, _)| !gongkai_store::reports::catalog_cell(c)).collect();
+    cells.extend(
+        gongkai_core::reports::narrative::HAND_FIGURES.iter().map(|(n, m)| (n.to_string(), format!("正文数字：{m}"))),
+    );
+    cells
 }
 
 fn t2_all_cells(f: ReportFormat) -> Vec<(String, String)> {
@@ -158,8 +163,14 @@ async fn set_figure(
         gongkai_store::reports::set_figure(&state.db, &user.actor(), org, year, f.cell.trim(), None).await?;
     } else {
         let format = ReportFormat::for_year(year);
-        gongkai_core::reports::check_figure(format, f.cell.trim(), &f.value)
-            .map_err(|m| gongkai_core::FieldError::new("value", m))?;
+        let narrative_figure = gongkai_core::reports::narrative::HAND_FIGURES.iter().any(|(n, _)| *n == f.cell.trim());
+        if narrative_figure {
+            // Figures of the narrative (press work, proposals…): whole numbers.
+            f.value.trim().parse::<u64>().map_err(|_| gongkai_core::FieldError::new("value", "应为非负整数"))?;
+        } else {
+            gongkai_core::reports::check_figure(format, f.cell.trim(), &f.value)
+                .map_err(|m| gongkai_core::FieldError::new("value", m))?;
+        }
         let source = gongkai_core::field::required_text("source", "数据来源", &f.source, 200)?;
         gongkai_store::reports::set_figure(
             &state.db,

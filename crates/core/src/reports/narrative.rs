@@ -1,0 +1,240 @@
+//! The narrative sections of the annual report (一、五、六) with figures bound to
+//! statistics: staff write `{{规范性文件制发数}}` or a cell code such as `{{t3.r1:c3}}`,
+//! and the number is filled in when the report is rendered, so prose and tables cannot
+//! disagree. Also the report's workflow states and its statutory deadline.
+
+use crate::orgs::OrgKind;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+/// Named statistics available to the narrative: (name, meaning). Cell codes of the
+/// tables are accepted as well.
+pub const NAMED: &[(&str, &str)] = &[
+    ("年度", "报告年度"),
+    ("规范性文件制发数", "本年制发（新制作）规范性文件件数，表二"),
+    ("规范性文件公开数", "本年公开规范性文件件数"),
+    ("现行有效规范性文件数", "年末现行有效规范性文件件数"),
+    ("政策解读数", "本年发布政策解读件数（目录统计）"),
+    ("主动公开信息数", "本年主动公开政府信息条数（目录统计）"),
+    ("五公开信息数", "本年发布五公开信息条数"),
+    ("重点领域信息数", "本年发布重点领域信息条数"),
+    ("新收申请数", "本年新收政府信息公开申请件数，表三"),
+    ("上年结转申请数", "上年结转申请件数"),
+    ("办结申请数", "本年度办理完毕的申请件数"),
+    ("结转下年申请数", "结转下年度继续办理件数"),
+    ("予以公开数", "予以公开件数"),
+    ("行政复议数", "政府信息公开行政复议总数，表四"),
+    ("复议维持数", "行政复议结果维持件数"),
+    ("复议纠正数", "行政复议结果纠正件数"),
+    ("行政诉讼数", "行政诉讼总数（含复议后起诉）"),
+    ("收费通知数", "发出信息处理费收费通知件数"),
+    ("收费金额", "实际收取信息处理费金额（元）"),
+];
+
+/// Figures a body reports that no record holds (press work, proposals, channels); entered
+/// by hand with their source, like table-二 figures.
+pub const HAND_FIGURES: &[(&str, &str)] = &[
+    ("建议提案办理数", "承办人大建议和政协提案总件数"),
+    ("主办件数", "其中主办件数"),
+    ("会办件数", "其中会办件数"),
+    ("参阅件数", "其中参阅件数"),
+    ("答复全文公开数", "建议提案答复全文公开件数"),
+    ("意见征集会议数", "召开意见征集座谈会、论证会次数"),
+    ("意见征集公告数", "发布意见征集公告次数"),
+    ("政务新媒体发布数", "通过网站、政务微博微信等发布信息条数"),
+    ("参加新闻发布会数", "参加省、市新闻发布会次数"),
+    ("举办新闻发布会数", "举办新闻发布会次数"),
+    ("新闻稿数", "发布新闻稿件数"),
+    ("媒体报道数", "媒体报道篇数"),
+    ("中央媒体报道数", "其中中央媒体报道篇数"),
+];
+
+/// The placeholders used in `text`, in order of appearance (duplicates kept once).
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        let Some(j) = rest[i + 2..].find("}}") else { break };
+        let name = rest[i + 2..i + 2 + j].trim().to_string();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+        rest = &rest[i + 2 + j + 2..];
+    }
+    out
+}
+
+/// Placeholders of `text` that `known` does not bind (refused on save, named to the user).
+pub fn unknown(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<String> {
+    placeholders(text).into_iter().filter(|p| !known(p)).collect()
+}
+
+/// Whether `name` can be bound: a named statistic, a hand figure, or a table cell code.
+pub fn is_known(name: &str, cells: &dyn Fn(&str) -> bool) -> bool {
+    NAMED.iter().any(|(n, _)| *n == name) || HAND_FIGURES.iter().any(|(n, _)| *n == name) || cells(name)
+}
+
+/// Fill the placeholders from `values`; a placeholder without a value stays visible as
+/// `【未填报：name】` so an unfinished figure is never silently printed as 0.
+pub fn render(text: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i + 2..].find("}}") else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let name = rest[i + 2..i + 2 + j].trim();
+        match values.get(name) {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&format!("【未填报：{name}】")),
+        }
+        rest = &rest[i + 2 + j + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Section 六's fee statement (国办函〔2020〕109号), computed from fee records.
+pub fn fee_statement(year: i16, notices: i64, collected_yuan: i64) -> String {
+    if notices == 0 {
+        format!("{year}年度，本机关未发出政府信息公开信息处理费收费通知，未收取信息处理费。")
+    } else {
+        format!(
+            "{year}年度，本机关依据《政府信息公开信息处理费管理办法》发出收费通知{notices}件，实际收取信息处理费{collected_yuan}元。"
+        )
+    }
+}
+
+/// A new year's narrative from the previous one: the text is kept (its figures are
+/// placeholders, so they follow the new year's records); literal mentions of the old
+/// year become the new one.
+pub fn starter(previous: &str, previous_year: i16, year: i16) -> String {
+    previous.replace(&format!("{previous_year}年"), &format!("{year}年"))
+}
+
+/// Where a report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ReportStatus {
+    NotStarted,
+    Draft,
+    Review,
+    Approved,
+    Published,
+}
+
+impl ReportStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportStatus::NotStarted => "not_started",
+            ReportStatus::Draft => "draft",
+            ReportStatus::Review => "review",
+            ReportStatus::Approved => "approved",
+            ReportStatus::Published => "published",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::NotStarted => "未开始",
+            ReportStatus::Draft => "草稿",
+            ReportStatus::Review => "待审核",
+            ReportStatus::Approved => "已批准",
+            ReportStatus::Published => "已发布",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "draft" => ReportStatus::Draft,
+            "review" => ReportStatus::Review,
+            "approved" => ReportStatus::Approved,
+            "published" => ReportStatus::Published,
+            _ => ReportStatus::NotStarted,
+        }
+    }
+}
+
+/// Steps of the report workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Edit,
+    Submit,
+    Approve,
+    Return,
+    Publish,
+}
+
+/// The next state, or a Chinese refusal. Editing a published report starts a correction
+/// (a new version, published with a change note).
+pub fn step(from: ReportStatus, s: Step) -> Result<ReportStatus, String> {
+    use ReportStatus::*;
+    match (from, s) {
+        (NotStarted | Draft | Published, Step::Edit) => Ok(Draft),
+        (Draft, Step::Submit) => Ok(Review),
+        (Review, Step::Approve) => Ok(Approved),
+        (Review | Approved, Step::Return) => Ok(Draft),
+        (Approved, Step::Publish) => Ok(Published),
+        (f, _) => Err(format!("年度报告当前为“{}”，不能进行这一步", f.label())),
+    }
+}
+
+/// The statutory deadline of the report for `year` (Art. 49, regulation.md §6): 31 January
+/// of the next year for departments, 31 March for a people's government's report; an
+/// organisation may set an earlier local date, never a later one.
+pub fn deadline(kind: OrgKind, year: i16, local: Option<Date>) -> Date {
+    let statutory = match kind {
+        OrgKind::PeoplesGovernment => Date::new(year + 1, 3, 31),
+        _ => Date::new(year + 1, 1, 31),
+    }
+    .expect("valid date");
+    match local {
+        Some(d) if d < statutory => d,
+        _ => statutory,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_bound_and_unknown_ones_named() {
+        let text = "全年制发规范性文件{{规范性文件制发数}}件，新收申请{{t3.r1:c3}}件，{{规范性文件制发数}}件均已公开。{{无此项}}";
+        assert_eq!(placeholders(text), vec!["规范性文件制发数", "t3.r1:c3", "无此项"]);
+        let cells = |c: &str| c == "t3.r1:c3";
+        assert_eq!(unknown(text, &|p| is_known(p, &cells)), vec!["无此项"]);
+        let mut v = BTreeMap::new();
+        v.insert("规范性文件制发数".to_string(), "21".to_string());
+        v.insert("t3.r1:c3".to_string(), "62".to_string());
+        assert_eq!(render(text, &v), "全年制发规范性文件21件，新收申请62件，21件均已公开。【未填报：无此项】");
+    }
+
+    #[test]
+    fn fee_statement_starter_and_deadlines() {
+        assert!(fee_statement(2021, 0, 0).contains("未收取信息处理费"));
+        assert!(fee_statement(2022, 2, 300).contains("发出收费通知2件，实际收取信息处理费300元"));
+        assert_eq!(
+            starter("2020年，本局制发{{规范性文件制发数}}件。", 2020, 2021),
+            "2021年，本局制发{{规范性文件制发数}}件。"
+        );
+        let d = |y, m, d| Date::new(y, m, d).unwrap();
+        assert_eq!(deadline(OrgKind::GovernmentDepartment, 2025, None), d(2026, 1, 31));
+        assert_eq!(deadline(OrgKind::PeoplesGovernment, 2025, None), d(2026, 3, 31));
+        assert_eq!(deadline(OrgKind::DistrictBureau, 2025, Some(d(2026, 1, 20))), d(2026, 1, 20));
+        assert_eq!(deadline(OrgKind::DistrictBureau, 2025, Some(d(2026, 2, 20))), d(2026, 1, 31), "never later");
+    }
+
+    #[test]
+    fn workflow_order() {
+        use ReportStatus::*;
+        assert_eq!(step(NotStarted, Step::Edit), Ok(Draft));
+        assert_eq!(step(Draft, Step::Submit), Ok(Review));
+        assert!(step(Draft, Step::Approve).is_err());
+        assert!(step(Draft, Step::Publish).is_err());
+        assert_eq!(step(Review, Step::Approve), Ok(Approved));
+        assert_eq!(step(Approved, Step::Publish), Ok(Published));
+        assert_eq!(step(Published, Step::Edit), Ok(Draft), "a correction starts a new version");
+    }
+}

@@ -1,0 +1,86 @@
+//! The annual report as a document: narrative bound to figures, the approval workflow,
+//! immutable published versions with change notes, and the portal list.
+
+use crate::both;
+use crate::harness::{Kind, TestApp};
+
+both!(narrative_workflow_and_versions, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let year = gongkai_web::apps::today().year() - 1;
+    let base = format!("/console/orgs/{city}/annual/{year}");
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    let p = staff.get(&base).await;
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains(&format!("{}-01-31", year + 1)), "departments publish by 31 January");
+    let bad =
+        staff.post(&base, &[("s1", "全年新收申请{{新收申请数}}件，{{不存在的数}}。"), ("s5", ""), ("s6", "")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("无法绑定的数字占位符：不存在的数"));
+    let s1 = "全年新收申请{{新收申请数}}件，办理建议提案{{建议提案办理数}}件。";
+    assert_eq!(staff.post(&base, &[("s1", s1), ("s5", "无"), ("s6", "")]).await.status, 303);
+    assert_eq!(staff.post(&format!("{base}/submit"), &[]).await.status, 303);
+    assert_eq!(staff.post(&format!("{base}/approve"), &[]).await.status, 403, "staff cannot approve");
+    let mut approver = app.browser();
+    approver.login("gzmz.approver").await;
+    approver.get(&base).await;
+    let refused = approver.post(&format!("{base}/approve"), &[]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("未填报的数字"), "a missing figure blocks approval");
+    // The hand figure, entered with its source on the tables page.
+    approver.get(&format!("/console/orgs/{city}/reports?year={year}")).await;
+    let p = approver
+        .post(
+            &format!("/console/orgs/{city}/reports/{year}/figures"),
+            &[("cell", "建议提案办理数"), ("value", "37"), ("source", "办理台账")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    approver.get(&base).await;
+    assert_eq!(approver.post(&format!("{base}/approve"), &[]).await.status, 303);
+    assert_eq!(approver.post(&format!("{base}/publish"), &[]).await.status, 303);
+    let mut public = app.browser();
+    let list = public.get("/o/gzmz/reports").await;
+    assert!(list.body.contains(&format!("/o/gzmz/reports/{year}")));
+    let r = public.get(&format!("/o/gzmz/reports/{year}")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("办理建议提案37件"), "figure rendered into the prose");
+    assert!(r.body.contains("全年新收申请0件"));
+    assert!(r.body.contains("未收取信息处理费"), "computed fee statement");
+    // A correction: a new version that needs a public change note.
+    assert_eq!(
+        staff.post(&base, &[("s1", "全年新收申请{{新收申请数}}件（更正）。"), ("s5", "无"), ("s6", "")]).await.status,
+        303
+    );
+    staff.post(&format!("{base}/submit"), &[]).await;
+    approver.get(&base).await;
+    approver.post(&format!("{base}/approve"), &[]).await;
+    let p = approver.post(&format!("{base}/publish"), &[("change_note", "")]).await;
+    assert!(p.body.contains("须填写更正说明"));
+    assert_eq!(approver.post(&format!("{base}/publish"), &[("change_note", "更正第一部分表述")]).await.status, 303);
+    let r = public.get(&format!("/o/gzmz/reports/{year}")).await;
+    assert!(r.body.contains("（更正）") && r.body.contains("更正第一部分表述"));
+    let v1 = public.get(&format!("/o/gzmz/reports/{year}?v=1")).await;
+    assert!(v1.body.contains("办理建议提案37件"), "the first version stays as published");
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_2020_report_states_the_real_figures() {
+    let app = TestApp::spawn_full_demo(Kind::Sqlite).await.unwrap();
+    let r = app.browser().get("/o/gzmz/reports/2020").await;
+    assert_eq!(r.status, 200);
+    for s in [
+        "全年制发规范性文件21件",
+        "发布政策解读51篇",
+        "发布五公开信息75条、重点领域信息166条",
+        "办结63件",
+        "办理人大代表建议和政协提案119件，其中主办15件、会办101件、参阅3件",
+        "行政复议8件，其中维持8件",
+        "举办新闻发布会12场，发布新闻稿268篇",
+    ] {
+        assert!(r.body.contains(s), "{s}");
+    }
+}
