@@ -13,6 +13,9 @@ both!(narrative_workflow_and_versions, |kind: Kind| async move {
     let base = format!("/console/orgs/{city}/annual/{year}");
     let mut staff = app.browser();
     staff.login("gzmz.staff").await;
+    // The console home reminds of last year's report until it is published.
+    let home = staff.get("/console").await;
+    assert!(home.body.contains(&format!("广州市民政局{year}年度报告应于{}-01-31前发布", year + 1)), "{}", home.body);
     let p = staff.get(&base).await;
     assert_eq!(p.status, 200);
     assert!(p.body.contains(&format!("{}-01-31", year + 1)), "departments publish by 31 January");
@@ -42,6 +45,7 @@ both!(narrative_workflow_and_versions, |kind: Kind| async move {
     approver.get(&base).await;
     assert_eq!(approver.post(&format!("{base}/approve"), &[]).await.status, 303);
     assert_eq!(approver.post(&format!("{base}/publish"), &[]).await.status, 303);
+    assert!(!staff.get("/console").await.body.contains(&format!("广州市民政局{year}年度报告应于")));
     let mut public = app.browser();
     let list = public.get("/o/gzmz/reports").await;
     assert!(list.body.contains(&format!("/o/gzmz/reports/{year}")));

@@ -207,6 +207,20 @@ both!(supervisors_see_the_subtree_aggregate, |kind: Kind| async move {
             .unwrap();
     assert_eq!(v["cells"]["t3.r1:c3"], 3, "one city + two district applications");
     assert_eq!(v["cells"]["t3.r4:c3"], 3);
+    // Report status per body: nothing drafted for 2023, and 31 January 2024 has passed.
+    assert!(p.body.contains("<span class=\"mark-invalid\">逾期未开始</span>"), "{}", p.body);
+    assert!(p.body.contains("截止 2024-01-31"));
+    // The city bureau drafts its 2023 report: its line changes, the districts' stay late.
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    staff.get(&format!("/console/orgs/{city}/annual/2023")).await;
+    assert_eq!(staff.post(&format!("/console/orgs/{city}/annual/2023"), &[("s1", "总体情况。")]).await.status, 303);
+    let p = sup.get(&format!("/console/orgs/{city}/reports/aggregate?year=2023")).await;
+    assert!(
+        p.body.contains(&format!("/console/orgs/{city}/annual/2023\"><span class=\"mark-invalid\">逾期未发布</span>")),
+        "{}",
+        p.body
+    );
     // A district's staff see only their own bureau, never the city's aggregate.
     let mut y = app.browser();
     y.login("yuexiu.staff").await;

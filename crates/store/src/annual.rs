@@ -263,3 +263,25 @@ pub async fn fees(db: &Db, org: OrgId, year: i16) -> Result<(i64, i64)> {
     }
     Ok((notices, collected))
 }
+
+/// (organisation, first publication date) of every published report of `year`.
+pub async fn first_published(db: &Db, year: i16) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT org_id, MIN(published_on) AS first FROM annual_report_versions WHERE year = $1 GROUP BY org_id",
+    )
+    .bind(i64::from(year))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("org_id")?, r.try_get("first")?))).collect()
+}
+
+/// Local deadlines set for `year`.
+pub async fn local_deadlines(db: &Db, year: i16) -> Result<Vec<(i64, String)>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT org_id, local_deadline FROM annual_reports WHERE year = $1 AND local_deadline IS NOT NULL",
+    )
+    .bind(i64::from(year))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("org_id")?, r.try_get("local_deadline")?))).collect()
+}

@@ -93,6 +93,8 @@ pub struct ConsoleHome {
     pub roles: Vec<RoleLine>,
     /// The November reminder to load next year's holiday notice (system admins).
     pub reminder: Option<String>,
+    /// Annual reports due within 30 days or overdue, in the user's organisations: (text, link).
+    pub report_reminders: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -542,6 +544,10 @@ pub struct AggregateLine {
     pub reconsiderations: i64,
     pub lawsuits: i64,
     pub ok: bool,
+    /// Report status for the year (未开始, 草稿, … 已发布, 逾期…), and whether it is late.
+    pub report_status: &'static str,
+    pub report_late: bool,
+    pub deadline: String,
 }
 
 #[derive(Template)]

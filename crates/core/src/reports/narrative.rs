@@ -195,6 +195,22 @@ pub fn deadline(kind: OrgKind, year: i16, local: Option<Date>) -> Date {
     }
 }
 
+/// What a supervisor sees of a report: its status, and whether it is (or was) late —
+/// not published by the deadline, or first published after it.
+pub fn standing(
+    status: ReportStatus,
+    first_published: Option<Date>,
+    deadline: Date,
+    today: Date,
+) -> (&'static str, bool) {
+    match (status, first_published) {
+        (_, Some(p)) if p > deadline => ("逾期发布", true),
+        (ReportStatus::Published, _) => (ReportStatus::Published.label(), false),
+        (s, _) if today > deadline => (if s == ReportStatus::NotStarted { "逾期未开始" } else { "逾期未发布" }, true),
+        (s, _) => (s.label(), false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +240,19 @@ mod tests {
         assert_eq!(deadline(OrgKind::PeoplesGovernment, 2025, None), d(2026, 3, 31));
         assert_eq!(deadline(OrgKind::DistrictBureau, 2025, Some(d(2026, 1, 20))), d(2026, 1, 20));
         assert_eq!(deadline(OrgKind::DistrictBureau, 2025, Some(d(2026, 2, 20))), d(2026, 1, 31), "never later");
+    }
+
+    #[test]
+    fn standing_marks_late_reports() {
+        let d = |y, m, d| Date::new(y, m, d).unwrap();
+        let deadline = d(2026, 1, 31);
+        assert_eq!(standing(ReportStatus::Published, Some(d(2026, 1, 20)), deadline, d(2026, 5, 1)), ("已发布", false));
+        assert_eq!(standing(ReportStatus::Published, Some(d(2026, 2, 3)), deadline, d(2026, 5, 1)), ("逾期发布", true));
+        assert_eq!(standing(ReportStatus::Draft, None, deadline, d(2026, 1, 10)), ("草稿", false));
+        assert_eq!(standing(ReportStatus::Review, None, deadline, d(2026, 2, 1)), ("逾期未发布", true));
+        assert_eq!(standing(ReportStatus::NotStarted, None, deadline, d(2026, 2, 1)), ("逾期未开始", true));
+        // A correction in progress after a timely publication is not late.
+        assert_eq!(standing(ReportStatus::Draft, Some(d(2026, 1, 20)), deadline, d(2026, 5, 1)), ("草稿", false));
     }
 
     #[test]

@@ -87,8 +87,10 @@ async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
     } else {
         None
     };
+    let report_reminders = report_reminders(&state, p, &all).await?;
     Ok(render(&ConsoleHome {
         reminder,
+        report_reminders,
         title: "工作台",
         nav: user.nav(&state),
         username: p.username.clone(),
@@ -96,6 +98,45 @@ async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
         system_admin: p.system_admin,
         roles,
     }))
+}
+
+/// Reminders ahead of the annual-report deadline (and after it, until published) for the
+/// organisations whose disclosure work this user does.
+async fn report_reminders(
+    state: &AppState,
+    p: &gongkai_core::access::Principal,
+    all: &[gongkai_store::orgs::Org],
+) -> Result<Vec<(String, String)>, AppError> {
+    use gongkai_core::reports::narrative::{ReportStatus, deadline};
+    let tree = gongkai_store::orgs::Tree::from_orgs(all);
+    let today = crate::apps::today();
+    let mut out = Vec::new();
+    for year in [today.year() - 1, today.year()] {
+        if year < 2019 {
+            continue;
+        }
+        for o in all.iter().filter(|o| {
+            p.grants.iter().any(|g| g.org == o.id)
+                && p.can(gongkai_core::access::Capability::EditDisclosure, o.id, &tree)
+        }) {
+            let report = gongkai_store::annual::get(&state.db, o.id, year).await?;
+            let status = report.as_ref().map_or(ReportStatus::NotStarted, |r| r.status);
+            if status == ReportStatus::Published {
+                continue;
+            }
+            let local = report.as_ref().and_then(|r| r.local_deadline.as_deref()).and_then(|d| d.parse().ok());
+            let due = deadline(o.kind, year, local);
+            let days = (due - today).get_days();
+            let when = if days < 0 { format!("已逾期{}天", -days) } else { format!("还剩{days}天") };
+            if days <= 30 {
+                out.push((
+                    format!("{}{year}年度报告应于{due}前发布（{when}），当前状态：{}", o.name, status.label()),
+                    format!("/console/orgs/{}/annual/{year}", o.id.0),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[derive(serde::Deserialize, Default)]

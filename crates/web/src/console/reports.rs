@@ -235,7 +235,16 @@ async fn aggregate(
     let format = ReportFormat::for_year(year);
     let mut lines = Vec::new();
     let mut parts = Vec::new();
+    let statuses = gongkai_store::annual::statuses(&state.db, year).await?;
+    let firsts = gongkai_store::annual::first_published(&state.db, year).await?;
+    let locals = gongkai_store::annual::local_deadlines(&state.db, year).await?;
+    let today = crate::apps::today();
     for o in subtree(&state, &user, org).await? {
+        use gongkai_core::reports::narrative::{ReportStatus, deadline, standing};
+        let find = |v: &[(i64, String)]| v.iter().find(|x| x.0 == o.id.0).and_then(|x| x.1.parse().ok());
+        let status = statuses.iter().find(|x| x.0 == o.id.0).map_or(ReportStatus::NotStarted, |x| x.1);
+        let due = deadline(o.kind, year, find(&locals));
+        let (report_status, report_late) = standing(status, find(&firsts), due, today);
         let t = tables(&state, o.id, year).await?;
         let last = if year > 2019 { Some(tables(&state, o.id, year - 1).await?) } else { None };
         let late = gongkai_store::reports::late_replies(&state.db, o.id, year).await?;
@@ -250,6 +259,9 @@ async fn aggregate(
             reconsiderations: t.get("t4:c5"),
             lawsuits: t.get("t4:c10") + t.get("t4:c15"),
             ok: check(&t, None).failures.is_empty(),
+            report_status,
+            report_late,
+            deadline: due.to_string(),
         });
         parts.push(t);
     }
