@@ -88,3 +88,63 @@ async fn demo_2020_report_states_the_real_figures() {
         assert!(r.body.contains(s), "{s}");
     }
 }
+
+both!(imported_report_is_corrected_and_saved_as_history, |kind: Kind| async move {
+    use gongkai_core::applications::{ApplicantKind, Outcome};
+    use gongkai_core::reports::{AppFact, ReportFormat, compute};
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    let facts: Vec<AppFact> = (0..5)
+        .map(|i| AppFact {
+            kind: if i % 2 == 0 { ApplicantKind::NaturalPerson } else { ApplicantKind::Commercial },
+            received: Some(d("2022-03-01")),
+            finished: Some((d("2022-04-01"), Outcome::Disclosed)),
+        })
+        .collect();
+    let t = compute(ReportFormat::F2021, "广州市民政局", 2022, &facts, &[]);
+    // The published page, in Traditional characters as an old mirror would have it.
+    let page = gongkai_text::to_traditional(&gongkai_web::report_export::html(&t))
+        .replace("年政府信息公开工作年度报告统计表", "年政府信息公开工作年度报告");
+    let mut b = app.browser();
+    b.login("gzmz.approver").await;
+    b.get(&format!("/console/orgs/{city}/reports/import")).await;
+    let read = b.post(&format!("/console/orgs/{city}/reports/import"), &[("page", &page), ("year", "")]).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert!(read.body.contains("格式：F2021，年度：2022"), "{}", read.body);
+    assert!(read.body.contains("name=\"cell:t3.r1:c3\" value=\"5\""));
+    // Every cell as shown, with one changed so that I3 breaks: refused, nothing saved.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = read.body.as_str();
+    while let Some(i) = rest.find("name=\"cell:") {
+        let r = &rest[i + 6..];
+        let name = &r[..r.find('"').unwrap()];
+        let v = &r[r.find("value=\"").unwrap() + 7..];
+        fields.push((name.to_string(), v[..v.find('"').unwrap()].to_string()));
+        rest = v;
+    }
+    assert!(fields.len() > 150, "every cell is editable");
+    let mut broken = fields.clone();
+    broken.iter_mut().find(|f| f.0 == "cell:t3.r1:c3").unwrap().1 = "6".into();
+    let p = post(&mut b, city, broken).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("勾稽关系错误"), "{}", p.body);
+    assert!(gongkai_store::annual::versions(&app.db, gongkai_core::orgs::OrgId(city), 2022).await.unwrap().is_empty());
+    let p = post(&mut b, city, fields.clone()).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let r = app.browser().get("/o/gzmz/reports/2022").await;
+    assert!(r.status == 200 && r.body.contains("本报告由原发布页面导入"));
+    assert!(app.browser().get("/o/gzmz/reports").await.body.contains("2023-01-20 发布"));
+    b.get(&format!("/console/orgs/{city}/reports/import")).await;
+    let again = post(&mut b, city, fields).await;
+    assert!(again.body.contains("已有发布的年度报告"), "a second import is refused");
+});
+
+async fn post(b: &mut crate::harness::Browser, city: i64, mut all: Vec<(String, String)>) -> crate::harness::Page {
+    all.push(("year".into(), "2022".into()));
+    all.push(("published_on".into(), "2023-01-20".into()));
+    all.push(("_csrf".into(), b.csrf.clone().unwrap()));
+    b.post_raw(&format!("/console/orgs/{city}/reports/import/save"), &all).await
+}

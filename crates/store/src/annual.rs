@@ -285,3 +285,54 @@ pub async fn local_deadlines(db: &Db, year: i16) -> Result<Vec<(i64, String)>> {
     .await?;
     rows.iter().map(|r| Ok((r.try_get("org_id")?, r.try_get("local_deadline")?))).collect()
 }
+
+/// Save an imported (and corrected) report of an earlier year as the organisation's
+/// historical report: the first published version, dated when it was originally published.
+pub async fn save_historical(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    year: i16,
+    on: &str,
+    html: &str,
+    tables_json: &str,
+) -> Result<(), String> {
+    if !versions(db, org, year).await.map_err(|e| e.to_string())?.is_empty() {
+        return Err(format!("{year}年度已有发布的年度报告，不能再导入；如需更正，请在年度报告页面发布新版本"));
+    }
+    let write = async {
+        let mut tx = db.begin_write().await?;
+        sqlx::query::<Any>("DELETE FROM annual_reports WHERE org_id = $1 AND year = $2")
+            .bind(org.0)
+            .bind(i64::from(year))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query::<Any>(
+            "INSERT INTO annual_reports (org_id, year, status, updated_by, updated_at) VALUES ($1, $2, 'published', $3, $4)",
+        )
+        .bind(org.0)
+        .bind(i64::from(year))
+        .bind(&actor.label)
+        .bind(ts::now())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query::<Any>(
+            "INSERT INTO annual_report_versions (org_id, year, version, published_on, published_by, change_note, html, tables_json)
+             VALUES ($1, $2, 1, $3, $4, '', $5, $6)",
+        )
+        .bind(org.0)
+        .bind(i64::from(year))
+        .bind(on)
+        .bind(&actor.label)
+        .bind(html)
+        .bind(tables_json)
+        .execute(&mut *tx)
+        .await?;
+        let changes = Changes::new().field("imported", None, Some(on));
+        audit::record(&mut tx, actor, "import", "annual_report", &format!("{}/{year}", org.0), Some(org), &changes)
+            .await?;
+        tx.commit().await?;
+        Ok::<(), StoreError>(())
+    };
+    write.await.map_err(|e| e.to_string())
+}

@@ -10,6 +10,7 @@ pub(crate) mod catalog;
 pub use catalog::attachment_from;
 mod letters;
 mod orgs;
+mod report_import;
 mod reports;
 mod users;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(letters::routes())
         .merge(reports::routes())
+        .merge(report_import::routes())
         .merge(appeals::routes())
         .merge(users::routes())
         .merge(account::routes())
