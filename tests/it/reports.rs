@@ -207,6 +207,15 @@ both!(supervisors_see_the_subtree_aggregate, |kind: Kind| async move {
             .unwrap();
     assert_eq!(v["cells"]["t3.r1:c3"], 3, "one city + two district applications");
     assert_eq!(v["cells"]["t3.r4:c3"], 3);
+    assert!(p.body.contains("逾期答复率"), "overdue-rate chart");
+    // The aggregate exports like a body's tables.
+    let x = sup.get(&format!("/console/orgs/{city}/reports/aggregate/2023/export/json")).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&x.body).unwrap()["cells"]["t3.r1:c3"], 3);
+    for f in ["xlsx", "docx"] {
+        let x = sup.get(&format!("/console/orgs/{city}/reports/aggregate/2023/export/{f}")).await;
+        assert_eq!(x.status, 200, "{f}");
+        assert!(x.headers["content-disposition"].to_str().unwrap().contains(&format!("-2023-aggregate.{f}")));
+    }
     // Report status per body: nothing drafted for 2023, and 31 January 2024 has passed.
     assert!(p.body.contains("<span class=\"mark-invalid\">逾期未开始</span>"), "{}", p.body);
     assert!(p.body.contains("截止 2024-01-31"));

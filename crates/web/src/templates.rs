@@ -562,6 +562,8 @@ pub struct AggregatePage {
     pub lines: Vec<AggregateLine>,
     pub outcome_chart: String,
     pub appeal_chart: String,
+    /// Overdue replies as a share of replies, per body.
+    pub late_chart: String,
     pub failures: Vec<String>,
     pub grids: Vec<GridView>,
 }

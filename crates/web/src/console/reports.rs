@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/reports/{year}/json", get(json))
         .route("/console/orgs/{id}/reports/aggregate", get(aggregate))
         .route("/console/orgs/{id}/reports/aggregate/{year}/json", get(aggregate_json))
+        .route("/console/orgs/{id}/reports/aggregate/{year}/export/{format}", get(aggregate_export))
         .route("/console/orgs/{id}/reports/{year}/export/{format}", get(export))
         .route("/console/orgs/{id}/reports/{year}/figures", axum::routing::post(set_figure))
 }
@@ -190,19 +191,28 @@ async fn export(
     user: ConsoleUser,
     Path((id, year, format)): Path<(String, String, String)>,
 ) -> PageResult<Response> {
-    use crate::report_export as x;
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
     let year = parse_year(Some(&year))?;
     let t = tables(&state, org, year).await?;
-    let (bytes, mime) = match format.as_str() {
-        "html" => (x::html(&t).into_bytes(), "text/html; charset=utf-8"),
-        "docx" => (x::docx(&t)?, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        "xlsx" => (x::xlsx(&t)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pdf" => (x::pdf(&t)?, "application/pdf"),
+    let name = format!("{}-{year}-tables.{format}", orgs::get(&state.db, org).await?.short_code);
+    download(&t, &format, &name)
+}
+
+/// Tables as a download in one of the export formats.
+fn download(t: &Tables, format: &str, name: &str) -> Result<Response, AppError> {
+    use crate::report_export as x;
+    let (bytes, mime) = match format {
+        "html" => (x::html(t).into_bytes(), "text/html; charset=utf-8"),
+        "docx" => (x::docx(t)?, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "xlsx" => (x::xlsx(t)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf" => (x::pdf(t)?, "application/pdf"),
+        "json" => (
+            serde_json::to_string_pretty(t).map_err(|e| AppError::Internal(e.into()))?.into_bytes(),
+            "application/json; charset=utf-8",
+        ),
         _ => return Err(AppError::NotFound),
     };
-    let name = format!("{}-{year}-tables.{format}", orgs::get(&state.db, org).await?.short_code);
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, mime.to_string()),
@@ -280,8 +290,14 @@ async fn aggregate(
         .enumerate()
         .map(|(i, l)| (l.to_string(), total.get(&format!("t4:c{}", i + 1))))
         .collect();
+    let late_items: Vec<(String, i64)> = lines
+        .iter()
+        .filter(|l| l.handled > 0)
+        .map(|l| (l.name.chars().take(16).collect(), (l.late * 100 + l.handled / 2) / l.handled))
+        .collect();
     let r = check(&total, None);
     Ok(render(&AggregatePage {
+        late_chart: bar_chart("逾期答复率（%）", &late_items),
         title: format!("{}及下级机构 {year}年度汇总", o.name),
         nav: user.nav(&state),
         org_id: org.0,
@@ -304,16 +320,33 @@ async fn aggregate_json(
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
     let year = parse_year(Some(&year))?;
-    let mut parts = Vec::new();
-    for o in subtree(&state, &user, org).await? {
-        parts.push(tables(&state, o.id, year).await?);
-    }
-    let o = orgs::get(&state.db, org).await?;
-    let total =
-        gongkai_core::reports::sum(ReportFormat::for_year(year), &format!("{}及下级机构合计", o.name), year, &parts);
+    let total = aggregate_total(&state, &user, org, year).await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],
         serde_json::to_string_pretty(&total).map_err(|e| AppError::Internal(e.into()))?,
     )
         .into_response())
+}
+
+async fn aggregate_total(state: &AppState, user: &ConsoleUser, org: OrgId, year: i16) -> Result<Tables, AppError> {
+    let mut parts = Vec::new();
+    for o in subtree(state, user, org).await? {
+        parts.push(tables(state, o.id, year).await?);
+    }
+    let o = orgs::get(&state.db, org).await?;
+    Ok(gongkai_core::reports::sum(ReportFormat::for_year(year), &format!("{}及下级机构合计", o.name), year, &parts))
+}
+
+/// The aggregate's summed tables in any export format.
+async fn aggregate_export(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, year, format)): Path<(String, String, String)>,
+) -> PageResult<Response> {
+    let org = OrgId(path_id(&id)?);
+    crate::ops::require(&state, &user.principal, Capability::View, org).await?;
+    let year = parse_year(Some(&year))?;
+    let total = aggregate_total(&state, &user, org, year).await?;
+    let name = format!("{}-{year}-aggregate.{format}", orgs::get(&state.db, org).await?.short_code);
+    download(&total, &format, &name)
 }
