@@ -1,6 +1,5 @@
-//! The public portal. This foundation serves the home page with every disclosing
-//! organisation and the contact facts of its guide; the catalog, search and reading
-//! aids come with the proactive-disclosure module.
+//! The public portal's home page: every disclosing organisation with the contact facts of
+//! its guide and a link to its disclosure page, and the newest publications.
 
 use crate::error::PageResult;
 use crate::server::AppState;
@@ -18,5 +17,7 @@ pub fn routes() -> Router<AppState> {
 async fn home(State(state): State<AppState>) -> PageResult<Response> {
     let all = orgs::list(&state.db).await?;
     let names = all.iter().map(|o| (o.id.0, o.name.clone())).collect();
-    Ok(render(&PortalHome { title: "首页", nav: Nav::default(), orgs: tree_lines(all, &names) }))
+    let filter = gongkai_store::catalog::ItemFilter { public_only: true, ..Default::default() };
+    let (latest, _) = gongkai_store::catalog::list(&state.db, &filter, 0, 10).await?;
+    Ok(render(&PortalHome { title: "首页", nav: Nav::default(), orgs: tree_lines(all, &names), latest }))
 }

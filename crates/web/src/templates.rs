@@ -73,6 +73,8 @@ pub struct PortalHome {
     pub title: &'static str,
     pub nav: Nav,
     pub orgs: Vec<OrgLine>,
+    /// The newest public items of every organisation.
+    pub latest: Vec<gongkai_store::catalog::ItemLine>,
 }
 
 pub struct RoleLine {
