@@ -941,7 +941,26 @@ fn line_from_row(r: &AnyRow) -> Result<ItemLine> {
 }
 
 /// A page of items, newest publication first (drafts by id), and the total count.
+///
+/// A column with sub-columns is read column by column, each in index order, and the pages
+/// merged: one `IN (…)` query would sort every item of the subtree on each request.
 pub async fn list(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(Vec<ItemLine>, i64)> {
+    if f.column_ids.len() <= 1 {
+        return list_one(db, f, offset, limit).await;
+    }
+    let mut all = Vec::new();
+    let mut total = 0;
+    for c in &f.column_ids {
+        let one = ItemFilter { column_ids: vec![*c], ..f.clone() };
+        let (items, n) = list_one(db, &one, 0, offset + limit).await?;
+        all.extend(items);
+        total += n;
+    }
+    all.sort_by(|a, b| b.published_on.cmp(&a.published_on).then(b.id.cmp(&a.id)));
+    Ok((all.into_iter().skip(offset.max(0) as usize).take(limit.max(0) as usize).collect(), total))
+}
+
+async fn list_one(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(Vec<ItemLine>, i64)> {
     let (w, binds) = build_where(f);
     let n = binds.len();
     let sql = format!(

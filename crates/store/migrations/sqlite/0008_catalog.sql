@@ -74,11 +74,11 @@ CREATE TABLE catalog_items (
 );
 CREATE UNIQUE INDEX catalog_items_index_no_key ON catalog_items (index_no);
 -- column pages and the catalog: newest first within one column / organisation
-CREATE INDEX catalog_items_column_idx ON catalog_items (column_id, status, published_on, id);
-CREATE INDEX catalog_items_org_idx ON catalog_items (org_id, status, published_on, id);
+CREATE INDEX catalog_items_column_idx ON catalog_items (column_id, status, attribute, published_on, id);
+CREATE INDEX catalog_items_org_idx ON catalog_items (org_id, status, attribute, published_on, id);
 CREATE INDEX catalog_items_interprets_idx ON catalog_items (interprets_id);
 -- the portal home: newest public items of every organisation
-CREATE INDEX catalog_items_public_idx ON catalog_items (status, published_on, id);
+CREATE INDEX catalog_items_public_idx ON catalog_items (status, attribute, published_on, id);
 
 CREATE TABLE catalog_validity (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
