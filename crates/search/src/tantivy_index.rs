@@ -30,6 +30,9 @@ struct Fields {
     issuer: Field,
     summary: Field,
     body: Field,
+    /// Everything searchable in one indexed field: one phrase query per word instead of
+    /// one per field (the title is matched again, only to rank).
+    all: Field,
     facet: Field,
 }
 
@@ -49,6 +52,9 @@ fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    let indexed_only = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let f = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
         org: b.add_i64_field("org", INDEXED | STORED | FAST),
@@ -57,12 +63,13 @@ fn schema() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         validity: b.add_text_field("validity", STRING | STORED),
         published_on: b.add_text_field("published_on", STRING | STORED),
-        title: b.add_text_field("title", text.clone()),
-        doc_number: b.add_text_field("doc_number", text.clone()),
+        title: b.add_text_field("title", text),
+        doc_number: b.add_text_field("doc_number", STORED),
         index_no: b.add_text_field("index_no", STRING | STORED),
-        issuer: b.add_text_field("issuer", text.clone()),
-        summary: b.add_text_field("summary", text.clone()),
-        body: b.add_text_field("body", text),
+        issuer: b.add_text_field("issuer", STORED),
+        summary: b.add_text_field("summary", STORED),
+        body: b.add_text_field("body", STORED),
+        all: b.add_text_field("all", indexed_only),
         facet: b.add_facet_field("facet", FacetOptions::default()),
     };
     (b.build(), f)
@@ -80,13 +87,20 @@ impl TantivyIndex {
                 let mmap = tantivy::directory::MmapDirectory::open(d)
                     .map_err(|e| SearchError::Index(format!("cannot open {}: {e}", d.display())))?;
                 let index = Index::open_or_create(mmap, schema.clone())?;
-                if index.schema() != schema {
-                    return Err(SearchError::Index(format!(
-                        "the index in {} was built by another version; delete the folder to rebuild it",
-                        d.display()
-                    )));
+                if index.schema() == schema {
+                    index
+                } else {
+                    // The index is a cache: one built by another version is thrown away and
+                    // rebuilt from the change log (its position starts again at 0).
+                    tracing::warn!(dir = %d.display(), "search index built by another version: rebuilding");
+                    drop(index);
+                    std::fs::remove_dir_all(d)
+                        .and_then(|_| std::fs::create_dir_all(d))
+                        .map_err(|e| SearchError::Index(format!("cannot reset {}: {e}", d.display())))?;
+                    let mmap = tantivy::directory::MmapDirectory::open(d)
+                        .map_err(|e| SearchError::Index(format!("cannot open {}: {e}", d.display())))?;
+                    Index::create(mmap, schema, tantivy::IndexSettings::default())?
                 }
-                index
             }
         };
         index.tokenizers().register(TOKENIZER, tantivy_jieba::JiebaTokenizer::new());
@@ -112,6 +126,7 @@ impl TantivyIndex {
             f.issuer => d.issuer.as_str(),
             f.summary => d.summary.as_str(),
             f.body => d.body.as_str(),
+            f.all => format!("{}\n{}\n{}\n{}\n{}", d.title, d.doc_number, d.summary, d.issuer, d.body),
         );
         for path in [
             format!("/year/{year}"),
@@ -126,13 +141,10 @@ impl TantivyIndex {
         doc
     }
 
-    fn parse(&self, text: &str) -> Box<dyn Query> {
-        let f = &self.f;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.doc_number, f.summary, f.issuer, f.body]);
+    /// The query on one field (`all` to match, `title` to rank).
+    fn parse_on(&self, field: Field, text: &str) -> Box<dyn Query> {
+        let mut parser = QueryParser::for_index(&self.index, vec![field]);
         parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 4.0);
-        parser.set_field_boost(f.doc_number, 3.0);
-        parser.set_field_boost(f.summary, 2.0);
         // Readers type plain words: keep query syntax characters from turning into errors.
         let cleaned: String = text
             .chars()
@@ -145,6 +157,25 @@ impl TantivyIndex {
             })
             .collect();
         parser.parse_query_lenient(&cleaned).0
+    }
+
+    fn parse(&self, text: &str) -> Box<dyn Query> {
+        self.parse_on(self.f.all, text)
+    }
+
+    /// A snippet generator for a stored-only field, from the terms the query matched in `all`.
+    fn snippets(&self, searcher: &tantivy::Searcher, query: &dyn Query, field: Field, max: usize) -> SnippetGenerator {
+        let mut terms = std::collections::BTreeMap::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == self.f.all
+                && let Some(t) = term.value().as_str()
+            {
+                let df = searcher.doc_freq(term).unwrap_or(0);
+                terms.insert(t.to_string(), 1.0 / (1.0 + df as f32));
+            }
+        });
+        let analyzer = self.index.tokenizers().get(TOKENIZER).expect("registered tokenizer");
+        SnippetGenerator::new(terms, analyzer, field, max)
     }
 }
 
@@ -215,7 +246,10 @@ impl SearchIndex for TantivyIndex {
             return Ok(SearchResults::default());
         }
         let text_query = self.parse(&text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, text_query.box_clone()),
+            (Occur::Should, Box::new(tantivy::query::BoostQuery::new(self.parse_on(f.title, &text), 3.0))),
+        ];
         if let Some(o) = q.org_id {
             clauses.push((Occur::Must, term(Term::from_field_i64(f.org, o))));
         }
@@ -237,14 +271,9 @@ impl SearchIndex for TantivyIndex {
         }
         let (top, total, counts) = searcher
             .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count, facets))?;
-        let mut body_snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
-        body_snippets.set_max_num_chars(160);
-        let summary_snippets = SnippetGenerator::create(&searcher, &*text_query, f.summary)?;
-        let title_snippets = {
-            let mut g = SnippetGenerator::create(&searcher, &*text_query, f.title)?;
-            g.set_max_num_chars(400);
-            g
-        };
+        let body_snippets = self.snippets(&searcher, &*text_query, f.body, 160);
+        let summary_snippets = self.snippets(&searcher, &*text_query, f.summary, 160);
+        let title_snippets = self.snippets(&searcher, &*text_query, f.title, 400);
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let addr: DocAddress = addr;

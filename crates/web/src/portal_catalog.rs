@@ -159,6 +159,21 @@ struct ColumnPage {
     filter_query: String,
 }
 
+/// The organisation's issuing bodies, cached for five minutes.
+async fn issuers(state: &AppState, org: gongkai_core::orgs::OrgId) -> Result<std::sync::Arc<Vec<String>>, AppError> {
+    let ttl = std::time::Duration::from_secs(300);
+    if let Some((at, list)) = state.issuers.lock().ok().and_then(|m| m.get(&org.0).cloned())
+        && at.elapsed() < ttl
+    {
+        return Ok(list);
+    }
+    let list = std::sync::Arc::new(catalog::issuers(&state.db, org).await?);
+    if let Ok(mut m) = state.issuers.lock() {
+        m.insert(org.0, (std::time::Instant::now(), list.clone()));
+    }
+    Ok(list)
+}
+
 fn years_list() -> Vec<i32> {
     let now = crate::apps::today().year() as i32;
     (2008..=now).rev().collect()
@@ -224,7 +239,7 @@ async fn column_page(
             ..Default::default()
         },
         children: cols.iter().filter(|c| c.parent_id == Some(column.id)).cloned().collect(),
-        issuers: catalog::issuers(&state.db, org.id).await?,
+        issuers: issuers(&state, org.id).await?.to_vec(),
         org,
         column,
         parents,

@@ -56,6 +56,9 @@ pub struct AppState {
     pub limiter: Arc<crate::apps::RateLimiter>,
     /// This instance's full-text index, fed from the database's change log.
     pub search: Arc<dyn gongkai_search::SearchIndex>,
+    /// Issuing bodies per organisation for the column-page filter: a distinct scan over
+    /// every item is too slow per request at a million items, and the list changes rarely.
+    pub issuers: Arc<std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, Arc<Vec<String>>)>>>,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             secret: Arc::new(secret.into_bytes()),
             limiter: Default::default(),
             search,
+            issuers: Default::default(),
         })
     }
 }
