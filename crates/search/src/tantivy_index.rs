@@ -53,7 +53,9 @@ fn schema() -> (Schema, Fields) {
         )
         .set_stored();
     let indexed_only = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let f = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
@@ -86,20 +88,25 @@ impl TantivyIndex {
                     .map_err(|e| SearchError::Index(format!("cannot create {}: {e}", d.display())))?;
                 let mmap = tantivy::directory::MmapDirectory::open(d)
                     .map_err(|e| SearchError::Index(format!("cannot open {}: {e}", d.display())))?;
-                let index = Index::open_or_create(mmap, schema.clone())?;
-                if index.schema() == schema {
-                    index
-                } else {
-                    // The index is a cache: one built by another version is thrown away and
-                    // rebuilt from the change log (its position starts again at 0).
-                    tracing::warn!(dir = %d.display(), "search index built by another version: rebuilding");
-                    drop(index);
-                    std::fs::remove_dir_all(d)
-                        .and_then(|_| std::fs::create_dir_all(d))
-                        .map_err(|e| SearchError::Index(format!("cannot reset {}: {e}", d.display())))?;
-                    let mmap = tantivy::directory::MmapDirectory::open(d)
-                        .map_err(|e| SearchError::Index(format!("cannot open {}: {e}", d.display())))?;
-                    Index::create(mmap, schema, tantivy::IndexSettings::default())?
+                let existing = match Index::exists(&mmap) {
+                    Ok(true) => Index::open(mmap.clone()).ok(),
+                    _ => None,
+                };
+                match existing {
+                    Some(index) if index.schema() == schema => index,
+                    Some(_) => {
+                        // The index is a cache: one built by another version is thrown away
+                        // and rebuilt from the change log (its position starts again at 0).
+                        tracing::warn!(dir = %d.display(), "search index built by another version: rebuilding");
+                        drop(mmap);
+                        std::fs::remove_dir_all(d)
+                            .and_then(|_| std::fs::create_dir_all(d))
+                            .map_err(|e| SearchError::Index(format!("cannot reset {}: {e}", d.display())))?;
+                        let mmap = tantivy::directory::MmapDirectory::open(d)
+                            .map_err(|e| SearchError::Index(format!("cannot open {}: {e}", d.display())))?;
+                        Index::create(mmap, schema, tantivy::IndexSettings::default())?
+                    }
+                    None => Index::create(mmap, schema, tantivy::IndexSettings::default())?,
                 }
             }
         };
@@ -413,6 +420,25 @@ mod tests {
         assert!(r.hits.is_empty());
         assert_eq!(idx.len(), 2);
         assert_eq!(idx.applied_seq(), 4);
+    }
+
+    #[test]
+    fn an_index_of_another_schema_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut b = Schema::builder();
+            b.add_text_field("old", STRING);
+            let mmap = tantivy::directory::MmapDirectory::open(dir.path()).unwrap();
+            let old = Index::create(mmap, b.build(), tantivy::IndexSettings::default()).unwrap();
+            let mut w: IndexWriter = old.writer(15_000_000).unwrap();
+            let mut c = w.prepare_commit().unwrap();
+            c.set_payload("99");
+            c.commit().unwrap();
+        }
+        let idx = TantivyIndex::open(Some(dir.path())).unwrap();
+        assert_eq!((idx.applied_seq(), idx.len()), (0, 0), "starts again from the change log");
+        idx.apply(&[doc(1, "临时救助", "临时救助", "2022")], &[], 1).unwrap();
+        assert_eq!(idx.len(), 1);
     }
 
     #[test]
