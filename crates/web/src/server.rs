@@ -58,8 +58,11 @@ pub struct AppState {
     pub search: Arc<dyn gongkai_search::SearchIndex>,
     /// Issuing bodies per organisation for the column-page filter: a distinct scan over
     /// every item is too slow per request at a million items, and the list changes rarely.
-    pub issuers: Arc<std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, Arc<Vec<String>>)>>>,
+    pub issuers: IssuerCache,
 }
+
+/// Organisation id → (when read, issuing bodies).
+pub type IssuerCache = Arc<std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, Arc<Vec<String>>)>>>;
 
 impl AppState {
     /// Build the state; the server secret is created on first start and kept in the
