@@ -116,7 +116,10 @@ both!(draft_review_publish_then_found_in_simplified_and_traditional, |kind: Kind
     assert_eq!(doc.status, 200);
     assert!(doc.body.contains(&format!("{credit}/{year}-00001")));
     assert!(doc.body.contains("<meta name=\"ArticleTitle\" content=\"广州市养老服务机构备案管理办法\">"));
-    assert!(doc.body.contains("<svg"), "QR code");
+    assert!(doc.body.contains(&format!("<img src=\"/info/{id}/qr.svg\"")), "QR code");
+    let qr = public.get(&format!("/info/{id}/qr.svg")).await;
+    assert_eq!(qr.status, 200);
+    assert!(qr.headers["content-type"].to_str().unwrap().starts_with("image/svg+xml") && qr.body.contains("<svg"));
     assert!(approver.get(&format!("/console/catalog/{id}")).await.body.contains("尚无政策解读"));
     // Search in Simplified and in Traditional.
     for q in ["养老服务机构备案", "養老服務機構備案"] {

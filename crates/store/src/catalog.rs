@@ -813,7 +813,7 @@ pub async fn interpretations_of(db: &Db, id: i64) -> Result<Vec<Item>> {
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
     pub org_id: Option<i64>,
-    /// A column and the columns below it.
+    /// A column and the columns below it; they must be columns of `org_id`.
     pub column_ids: Vec<i64>,
     pub year: Option<i32>,
     pub validity: Option<Validity>,
@@ -859,7 +859,9 @@ fn build_where(f: &ItemFilter) -> (String, Vec<Bind>) {
         binds.push(b);
         conds.push(cond.replace('?', &format!("${}", binds.len())));
     }
-    if let Some(o) = f.org_id {
+    // Columns belong to one organisation, which they imply: leaving the organisation out
+    // lets a count read the column index alone (1 s → 10 ms at a million items).
+    if let Some(o) = f.org_id.filter(|_| f.column_ids.is_empty()) {
         push(&mut conds, "org_id = ?", Bind::I(o), &mut binds);
     }
     if !f.column_ids.is_empty() {
@@ -941,36 +943,69 @@ fn line_from_row(r: &AnyRow) -> Result<ItemLine> {
 }
 
 /// A page of items, newest publication first (drafts by id), and the total count.
+pub async fn list(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(Vec<ItemLine>, i64)> {
+    Ok((page(db, f, offset, limit).await?, count(db, f).await?))
+}
+
+/// A page of items, newest publication first.
 ///
 /// A column with sub-columns is read column by column, each in index order, and the pages
 /// merged: one `IN (…)` query would sort every item of the subtree on each request.
-pub async fn list(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(Vec<ItemLine>, i64)> {
+pub async fn page(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Vec<ItemLine>> {
+    // Keys first, from the column index alone, then only the rows shown.
+    let mut keys = Vec::new();
     if f.column_ids.len() <= 1 {
-        return list_one(db, f, offset, limit).await;
+        keys = page_keys(db, f, offset, limit).await?;
+    } else {
+        for c in &f.column_ids {
+            let one = ItemFilter { column_ids: vec![*c], ..f.clone() };
+            keys.extend(page_keys(db, &one, 0, offset + limit).await?);
+        }
+        keys.sort_by(|a, b| b.cmp(a));
+        keys = keys.into_iter().skip(offset.max(0) as usize).take(limit.max(0) as usize).collect();
     }
-    let mut all = Vec::new();
-    let mut total = 0;
-    for c in &f.column_ids {
-        let one = ItemFilter { column_ids: vec![*c], ..f.clone() };
-        let (items, n) = list_one(db, &one, 0, offset + limit).await?;
-        all.extend(items);
-        total += n;
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    all.sort_by(|a, b| b.published_on.cmp(&a.published_on).then(b.id.cmp(&a.id)));
-    Ok((all.into_iter().skip(offset.max(0) as usize).take(limit.max(0) as usize).collect(), total))
+    let params: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT {LINE_COLS} FROM catalog_items WHERE id IN ({})", params.join(", "));
+    let mut q = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for (_, id) in &keys {
+        q = q.bind(*id);
+    }
+    let mut rows = q.fetch_all(db.pool()).await?.iter().map(line_from_row).collect::<Result<Vec<_>>>()?;
+    rows.sort_by_key(|r| keys.iter().position(|k| k.1 == r.id));
+    Ok(rows)
 }
 
-async fn list_one(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(Vec<ItemLine>, i64)> {
+/// (publication date, id) of one page, newest first.
+async fn page_keys(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Vec<(Option<String>, i64)>> {
     let (w, binds) = build_where(f);
     let n = binds.len();
     let sql = format!(
-        "SELECT {LINE_COLS} FROM catalog_items {w} ORDER BY published_on DESC, id DESC LIMIT ${} OFFSET ${}",
+        "SELECT published_on, id FROM catalog_items {w} ORDER BY published_on DESC, id DESC LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     );
     let q = bind_all(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)), &binds).bind(limit).bind(offset);
     let rows = q.fetch_all(db.pool()).await?;
-    let items = rows.iter().map(line_from_row).collect::<Result<Vec<_>>>()?;
+    rows.iter().map(|r| Ok((r.try_get("published_on")?, r.try_get("id")?))).collect()
+}
+
+/// How many items match (per column for a subtree, so each count reads one index range).
+pub async fn count(db: &Db, f: &ItemFilter) -> Result<i64> {
+    if f.column_ids.len() > 1 {
+        let mut total = 0;
+        for c in &f.column_ids {
+            total += count_one(db, &ItemFilter { column_ids: vec![*c], ..f.clone() }).await?;
+        }
+        return Ok(total);
+    }
+    count_one(db, f).await
+}
+
+async fn count_one(db: &Db, f: &ItemFilter) -> Result<i64> {
+    let (w, binds) = build_where(f);
     let count_sql = format!("SELECT COUNT(*) FROM catalog_items {w}");
     let mut cq = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(count_sql));
     for b in &binds {
@@ -979,8 +1014,7 @@ async fn list_one(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(V
             Bind::S(s) => cq.bind(s.as_str()),
         };
     }
-    let total = cq.fetch_one(db.pool()).await?;
-    Ok((items, total))
+    Ok(cq.fetch_one(db.pool()).await?)
 }
 
 /// The distinct issuing bodies of an organisation's public items (a column-page filter).

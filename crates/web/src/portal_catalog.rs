@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/o/{code}/guide", get(guide))
         .route("/o/{code}/catalog", get(catalog_page))
         .route("/info/{id}", get(document))
+        .route("/info/{id}/qr.svg", get(qr_code))
         .route("/files/{id}", get(attachment))
         .route("/search", get(search))
         .route("/sitemap.xml", get(sitemap_index))
@@ -36,7 +37,14 @@ const SITEMAP_PART: i64 = 40_000;
 
 /// Site-level page tags of government sites (SiteName, SiteDomain, SiteIDCode).
 async fn site_meta(state: &AppState, headers: &HeaderMap) -> Vec<(&'static str, String)> {
-    let id_code = gongkai_store::settings::get(&state.db, "site_id_code").await.ok().flatten().unwrap_or_default();
+    // Read once per process: the site identifier is set at installation.
+    static ID_CODE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let id_code = ID_CODE
+        .get_or_init(|| async {
+            gongkai_store::settings::get(&state.db, "site_id_code").await.ok().flatten().unwrap_or_default()
+        })
+        .await
+        .clone();
     let mut m = vec![("SiteName", "政府信息公开平台".to_string()), ("SiteDomain", host(state, headers))];
     if !id_code.is_empty() {
         m.push(("SiteIDCode", id_code));
@@ -159,6 +167,27 @@ struct ColumnPage {
     filter_query: String,
 }
 
+/// The number of items a portal list filter matches, cached for a minute (a new
+/// publication shows in the list at once; the total follows within the minute).
+async fn cached_count(state: &AppState, f: &ItemFilter) -> Result<i64, AppError> {
+    let key = format!("{:?}", f);
+    let ttl = std::time::Duration::from_secs(60);
+    if let Some((at, n)) = state.counts.lock().ok().and_then(|m| m.get(&key).copied())
+        && at.elapsed() < ttl
+    {
+        return Ok(n);
+    }
+    let n = catalog::count(&state.db, f).await?;
+    if let Ok(mut m) = state.counts.lock() {
+        if m.len() > 10_000 {
+            // Bounded: filters come from visitors' URLs.
+            m.clear();
+        }
+        m.insert(key, (std::time::Instant::now(), n));
+    }
+    Ok(n)
+}
+
 /// The organisation's issuing bodies, cached for five minutes.
 async fn issuers(state: &AppState, org: gongkai_core::orgs::OrgId) -> Result<std::sync::Arc<Vec<String>>, AppError> {
     let ttl = std::time::Duration::from_secs(300);
@@ -201,11 +230,12 @@ async fn column_page(
         ..Default::default()
     };
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = catalog::list(&state.db, &filter, (page - 1) * PAGE, PAGE).await?;
+    let total = cached_count(&state, &filter).await?;
     let pages = ((total + PAGE - 1) / PAGE).max(1);
     if page > pages {
         return Err(AppError::NotFound);
     }
+    let items = catalog::page(&state.db, &filter, (page - 1) * PAGE, PAGE).await?;
     let mut parents = Vec::new();
     let mut cur = column.parent_id;
     while let Some(p) = cur.and_then(|id| cols.iter().find(|c| c.id == id)) {
@@ -271,7 +301,6 @@ struct DocumentPage {
     interpretations: Vec<Item>,
     interprets: Option<Item>,
     history: Vec<catalog::ValidityEntry>,
-    qr_svg: String,
     url: String,
 }
 
@@ -288,7 +317,6 @@ async fn public_item(state: &AppState, id: &str) -> Result<Item, AppError> {
 fn qr(url: &str) -> String {
     qrcode::QrCode::new(url.as_bytes())
         .map(|c| c.render::<qrcode::render::svg::Color>().min_dimensions(120, 120).quiet_zone(true).build())
-        .map(|svg| svg.split_once("?>").map_or(svg.clone(), |(_, s)| s.to_string()))
         .unwrap_or_default()
 }
 
@@ -334,7 +362,7 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         body_html: mask_html(&item.body_html),
         attachments: catalog::attachments(&state.db, item.id).await?,
         history: catalog::validity_entries(&state.db, item.id).await?,
-        qr_svg: qr(&url),
+
         interpretations,
         interprets,
         org,
@@ -342,6 +370,15 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         item,
         url,
     }))
+}
+
+/// The page's address as a QR code for phones: a separate, cacheable image, so the page
+/// itself does not pay for drawing it.
+async fn qr_code(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult<Response> {
+    let item = public_item(&state, &id).await?;
+    let url = format!("{}/info/{}", base_url(&state, &headers), item.id);
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], qr(&url))
+        .into_response())
 }
 
 async fn attachment(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Response> {

@@ -59,7 +59,13 @@ pub struct AppState {
     /// Issuing bodies per organisation for the column-page filter: a distinct scan over
     /// every item is too slow per request at a million items, and the list changes rarely.
     pub issuers: IssuerCache,
+    /// Item counts of portal lists (column pages) by filter, kept for a minute: counting a
+    /// subtree of several hundred thousand items on every page view costs more than the page.
+    pub counts: CountCache,
 }
+
+/// Filter key → (when counted, count).
+pub type CountCache = Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>>;
 
 /// Organisation id → (when read, issuing bodies).
 pub type IssuerCache = Arc<std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, Arc<Vec<String>>)>>>;
@@ -79,6 +85,7 @@ impl AppState {
             limiter: Default::default(),
             search,
             issuers: Default::default(),
+            counts: Default::default(),
         })
     }
 }
