@@ -197,6 +197,9 @@ async fn run() {
             by_kind[i % 4].push(t.elapsed());
             hits += r.total;
         }
+        if warm {
+            continue;
+        }
         println!(
             "search: 500 queries over {} documents, p50 {:.1} ms, p99 {:.1} ms (mean {} hits per query)",
             index.len(),
