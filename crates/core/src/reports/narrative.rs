@@ -206,6 +206,8 @@ pub fn standing(
     match (status, first_published) {
         (_, Some(p)) if p > deadline => ("逾期发布", true),
         (ReportStatus::Published, _) => (ReportStatus::Published.label(), false),
+        // Published on time; a correction (a new version) is being prepared.
+        (_, Some(_)) => ("已发布，更正中", false),
         (s, _) if today > deadline => (if s == ReportStatus::NotStarted { "逾期未开始" } else { "逾期未发布" }, true),
         (s, _) => (s.label(), false),
     }
@@ -252,7 +254,10 @@ mod tests {
         assert_eq!(standing(ReportStatus::Review, None, deadline, d(2026, 2, 1)), ("逾期未发布", true));
         assert_eq!(standing(ReportStatus::NotStarted, None, deadline, d(2026, 2, 1)), ("逾期未开始", true));
         // A correction in progress after a timely publication is not late.
-        assert_eq!(standing(ReportStatus::Draft, Some(d(2026, 1, 20)), deadline, d(2026, 5, 1)), ("草稿", false));
+        assert_eq!(
+            standing(ReportStatus::Draft, Some(d(2026, 1, 20)), deadline, d(2026, 5, 1)),
+            ("已发布，更正中", false)
+        );
     }
 
     #[test]
