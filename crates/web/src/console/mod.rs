@@ -123,7 +123,10 @@ async fn report_reminders(
         }) {
             let report = gongkai_store::annual::get(&state.db, o.id, year).await?;
             let status = report.as_ref().map_or(ReportStatus::NotStarted, |r| r.status);
-            if status == ReportStatus::Published {
+            // Published (also when a correction is being prepared): nothing is due.
+            if status == ReportStatus::Published
+                || !gongkai_store::annual::versions(&state.db, o.id, year).await?.is_empty()
+            {
                 continue;
             }
             let local = report.as_ref().and_then(|r| r.local_deadline.as_deref()).and_then(|d| d.parse().ok());
