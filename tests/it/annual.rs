@@ -59,6 +59,11 @@ both!(narrative_workflow_and_versions, |kind: Kind| async move {
         staff.post(&base, &[("s1", "全年新收申请{{新收申请数}}件（更正）。"), ("s5", "无"), ("s6", "")]).await.status,
         303
     );
+    assert!(
+        !staff.get("/console").await.body.contains(&format!("广州市民政局{year}年度报告应于")),
+        "a correction in progress is not a report due"
+    );
+    staff.get(&base).await;
     staff.post(&format!("{base}/submit"), &[]).await;
     approver.get(&base).await;
     approver.post(&format!("{base}/approve"), &[]).await;
