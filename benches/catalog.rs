@@ -156,6 +156,16 @@ async fn run() {
         println!("catalog: {} items inserted in {:.1} s", n - have, started.elapsed().as_secs_f64());
     }
 
+    let listed: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM catalog_column_items").fetch_one(db.pool()).await.unwrap();
+    if listed == 0 {
+        // The bulk insert bypassed publication: list the items under their columns.
+        let started = Instant::now();
+        gongkai_store::catalog::rebuild_column_lists(&db, city.id).await.unwrap();
+        sqlx::query::<Any>("ANALYZE").execute(db.pool()).await.unwrap();
+        println!("column lists rebuilt in {:.1} s", started.elapsed().as_secs_f64());
+    }
+
     // 2. Indexing through the change log.
     let index_dir = dir.join("index");
     let index: Arc<dyn SearchIndex> = Arc::new(gongkai_search::TantivyIndex::open(Some(&index_dir)).unwrap());

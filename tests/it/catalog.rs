@@ -468,3 +468,53 @@ both!(reading_aids_are_remembered_and_work_without_javascript, |kind: Kind| asyn
     assert!(p.body.contains("廣州市民政局") && p.body.contains("lang=\"zh-Hant\""));
     assert!(!p.body.contains("<ruby>"));
 });
+
+both!(column_pages_list_their_subtree_in_date_order, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let actor = Actor::system("test");
+    let cols = catalog::columns(&app.db, org).await.unwrap();
+    let id_of = |slug: &str| cols.iter().find(|c| c.slug == slug).unwrap().id;
+    for (slug, title, on) in [
+        ("assistance", "甲救助公示", date(2025, 3, 3)),
+        ("elderly", "乙养老公示", date(2025, 6, 2)),
+        ("funeral", "丙殡葬公示", date(2025, 4, 1)),
+        ("decision", "丁决策公开", date(2025, 5, 6)),
+    ] {
+        let d = draft(id_of(slug), title, ItemKind::General, on);
+        catalog::create(&app.db, &cal, &actor, org, &d, Entry::Published { on, approved_by: "a".into() })
+            .await
+            .unwrap();
+    }
+    let mut b = app.browser();
+    let order = |body: &str, titles: &[&str]| {
+        let pos: Vec<usize> = titles.iter().map(|t| body.find(t).unwrap_or_else(|| panic!("{t} missing"))).collect();
+        pos.windows(2).all(|w| w[0] < w[1])
+    };
+    // The parent column lists its sub-columns' items, newest first; the same with a filter
+    // that takes the other path.
+    for q in ["", "?validity=valid", "?year=2025"] {
+        let p = b.get(&format!("/o/gzmz/c/key-areas{q}")).await;
+        assert!(order(&p.body, &["乙养老公示", "丙殡葬公示", "甲救助公示"]), "{q}");
+        assert!(!p.body.contains("丁决策公开"), "{q}");
+        assert!(p.body.contains("共 3 条"), "{q}");
+    }
+    // Moving a column under another parent moves its items' listing with it.
+    let funeral = cols.iter().find(|c| c.slug == "funeral").unwrap();
+    let facts = catalog::ColumnFacts {
+        parent_id: Some(id_of("five-open")),
+        slug: funeral.slug.clone(),
+        name: funeral.name.clone(),
+        kind: funeral.kind(),
+        description: String::new(),
+        position: funeral.position,
+        limit_wd: None,
+    };
+    catalog::save_column(&app.db, &actor, org, funeral.id, &facts).await.unwrap();
+    let p = b.get("/o/gzmz/c/five-open").await;
+    assert!(order(&p.body, &["丁决策公开", "丙殡葬公示"]));
+    assert!(!b.get("/o/gzmz/c/key-areas?year=2025").await.body.contains("丙殡葬公示"));
+});

@@ -191,6 +191,11 @@ pub async fn save_column(db: &Db, actor: &Actor, org: OrgId, id: i64, f: &Column
         .field("limit_wd", None, f.limit_wd);
     audit::record(&mut tx, actor, "save", "catalog_column", &id.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
+    let moved = all.iter().find(|c| c.id == id).is_some_and(|c| c.parent_id != f.parent_id);
+    if moved {
+        // Its items are now listed under other ancestors.
+        rebuild_column_lists(db, org).await?;
+    }
     Ok(id)
 }
 
@@ -621,6 +626,7 @@ async fn approve_in(
         .execute(&mut *conn)
         .await?;
         log_change_in(conn, id).await?;
+        list_under_columns(conn, old.column_id, on, id).await?;
         changes = changes.field("index_no", None, Some(index_no)).field("published_on", None, Some(on.to_string()));
     } else {
         sqlx::query::<Any>(
@@ -634,6 +640,64 @@ async fn approve_in(
         .await?;
     }
     audit::record(conn, actor, "approve", "catalog_item", &id.to_string(), Some(org), &changes).await?;
+    Ok(())
+}
+
+/// List a published item under its column and every column above it.
+async fn list_under_columns(conn: &mut AnyConnection, column: i64, on: Date, item: i64) -> Result<()> {
+    let mut cur = Some(column);
+    let mut guard = 0;
+    while let Some(c) = cur {
+        sqlx::query::<Any>("INSERT INTO catalog_column_items (column_id, published_on, item_id) VALUES ($1, $2, $3)")
+            .bind(c)
+            .bind(on.to_string())
+            .bind(item)
+            .execute(&mut *conn)
+            .await?;
+        cur = sqlx::query_scalar::<Any, Option<i64>>("SELECT parent_id FROM catalog_columns WHERE id = $1")
+            .bind(c)
+            .fetch_one(&mut *conn)
+            .await?;
+        guard += 1;
+        if guard > 64 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuild the column lists of `org` (after its column tree changed shape, or after a bulk
+/// load that bypassed publication).
+pub async fn rebuild_column_lists(db: &Db, org: OrgId) -> Result<()> {
+    let cols = columns(db, org).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query::<Any>(
+        "DELETE FROM catalog_column_items WHERE column_id IN (SELECT id FROM catalog_columns WHERE org_id = $1)",
+    )
+    .bind(org.0)
+    .execute(&mut *tx)
+    .await?;
+    // Each column lists the public items of every column at or below it.
+    for c in &cols {
+        let mut ancestors = Vec::new();
+        let mut cur = Some(c.id);
+        while let Some(a) = cur {
+            ancestors.push(a);
+            cur = cols.iter().find(|x| x.id == a).and_then(|x| x.parent_id);
+        }
+        for a in ancestors {
+            sqlx::query::<Any>(
+                "INSERT INTO catalog_column_items (column_id, published_on, item_id)
+                 SELECT $1, published_on, id FROM catalog_items
+                 WHERE column_id = $2 AND status = 'published' AND attribute = 'proactive'",
+            )
+            .bind(a)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -815,6 +879,9 @@ pub struct ItemFilter {
     pub org_id: Option<i64>,
     /// A column and the columns below it; they must be columns of `org_id`.
     pub column_ids: Vec<i64>,
+    /// The column whose subtree `column_ids` is: public lists without a validity or
+    /// issuer filter then read the column list (one index range) instead.
+    pub subtree_of: Option<i64>,
     pub year: Option<i32>,
     pub validity: Option<Validity>,
     pub issuer: Option<String>,
@@ -954,7 +1021,22 @@ pub async fn list(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<(V
 pub async fn page(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Vec<ItemLine>> {
     // Keys first, from the column index alone, then only the rows shown.
     let mut keys = Vec::new();
-    if f.column_ids.len() <= 1 {
+    if let Some((root, from, to)) = column_list(f) {
+        let rows = sqlx::query::<Any>(
+            "SELECT published_on, item_id FROM catalog_column_items WHERE column_id = $1 AND published_on >= $2
+             AND published_on <= $3 ORDER BY published_on DESC, item_id DESC LIMIT $4 OFFSET $5",
+        )
+        .bind(root)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await?;
+        for r in rows {
+            keys.push((r.try_get::<Option<String>, _>("published_on")?, r.try_get::<i64, _>("item_id")?));
+        }
+    } else if f.column_ids.len() <= 1 {
         keys = page_keys(db, f, offset, limit).await?;
     } else {
         for c in &f.column_ids {
@@ -978,6 +1060,21 @@ pub async fn page(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Ve
     Ok(rows)
 }
 
+/// Whether a filter can be answered from the column lists: (column, first day, last day).
+fn column_list(f: &ItemFilter) -> Option<(i64, String, String)> {
+    let plain = f.public_only
+        && f.validity.is_none()
+        && f.issuer.is_none()
+        && f.status.is_none()
+        && f.kind.is_none()
+        && !f.late_only;
+    let root = f.subtree_of.filter(|_| plain)?;
+    Some(match f.year {
+        Some(y) => (root, format!("{y:04}-01-01"), format!("{y:04}-12-31")),
+        None => (root, "0000-01-01".into(), "9999-12-31".into()),
+    })
+}
+
 /// (publication date, id) of one page, newest first.
 async fn page_keys(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Vec<(Option<String>, i64)>> {
     let (w, binds) = build_where(f);
@@ -994,6 +1091,16 @@ async fn page_keys(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<V
 
 /// How many items match (per column for a subtree, so each count reads one index range).
 pub async fn count(db: &Db, f: &ItemFilter) -> Result<i64> {
+    if let Some((root, from, to)) = column_list(f) {
+        return Ok(sqlx::query_scalar::<Any, i64>(
+            "SELECT COUNT(*) FROM catalog_column_items WHERE column_id = $1 AND published_on >= $2 AND published_on <= $3",
+        )
+        .bind(root)
+        .bind(from)
+        .bind(to)
+        .fetch_one(db.pool())
+        .await?);
+    }
     if f.column_ids.len() > 1 {
         let mut total = 0;
         for c in &f.column_ids {

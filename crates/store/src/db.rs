@@ -234,6 +234,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "report index", include_str!("../migrations/sqlite/0007_report_index.sql")),
     (8, "catalog", include_str!("../migrations/sqlite/0008_catalog.sql")),
     (9, "annual reports", include_str!("../migrations/sqlite/0009_annual_reports.sql")),
+    (10, "column lists", include_str!("../migrations/sqlite/0010_column_lists.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -246,6 +247,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "report index", include_str!("../migrations/postgres/0007_report_index.sql")),
     (8, "catalog", include_str!("../migrations/postgres/0008_catalog.sql")),
     (9, "annual reports", include_str!("../migrations/postgres/0009_annual_reports.sql")),
+    (10, "column lists", include_str!("../migrations/postgres/0010_column_lists.sql")),
 ];
 
 #[cfg(test)]

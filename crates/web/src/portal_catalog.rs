@@ -223,6 +223,7 @@ async fn column_page(
     let filter = ItemFilter {
         org_id: Some(org.id.0),
         column_ids: subtree_ids(&cols, column.id),
+        subtree_of: Some(column.id),
         year,
         validity,
         issuer: issuer.clone(),
@@ -649,10 +650,11 @@ async fn feed(
     let filter = ItemFilter {
         org_id: Some(org.id.0),
         column_ids: subtree_ids(&cols, column.id),
+        subtree_of: Some(column.id),
         public_only: true,
         ..Default::default()
     };
-    let (items, _) = catalog::list(&state.db, &filter, 0, 20).await?;
+    let items = catalog::page(&state.db, &filter, 0, 20).await?;
     let base = base_url(&state, &headers);
     let updated = items.first().and_then(|i| i.published_on.clone()).unwrap_or_else(|| "2000-01-01".into());
     let mut xml = format!(
