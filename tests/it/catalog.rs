@@ -104,7 +104,11 @@ both!(draft_review_publish_then_found_in_simplified_and_traditional, |kind: Kind
     approver.login("gzmz.approver").await;
     let page = approver.get(&format!("/console/catalog/{id}")).await;
     assert!(page.body.contains("审核通过并发布"));
+    let before = public.get("/o/gzmz/c/normative").await;
+    assert!(!before.body.contains("广州市养老服务机构备案管理办法"));
     assert_eq!(approver.post(&format!("/console/catalog/{id}/approve"), &[("published_on", "")]).await.status, 303);
+    // The column page was cached before the publication; the publication refreshes it.
+    assert!(public.get("/o/gzmz/c/normative").await.body.contains("广州市养老服务机构备案管理办法"));
     let item = catalog::get(&app.db, id.parse().unwrap()).await.unwrap();
     let credit = gongkai_store::orgs::get(&app.db, OrgId(city)).await.unwrap().credit_code;
     let year = &today[..4];
@@ -502,18 +506,25 @@ both!(column_pages_list_their_subtree_in_date_order, |kind: Kind| async move {
         assert!(!p.body.contains("丁决策公开"), "{q}");
         assert!(p.body.contains("共 3 条"), "{q}");
     }
-    // Moving a column under another parent moves its items' listing with it.
+    // Moving a column under another parent (on the console) moves its items' listing with it.
     let funeral = cols.iter().find(|c| c.slug == "funeral").unwrap();
-    let facts = catalog::ColumnFacts {
-        parent_id: Some(id_of("five-open")),
-        slug: funeral.slug.clone(),
-        name: funeral.name.clone(),
-        kind: funeral.kind(),
-        description: String::new(),
-        position: funeral.position,
-        limit_wd: None,
-    };
-    catalog::save_column(&app.db, &actor, org, funeral.id, &facts).await.unwrap();
+    let mut admin = app.browser();
+    admin.login("gzmz.approver").await;
+    admin.get(&format!("/console/orgs/{}/columns", org.0)).await;
+    let p = admin
+        .post(
+            &format!("/console/orgs/{}/columns", org.0),
+            &[
+                ("id", &funeral.id.to_string()),
+                ("parent", &id_of("five-open").to_string()),
+                ("slug", "funeral"),
+                ("name", &funeral.name),
+                ("kind", "key_area"),
+                ("position", &funeral.position.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
     let p = b.get("/o/gzmz/c/five-open").await;
     assert!(order(&p.body, &["丁决策公开", "丙殡葬公示"]));
     assert!(!b.get("/o/gzmz/c/key-areas?year=2025").await.body.contains("丙殡葬公示"));

@@ -58,17 +58,28 @@ async fn to_doc(db: &Db, item: &catalog::Item) -> anyhow::Result<SearchDoc> {
     })
 }
 
+/// Apply pending changes for this server and, when there were any, let cached portal pages
+/// go stale (they are rendered again on their next request).
+pub async fn refresh(state: &crate::AppState) -> anyhow::Result<usize> {
+    let n = catch_up(&state.db, &state.search).await?;
+    if n > 0 {
+        state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    Ok(n)
+}
+
 /// Throw the index away and rebuild it from the whole change log.
 pub async fn rebuild(db: &Db, index: &Arc<dyn SearchIndex>) -> anyhow::Result<usize> {
     index.clear()?;
     catch_up(db, index).await
 }
 
-/// Keep the index current: apply the log every `every` until the process ends.
-pub fn spawn(db: Db, index: Arc<dyn SearchIndex>, every: std::time::Duration) {
+/// Keep the index current: apply the log every `every` until the process ends. Changes
+/// made through any instance reach this one's index and its page cache this way.
+pub fn spawn(state: crate::AppState, every: std::time::Duration) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = catch_up(&db, &index).await {
+            if let Err(e) = refresh(&state).await {
                 tracing::error!(error = %e, "search index catch-up failed");
             }
             tokio::time::sleep(every).await;

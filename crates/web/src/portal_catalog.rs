@@ -16,6 +16,7 @@ use gongkai_core::catalog::{ItemKind, Validity};
 use gongkai_search::SearchQuery;
 use gongkai_store::catalog::{self, Column, Item, ItemFilter, ItemLine};
 use gongkai_store::orgs::{self, Org};
+use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -208,8 +209,43 @@ fn years_list() -> Vec<i32> {
     (2008..=now).rev().collect()
 }
 
+/// Column pages are served from the page cache while nothing in the catalog changed.
 async fn column_page(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    path: Path<(String, String)>,
+    query: Query<ListQuery>,
+) -> PageResult<Response> {
+    use std::sync::atomic::Ordering;
+    let key = format!("{}|{}", host(&state, &headers), uri);
+    let generation = state.generation.load(Ordering::Relaxed);
+    let ttl = std::time::Duration::from_secs(30);
+    if let Some((g, at, html)) = state.pages.lock().ok().and_then(|m| m.get(&key).cloned())
+        && g == generation
+        && at.elapsed() < ttl
+    {
+        return Ok(axum::response::Html(html.as_str().to_owned()).into_response());
+    }
+    let resp = render_column_page(state.clone(), headers, path, query).await?;
+    if resp.status() != axum::http::StatusCode::OK {
+        return Ok(resp);
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.map_err(|e| AppError::Internal(e.into()))?;
+    let html = Arc::new(String::from_utf8_lossy(&bytes).into_owned());
+    if let Ok(mut m) = state.pages.lock() {
+        if m.len() > 5_000 {
+            // Bounded: the URLs come from visitors.
+            m.clear();
+        }
+        m.insert(key, (generation, std::time::Instant::now(), html.clone()));
+    }
+    Ok(Response::from_parts(parts, axum::body::Body::from(html.as_str().to_owned())))
+}
+
+async fn render_column_page(
+    state: AppState,
     headers: HeaderMap,
     Path((code, slug)): Path<(String, String)>,
     Query(q): Query<ListQuery>,

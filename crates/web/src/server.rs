@@ -62,7 +62,15 @@ pub struct AppState {
     /// Item counts of portal lists (column pages) by filter, kept for a minute: counting a
     /// subtree of several hundred thousand items on every page view costs more than the page.
     pub counts: CountCache,
+    /// Rendered portal list pages (column pages) by URL, with the generation they were
+    /// rendered in: any applied catalog change moves the generation on, and an entry lives
+    /// at most 30 seconds (column renames on another instance).
+    pub pages: PageCache,
+    pub generation: Arc<AtomicU64>,
 }
+
+/// URL → (generation, when rendered, HTML).
+pub type PageCache = Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant, Arc<String>)>>>;
 
 /// Filter key → (when counted, count).
 pub type CountCache = Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>>;
@@ -86,6 +94,8 @@ impl AppState {
             search,
             issuers: Default::default(),
             counts: Default::default(),
+            pages: Default::default(),
+            generation: Default::default(),
         })
     }
 }
@@ -188,7 +198,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     metrics::handle();
-    crate::indexer::spawn(state.db.clone(), state.search.clone(), std::time::Duration::from_secs(2));
+    crate::indexer::spawn(state.clone(), std::time::Duration::from_secs(2));
     let app = router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)

@@ -533,7 +533,7 @@ async fn approve(
     let cal = gongkai_store::calendars::active(&state.db).await?;
     catalog::approve(&state.db, &cal, &user.actor(), org, item.id, on).await.map_err(refused)?;
     // Read-your-writes: the item is searchable when the approver lands on the portal.
-    if let Err(e) = crate::indexer::catch_up(&state.db, &state.search).await {
+    if let Err(e) = crate::indexer::refresh(&state).await {
         tracing::error!(error = %e, "search index catch-up after publication failed");
     }
     Ok(Redirect::to(&format!("/console/catalog/{}", item.id)).into_response())
@@ -585,7 +585,7 @@ async fn validity(
     catalog::set_validity(&state.db, &user.actor(), org, item.id, v.expect("checked"), on.expect("checked"), &note)
         .await
         .map_err(refused)?;
-    let _ = crate::indexer::catch_up(&state.db, &state.search).await;
+    let _ = crate::indexer::refresh(&state).await;
     let back = if f.back.starts_with("/console/") && !f.back.contains("//") {
         f.back
     } else {
@@ -607,7 +607,7 @@ async fn attach(
     let a = attachment_from(&file.filename, file.data)
         .map_err(|m| AppError::Invalid(FieldErrors(vec![FieldError::new("file", m)])))?;
     catalog::add_attachment(&state.db, &user.actor(), org, item.id, &a).await?;
-    let _ = crate::indexer::catch_up(&state.db, &state.search).await;
+    let _ = crate::indexer::refresh(&state).await;
     Ok(Redirect::to(&format!("/console/catalog/{}", item.id)).into_response())
 }
 
@@ -735,7 +735,8 @@ async fn save_column(
         limit_wd: limit.flatten(),
     };
     match catalog::save_column(&state.db, &user.actor(), org, column_id, &facts).await {
-        Ok(_) => Ok(Redirect::to(&format!("/console/orgs/{}/columns", org.0)).into_response()),
+        Ok(_) => Ok(state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            .map(|_| Redirect::to(&format!("/console/orgs/{}/columns", org.0)).into_response()),
         Err(CatalogError::Refused(m)) => columns_view(&state, &user, org, vec![m]).await,
         Err(e) => Err(refused(e)),
     }
@@ -751,7 +752,8 @@ async fn delete_column(
     let org = OrgId(col.org_id);
     require_column_admin(&state, &user, org).await?;
     match catalog::delete_column(&state.db, &user.actor(), org, col.id).await {
-        Ok(()) => Ok(Redirect::to(&format!("/console/orgs/{}/columns", org.0)).into_response()),
+        Ok(()) => Ok(state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            .map(|_| Redirect::to(&format!("/console/orgs/{}/columns", org.0)).into_response()),
         Err(CatalogError::Refused(m)) => columns_view(&state, &user, org, vec![m]).await,
         Err(e) => Err(refused(e)),
     }
@@ -877,7 +879,7 @@ async fn import(
         }
     };
     if !dry_run && report.accepted > 0 {
-        let _ = crate::indexer::catch_up(&state.db, &state.search).await;
+        let _ = crate::indexer::refresh(&state).await;
     }
     let status = if report.fatal.is_some() || !report.refused.is_empty() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
