@@ -168,11 +168,22 @@ struct ColumnPage {
     filter_query: String,
 }
 
+/// Serialises the filling of the count and issuer caches (see `cached_count`).
+static FILL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The number of items a portal list filter matches, cached for a minute (a new
 /// publication shows in the list at once; the total follows within the minute).
 async fn cached_count(state: &AppState, f: &ItemFilter) -> Result<i64, AppError> {
     let key = format!("{:?}", f);
     let ttl = std::time::Duration::from_secs(60);
+    if let Some((at, n)) = state.counts.lock().ok().and_then(|m| m.get(&key).copied())
+        && at.elapsed() < ttl
+    {
+        return Ok(n);
+    }
+    // One count at a time: visitors arriving together after a restart wait for the first
+    // one's result instead of each counting the same subtree.
+    let _fill = FILL.lock().await;
     if let Some((at, n)) = state.counts.lock().ok().and_then(|m| m.get(&key).copied())
         && at.elapsed() < ttl
     {
@@ -192,6 +203,12 @@ async fn cached_count(state: &AppState, f: &ItemFilter) -> Result<i64, AppError>
 /// The organisation's issuing bodies, cached for five minutes.
 async fn issuers(state: &AppState, org: gongkai_core::orgs::OrgId) -> Result<std::sync::Arc<Vec<String>>, AppError> {
     let ttl = std::time::Duration::from_secs(300);
+    if let Some((at, list)) = state.issuers.lock().ok().and_then(|m| m.get(&org.0).cloned())
+        && at.elapsed() < ttl
+    {
+        return Ok(list);
+    }
+    let _fill = FILL.lock().await;
     if let Some((at, list)) = state.issuers.lock().ok().and_then(|m| m.get(&org.0).cloned())
         && at.elapsed() < ttl
     {
