@@ -1421,3 +1421,10 @@ pub async fn find_by_index(db: &Db, org: OrgId, key: &str) -> Result<Option<i64>
     .fetch_optional(db.pool())
     .await?)
 }
+
+/// Every organisation's columns (the portal's directory cache).
+pub async fn all_columns(db: &Db) -> Result<Vec<Column>> {
+    let sql = format!("SELECT {COLUMN_COLS} FROM catalog_columns ORDER BY org_id, position, id");
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
+    rows.iter().map(column_from_row).collect()
+}

@@ -168,6 +168,23 @@ struct ColumnPage {
     filter_query: String,
 }
 
+/// Organisations and columns, shared by portal pages for 30 s or until a change.
+async fn directory(state: &AppState) -> Result<Arc<(Vec<Org>, Vec<Column>)>, AppError> {
+    use std::sync::atomic::Ordering;
+    let generation = state.generation.load(Ordering::Relaxed);
+    if let Some((g, at, d)) = state.directory.lock().ok().and_then(|m| m.clone())
+        && g == generation
+        && at.elapsed() < std::time::Duration::from_secs(30)
+    {
+        return Ok(d);
+    }
+    let d = Arc::new((orgs::list(&state.db).await?, catalog::all_columns(&state.db).await?));
+    if let Ok(mut m) = state.directory.lock() {
+        *m = Some((generation, std::time::Instant::now(), d.clone()));
+    }
+    Ok(d)
+}
+
 /// Serialises the filling of the count and issuer caches (see `cached_count`).
 static FILL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -390,8 +407,12 @@ fn mask_html(html: &str) -> String {
 
 async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult<Response> {
     let item = public_item(&state, &id).await?;
-    let org = orgs::get(&state.db, gongkai_core::orgs::OrgId(item.org_id)).await?;
-    let column = catalog::column(&state.db, item.column_id).await?;
+    let dir = directory(&state).await?;
+    let org = dir.0.iter().find(|o| o.id.0 == item.org_id).cloned().ok_or(AppError::NotFound)?;
+    let column = match dir.1.iter().find(|c| c.id == item.column_id) {
+        Some(c) => c.clone(),
+        None => catalog::column(&state.db, item.column_id).await?,
+    };
     let interpretations =
         catalog::interpretations_of(&state.db, item.id).await?.into_iter().filter(Item::is_public).collect();
     let interprets = match item.interprets_id {

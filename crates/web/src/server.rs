@@ -67,7 +67,16 @@ pub struct AppState {
     /// at most 30 seconds (column renames on another instance).
     pub pages: PageCache,
     pub generation: Arc<AtomicU64>,
+    /// Organisations and columns for portal pages, read again after 30 s or a change.
+    pub directory: DirectoryCache,
 }
+
+/// (generation, when read, organisations, columns).
+pub type DirectoryCache = Arc<
+    std::sync::Mutex<
+        Option<(u64, std::time::Instant, Arc<(Vec<gongkai_store::orgs::Org>, Vec<gongkai_store::catalog::Column>)>)>,
+    >,
+>;
 
 /// URL → (generation, when rendered, HTML).
 pub type PageCache = Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant, Arc<String>)>>>;
@@ -96,6 +105,7 @@ impl AppState {
             counts: Default::default(),
             pages: Default::default(),
             generation: Default::default(),
+            directory: Default::default(),
         })
     }
 }
