@@ -210,6 +210,24 @@ mod tests {
     }
 
     #[test]
+    fn pdf_text_is_extracted() {
+        if !gongkai_pdf::fonts_available() {
+            // The CJK fonts come from fonts-noto-cjk (installed by CI); nothing to test without them.
+            eprintln!("SKIPPING pdf_text_is_extracted: no CJK fonts");
+            return;
+        }
+        let src = format!(
+            "#set text(font: ({}))\n最低生活保障审批名单公示。Minimum living allowance.",
+            gongkai_pdf::serif_families()
+        );
+        let pdf = gongkai_pdf::compile(&src).unwrap();
+        assert_eq!(sniff(&pdf).unwrap(), FileKind::Pdf);
+        let text = extract_text(FileKind::Pdf, &pdf);
+        assert!(text.contains("Minimum living allowance"), "{text}");
+        assert!(text.contains("最低生活保障审批名单公示"), "{text}");
+    }
+
+    #[test]
     fn docx_text_is_extracted() {
         let mut buf = std::io::Cursor::new(Vec::new());
         docx_rs::Docx::new()
