@@ -13,6 +13,9 @@ use gongkai_store::catalog::{self, Entry};
 use std::collections::HashMap;
 use std::io::Read;
 
+/// Largest total size of the files inside one ZIP.
+const MAX_UNPACKED: usize = 200 * 1024 * 1024;
+
 /// Largest number of rows in one import.
 const MAX_ROWS: usize = 20_000;
 
@@ -89,6 +92,8 @@ pub async fn run(
             return Ok(fatal(dry_run, "ZIP 文件无法打开"));
         };
         let mut table = None;
+        // Bounded in total too, so a ZIP of many highly compressed files cannot exhaust memory.
+        let mut unpacked: usize = 0;
         for i in 0..zip.len() {
             let Ok(mut f) = zip.by_index(i) else { continue };
             if f.is_dir() {
@@ -98,6 +103,10 @@ pub async fn run(
             let mut buf = Vec::new();
             if f.by_ref().take(crate::rich::MAX_ATTACHMENT as u64 + 1).read_to_end(&mut buf).is_err() {
                 return Ok(fatal(dry_run, format!("ZIP 中的文件 {fname} 无法读取")));
+            }
+            unpacked += buf.len();
+            if unpacked > MAX_UNPACKED {
+                return Ok(fatal(dry_run, "ZIP 解压后的内容超过 200 MB，请分批导入"));
             }
             if fname == "items.csv" || fname == "items.json" {
                 table = Some((fname, buf));
