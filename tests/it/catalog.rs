@@ -529,3 +529,35 @@ both!(column_pages_list_their_subtree_in_date_order, |kind: Kind| async move {
     assert!(order(&p.body, &["丁决策公开", "丙殡葬公示"]));
     assert!(!b.get("/o/gzmz/c/key-areas?year=2025").await.body.contains("丙殡葬公示"));
 });
+
+both!(zip_import_brings_attachments, |kind: Kind| async move {
+    use std::io::Write;
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let mut docx = std::io::Cursor::new(Vec::new());
+    docx_rs::Docx::new()
+        .add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("老年人助餐点名录附表")))
+        .build()
+        .pack(&mut docx)
+        .unwrap();
+    let csv = "column,kind,title,summary,body,issuer,attribute,formed_on,published_on,attachments\n\
+        elderly,general,2024年长者饭堂名录,长者饭堂名录,名录见附件。,广州市民政局,proactive,2024-04-01,2024-04-03,名录.docx\n\
+        elderly,general,缺附件的一行,概述,正文,广州市民政局,proactive,2024-04-01,2024-04-03,不存在.pdf\n";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("items.csv", opts).unwrap();
+    zip.write_all(csv.as_bytes()).unwrap();
+    zip.start_file("名录.docx", opts).unwrap();
+    zip.write_all(&docx.into_inner()).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let mut b = app.browser();
+    b.login("gzmz.approver").await;
+    b.get(&format!("/console/orgs/{city}/catalog/import")).await;
+    let p =
+        b.post_multipart(&format!("/console/orgs/{city}/catalog/import"), &[], &[("file", "batch.zip", &bytes)]).await;
+    assert!(p.body.contains("已导入 1 行") && p.body.contains("附件“不存在.pdf”不在上传的 ZIP 中"), "{}", p.body);
+    let r = app.browser().get("/search?q=%E9%99%84%E8%A1%A8").await;
+    assert!(r.body.contains("2024年长者饭堂名录"), "attachment text from the ZIP is searchable");
+});
