@@ -58,6 +58,8 @@ fn wanted(req: &Request) -> (Aids, Vec<(&'static str, &'static str)>, String) {
         .filter(|kv| !kv.is_empty() && !AIDS.iter().any(|(p, ..)| kv.split('=').next() == Some(p)))
         .collect();
     let keep = if keep.is_empty() { "?".to_string() } else { format!("?{}&amp;", keep.join("&amp;")) };
+    // It goes into an href: a query that was not percent-encoded must not break out of it.
+    let keep = keep.replace('"', "%22").replace('<', "%3C").replace('>', "%3E").replace('\'', "%27");
     (Aids { hant: on[0], pinyin: on[1], large: on[2], contrast: on[3] }, set, keep)
 }
 
@@ -189,5 +191,17 @@ mod tests {
         assert!(out.contains("<ruby>民<rp>(</rp><rt>mín</rt><rp>)</rp></ruby>"), "{out}");
         assert!(out.ends_with("<textarea>原文</textarea>"), "{out}");
         assert_eq!(ruby("abc (1) <b>x</b>"), "abc (1) <b>x</b>");
+    }
+
+    #[test]
+    fn switch_links_keep_the_query_safely() {
+        let req = axum::http::Request::builder()
+            .uri("/search?q=%E6%95%91&py=1&x='a")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let (aids, set, keep) = wanted(&req);
+        assert!(aids.pinyin);
+        assert_eq!(set, vec![("gk_py", "1")]);
+        assert_eq!(keep, "?q=%E6%95%91&amp;x=%27a&amp;");
     }
 }
