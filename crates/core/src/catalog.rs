@@ -210,6 +210,45 @@ pub fn validity_on(history: &[ValidityChange], day: Date) -> Validity {
     history.iter().filter(|c| c.on <= day).max_by_key(|c| c.on).map_or(Validity::Valid, |c| c.validity)
 }
 
+/// One rule or normative document as table 二 item (一) sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFacts {
+    pub formed: Date,
+    pub published: Option<Date>,
+    pub history: Vec<ValidityChange>,
+}
+
+/// Table 二 item (一) counts for one kind of document and one year: made (成文) in the
+/// year, published in the year, published in total by 31 December, repealed in the year
+/// (in force on the last day of the previous year, no longer on 31 December), in force on
+/// 31 December.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct NormativeCounts {
+    pub made: i64,
+    pub published: i64,
+    pub repealed: i64,
+    pub in_force: i64,
+    pub published_total: i64,
+}
+
+pub fn normative_counts(docs: &[DocumentFacts], year: i16) -> NormativeCounts {
+    let (Ok(start), Ok(end)) = (Date::new(year, 1, 1), Date::new(year, 12, 31)) else {
+        return NormativeCounts::default();
+    };
+    let in_year = |d: Date| d >= start && d <= end;
+    let mut c = NormativeCounts::default();
+    for d in docs.iter().filter(|d| d.formed <= end) {
+        c.made += i64::from(in_year(d.formed));
+        c.published += i64::from(d.published.is_some_and(in_year));
+        c.published_total += i64::from(d.published.is_some_and(|p| p <= end));
+        let before = validity_on(&d.history, start.yesterday().unwrap_or(start));
+        let after = validity_on(&d.history, end);
+        c.repealed += i64::from(before.in_force() && !after.in_force());
+        c.in_force += i64::from(after.in_force());
+    }
+    c
+}
+
 /// What kind of record an item is; it decides table 二 counting and interpretation links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ItemKind {
@@ -638,6 +677,29 @@ mod tests {
         assert_eq!(validity_on(&h, date(2021, 1, 1)), Validity::Repealed);
         assert!(!Validity::Repealed.in_force());
         assert_eq!(Validity::parse("现行有效").unwrap(), Validity::Valid);
+    }
+
+    #[test]
+    fn table_two_counts_follow_validity_history() {
+        let doc = |formed, published, history: &[(Validity, Date)]| DocumentFacts {
+            formed,
+            published,
+            history: history.iter().map(|&(validity, on)| ValidityChange { validity, on }).collect(),
+        };
+        let docs = [
+            doc(date(2019, 5, 6), Some(date(2019, 5, 8)), &[(Validity::Repealed, date(2020, 9, 1))]),
+            doc(date(2020, 3, 2), Some(date(2020, 3, 4)), &[(Validity::Expired, date(2021, 2, 1))]),
+            doc(date(2020, 12, 30), Some(date(2021, 1, 5)), &[]),
+            doc(date(2021, 6, 1), None, &[]),
+        ];
+        assert_eq!(
+            normative_counts(&docs, 2020),
+            NormativeCounts { made: 2, published: 1, repealed: 1, in_force: 2, published_total: 2 }
+        );
+        assert_eq!(
+            normative_counts(&docs, 2021),
+            NormativeCounts { made: 1, published: 1, repealed: 1, in_force: 2, published_total: 3 }
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::calendar::Calendar;
+pub use gongkai_core::catalog::NormativeCounts;
 use gongkai_core::catalog::{
     self as core, Action, Attribute, ColumnKind, Disclosure, IndexPattern, InterpretationForm, ItemKind, Status,
     Validity, ValidityChange,
@@ -1289,18 +1290,8 @@ pub async fn public_ids_after(db: &Db, after: i64, limit: i64) -> Result<Vec<i64
     .await?)
 }
 
-/// Figures of table 二 item (一) for one organisation and year, counted from the catalog:
-/// per kind (`rule`, `normative`): made (成文) in the year, published in the year, repealed
-/// (or expired) in the year, in force on 31 December, and published in total by then.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct NormativeCounts {
-    pub made: i64,
-    pub published: i64,
-    pub repealed: i64,
-    pub in_force: i64,
-    pub published_total: i64,
-}
-
+/// Table 二 item (一) for one organisation, year and kind of document, counted from the
+/// catalog by [`core::normative_counts`].
 pub async fn normative_counts(db: &Db, org: OrgId, year: i32, kind: ItemKind) -> Result<NormativeCounts> {
     let rows = sqlx::query::<Any>(
         "SELECT i.id, i.formed_on, i.published_on, v.validity, v.on_date FROM catalog_items i
@@ -1312,45 +1303,27 @@ pub async fn normative_counts(db: &Db, org: OrgId, year: i32, kind: ItemKind) ->
     .bind(format!("{year:04}-12-31"))
     .fetch_all(db.pool())
     .await?;
-    let mut by_item: std::collections::BTreeMap<i64, (String, Option<String>, Vec<ValidityChange>)> =
-        Default::default();
+    let mut by_item: std::collections::BTreeMap<i64, core::DocumentFacts> = Default::default();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        let e = by_item.entry(id).or_insert_with(|| {
-            (r.try_get("formed_on").unwrap_or_default(), r.try_get("published_on").unwrap_or_default(), Vec::new())
+        let formed: String = r.try_get("formed_on")?;
+        let Ok(formed) = formed.parse::<Date>() else { continue };
+        let published: Option<String> = r.try_get("published_on")?;
+        let e = by_item.entry(id).or_insert_with(|| core::DocumentFacts {
+            formed,
+            published: published.and_then(|p| p.parse().ok()),
+            history: Vec::new(),
         });
         let v: Option<String> = r.try_get("validity")?;
         let d: Option<String> = r.try_get("on_date")?;
         if let (Some(v), Some(d)) = (v, d)
             && let (Ok(v), Ok(d)) = (Validity::parse(&v), d.parse::<Date>())
         {
-            e.2.push(ValidityChange { validity: v, on: d });
+            e.history.push(ValidityChange { validity: v, on: d });
         }
     }
-    let start = Date::new(year as i16, 1, 1).map_err(|e| StoreError::Config(e.to_string()))?;
-    let end = Date::new(year as i16, 12, 31).map_err(|e| StoreError::Config(e.to_string()))?;
-    let in_year = |d: &str| d.parse::<Date>().is_ok_and(|d| d >= start && d <= end);
-    let mut c = NormativeCounts::default();
-    for (formed, published, history) in by_item.values() {
-        if in_year(formed) {
-            c.made += 1;
-        }
-        if published.as_deref().is_some_and(in_year) {
-            c.published += 1;
-        }
-        if published.as_deref().is_some_and(|p| p.parse::<Date>().is_ok_and(|p| p <= end)) {
-            c.published_total += 1;
-        }
-        let before = core::validity_on(history, start.yesterday().unwrap_or(start));
-        let after = core::validity_on(history, end);
-        if before.in_force() && !after.in_force() {
-            c.repealed += 1;
-        }
-        if after.in_force() {
-            c.in_force += 1;
-        }
-    }
-    Ok(c)
+    let docs: Vec<core::DocumentFacts> = by_item.into_values().collect();
+    Ok(core::normative_counts(&docs, year as i16))
 }
 
 /// Published items per column kind in a year (the narrative's figures).
