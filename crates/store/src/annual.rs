@@ -234,34 +234,25 @@ pub async fn published_years(db: &Db, org: OrgId) -> Result<Vec<(i64, i64, Strin
     rows.iter().map(|r| Ok((r.try_get("year")?, r.try_get("v")?, r.try_get("first")?))).collect()
 }
 
-/// Fee notices sent and fees collected (yuan) by `org` in `year`, from the application
-/// event logs: a notice counts in the year it was sent; the amount counts as collected in
-/// the year it was paid.
+/// Fee notices sent and fees collected (yuan) by `org` in `year`, counted by
+/// [`gongkai_core::applications::fees::year_totals`] over the fee events of its applications.
 pub async fn fees(db: &Db, org: OrgId, year: i16) -> Result<(i64, i64)> {
+    use gongkai_core::applications::workflow::Event;
     let rows = sqlx::query::<Any>(
-        "SELECT e.application_id, e.kind, e.data FROM application_events e JOIN applications a ON a.id = e.application_id
+        "SELECT e.application_id, e.data FROM application_events e JOIN applications a ON a.id = e.application_id
          WHERE a.org_id = $1 AND e.kind IN ('fee_noticed', 'fee_paid') ORDER BY e.application_id, e.seq",
     )
     .bind(org.0)
     .fetch_all(db.pool())
     .await?;
-    let in_year = |v: &serde_json::Value| v["on"].as_str().is_some_and(|d| d.starts_with(&format!("{year}-")));
-    let (mut notices, mut collected) = (0, 0);
-    let mut last_amount: std::collections::HashMap<i64, i64> = Default::default();
+    let mut logs: std::collections::BTreeMap<i64, Vec<Event>> = Default::default();
     for r in rows {
-        let app: i64 = r.try_get("application_id")?;
-        let kind: String = r.try_get("kind")?;
-        let v: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?).unwrap_or_default();
-        if kind == "fee_noticed" {
-            last_amount.insert(app, v["amount_yuan"].as_i64().unwrap_or(0));
-            if in_year(&v) {
-                notices += 1;
-            }
-        } else if in_year(&v) {
-            collected += last_amount.get(&app).copied().unwrap_or(0);
-        }
+        let data: String = r.try_get("data")?;
+        let e: Event =
+            serde_json::from_str(&data).map_err(|e| StoreError::Config(format!("corrupt application event: {e}")))?;
+        logs.entry(r.try_get("application_id")?).or_default().push(e);
     }
-    Ok((notices, collected))
+    Ok(gongkai_core::applications::fees::year_totals(logs.values().map(Vec::as_slice), year))
 }
 
 /// (organisation, first publication date) of every published report of `year`.

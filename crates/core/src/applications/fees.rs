@@ -105,3 +105,45 @@ mod tests {
         }
     }
 }
+
+/// Section 六's fee figures for `year` from applications' event logs: notices sent in the
+/// year, and the yuan actually paid in the year (the amount of the notice each payment
+/// answers).
+pub fn year_totals<'a>(logs: impl IntoIterator<Item = &'a [super::workflow::Event]>, year: i16) -> (i64, i64) {
+    use super::workflow::Event;
+    let (mut notices, mut collected) = (0, 0);
+    for log in logs {
+        let mut amount = 0;
+        for e in log {
+            match e {
+                Event::FeeNoticed { on, amount_yuan, .. } => {
+                    amount = *amount_yuan as i64;
+                    notices += i64::from(on.year() == year);
+                }
+                Event::FeePaid { on } if on.year() == year => collected += amount,
+                _ => {}
+            }
+        }
+    }
+    (notices, collected)
+}
+
+#[cfg(test)]
+mod year_totals_tests {
+    use super::*;
+    use crate::applications::workflow::Event;
+    use jiff::civil::date;
+
+    #[test]
+    fn notices_count_when_sent_and_money_when_paid() {
+        let basis = FeeBasis::PerVolume { pages: 120 };
+        let paid_next_year = vec![
+            Event::FeeNoticed { on: date(2022, 12, 20), basis, amount_yuan: 100 },
+            Event::FeePaid { on: date(2023, 1, 5) },
+        ];
+        let unpaid = vec![Event::FeeNoticed { on: date(2023, 3, 1), basis, amount_yuan: 50 }];
+        let logs = [paid_next_year.as_slice(), unpaid.as_slice()];
+        assert_eq!(year_totals(logs, 2022), (1, 0));
+        assert_eq!(year_totals(logs, 2023), (1, 100));
+    }
+}
