@@ -1114,8 +1114,7 @@ pub async fn count(db: &Db, f: &ItemFilter) -> Result<i64> {
 
 async fn count_one(db: &Db, f: &ItemFilter) -> Result<i64> {
     let (w, binds) = build_where(f);
-    let count_sql = format!("SELECT COUNT(*) FROM catalog_items {w}");
-    let mut cq = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(count_sql));
+    let mut cq = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM catalog_items {w}")));
     for b in &binds {
         cq = match b {
             Bind::I(i) => cq.bind(*i),
@@ -1194,6 +1193,17 @@ pub async fn add_attachment(db: &Db, actor: &Actor, org: OrgId, item: i64, a: &N
     Ok(id)
 }
 
+fn attachment_from_row(r: &AnyRow) -> Result<Attachment> {
+    Ok(Attachment {
+        id: r.try_get("id")?,
+        item_id: r.try_get("item_id")?,
+        name: r.try_get("name")?,
+        mime: r.try_get("mime")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+    })
+}
+
 pub async fn attachments(db: &Db, item: i64) -> Result<Vec<Attachment>> {
     let rows = sqlx::query::<Any>(
         "SELECT id, item_id, name, mime, size, sha256 FROM catalog_attachments WHERE item_id = $1 ORDER BY id",
@@ -1201,18 +1211,7 @@ pub async fn attachments(db: &Db, item: i64) -> Result<Vec<Attachment>> {
     .bind(item)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Attachment {
-                id: r.try_get("id")?,
-                item_id: r.try_get("item_id")?,
-                name: r.try_get("name")?,
-                mime: r.try_get("mime")?,
-                size: r.try_get("size")?,
-                sha256: r.try_get("sha256")?,
-            })
-        })
-        .collect()
+    rows.iter().map(attachment_from_row).collect()
 }
 
 /// An attachment with its bytes.
@@ -1223,17 +1222,7 @@ pub async fn attachment_data(db: &Db, id: i64) -> Result<(Attachment, Vec<u8>)> 
             .fetch_optional(db.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-    Ok((
-        Attachment {
-            id: r.try_get("id")?,
-            item_id: r.try_get("item_id")?,
-            name: r.try_get("name")?,
-            mime: r.try_get("mime")?,
-            size: r.try_get("size")?,
-            sha256: r.try_get("sha256")?,
-        },
-        r.try_get("data")?,
-    ))
+    Ok((attachment_from_row(&r)?, r.try_get("data")?))
 }
 
 pub async fn attachment_texts(db: &Db, item: i64) -> Result<String> {
@@ -1343,21 +1332,8 @@ pub async fn published_by_column_kind(db: &Db, org: OrgId, year: i32) -> Result<
 
 /// Published items of a kind in a year (e.g. interpretations).
 pub async fn published_count(db: &Db, org: OrgId, year: i32, kind: Option<ItemKind>) -> Result<i64> {
-    let (w, binds) = build_where(&ItemFilter {
-        org_id: Some(org.0),
-        year: Some(year),
-        kind,
-        public_only: true,
-        ..Default::default()
-    });
-    let mut q = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM catalog_items {w}")));
-    for b in &binds {
-        q = match b {
-            Bind::I(i) => q.bind(*i),
-            Bind::S(s) => q.bind(s.as_str()),
-        };
-    }
-    Ok(q.fetch_one(db.pool()).await?)
+    count(db, &ItemFilter { org_id: Some(org.0), year: Some(year), kind, public_only: true, ..Default::default() })
+        .await
 }
 
 /// Number of public items of every organisation (sitemap).
