@@ -107,17 +107,13 @@ pub async fn render_report(
     let tables = crate::report_export::tables_fragment(&t);
     let html = format!(
         "<h1>{name}{year}年政府信息公开工作年度报告</h1>\n<h2>一、总体情况</h2>\n{s1}\n{tables}<h2>五、存在的主要问题及改进情况</h2>\n{s5}\n<h2>六、其他需要报告的事项</h2>\n<p>{fee}</p>\n{s6}\n",
-        name = askama_escape(&o.name),
+        name = crate::report_export::esc(&o.name),
         s1 = narrative::render(&n.s1, &v),
         s5 = narrative::render(&n.s5, &v),
         s6 = narrative::render(&n.s6, &v),
         fee = narrative::fee_statement(year, notices, collected),
     );
     Ok((html, t))
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[derive(Template)]

@@ -709,10 +709,6 @@ async fn search(
     }))
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 async fn feed(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -733,24 +729,24 @@ async fn feed(
     let updated = items.first().and_then(|i| i.published_on.clone()).unwrap_or_else(|| "2000-01-01".into());
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{} - {}</title>\n<id>{base}/o/{}/c/{}</id>\n<link rel=\"self\" href=\"{base}/o/{}/c/{}/feed.xml\"/>\n<link href=\"{base}/o/{}/c/{}\"/>\n<updated>{updated}T00:00:00+08:00</updated>\n<author><name>{}</name></author>\n",
-        xml_escape(&column.name),
-        xml_escape(&org.name),
+        crate::report_export::esc(&column.name),
+        crate::report_export::esc(&org.name),
         org.short_code,
         column.slug,
         org.short_code,
         column.slug,
         org.short_code,
         column.slug,
-        xml_escape(&org.name)
+        crate::report_export::esc(&org.name)
     );
     for i in &items {
         let day = i.published_on.clone().unwrap_or_default();
         xml.push_str(&format!(
             "<entry><title>{}</title><id>{base}/info/{}</id><link href=\"{base}/info/{}\"/><updated>{day}T00:00:00+08:00</updated><summary>{}</summary></entry>\n",
-            xml_escape(&i.title),
+            crate::report_export::esc(&i.title),
             i.id,
             i.id,
-            xml_escape(&mask_in_text(&i.summary))
+            crate::report_export::esc(&mask_in_text(&i.summary))
         ));
     }
     xml.push_str("</feed>\n");

@@ -14,7 +14,8 @@ fn title(t: &Tables) -> String {
     format!("{}{}年政府信息公开工作年度报告统计表", t.org, t.year)
 }
 
-fn esc(s: &str) -> String {
+/// Escape text for HTML or XML (element content and double-quoted attributes).
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

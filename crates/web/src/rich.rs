@@ -54,13 +54,9 @@ pub fn paragraphs(text: &str) -> String {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| format!("<p>{}</p>", askama_escape(l)))
+        .map(|l| format!("<p>{}</p>", crate::report_export::esc(l)))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Accepted attachment types, recognised by content.
