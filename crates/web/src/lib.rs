@@ -12,6 +12,7 @@ pub mod annual;
 pub mod api;
 pub mod apps;
 pub mod auth;
+mod cache;
 mod catalog_import;
 pub mod console;
 pub mod csrf;

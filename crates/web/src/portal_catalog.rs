@@ -170,71 +170,50 @@ struct ColumnPage {
 
 /// Organisations and columns, shared by portal pages for 30 s or until a change.
 async fn directory(state: &AppState) -> Result<Arc<(Vec<Org>, Vec<Column>)>, AppError> {
-    use std::sync::atomic::Ordering;
-    let generation = state.generation.load(Ordering::Relaxed);
-    if let Some((g, at, d)) = state.directory.lock().ok().and_then(|m| m.clone())
-        && g == generation
-        && at.elapsed() < std::time::Duration::from_secs(30)
-    {
+    let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
+    if let Some(d) = state.caches.directory.get("", generation) {
         return Ok(d);
     }
     let d = Arc::new((orgs::list(&state.db).await?, catalog::all_columns(&state.db).await?));
-    if let Ok(mut m) = state.directory.lock() {
-        *m = Some((generation, std::time::Instant::now(), d.clone()));
-    }
+    state.caches.directory.put(String::new(), generation, d.clone());
     Ok(d)
 }
 
 /// Serialises the filling of the count and issuer caches (see `cached_count`).
 static FILL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// The number of items a portal list filter matches, cached for a minute (a new
-/// publication shows in the list at once; the total follows within the minute).
+/// The number of items a portal list filter matches, cached for a minute or until the
+/// catalog changes.
 async fn cached_count(state: &AppState, f: &ItemFilter) -> Result<i64, AppError> {
-    let key = format!("{:?}", f);
-    let ttl = std::time::Duration::from_secs(60);
-    if let Some((at, n)) = state.counts.lock().ok().and_then(|m| m.get(&key).copied())
-        && at.elapsed() < ttl
-    {
+    let key = format!("{f:?}");
+    let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
+    if let Some(n) = state.caches.counts.get(&key, generation) {
         return Ok(n);
     }
     // One count at a time: visitors arriving together after a restart wait for the first
     // one's result instead of each counting the same subtree.
     let _fill = FILL.lock().await;
-    if let Some((at, n)) = state.counts.lock().ok().and_then(|m| m.get(&key).copied())
-        && at.elapsed() < ttl
-    {
+    if let Some(n) = state.caches.counts.get(&key, generation) {
         return Ok(n);
     }
     let n = catalog::count(&state.db, f).await?;
-    if let Ok(mut m) = state.counts.lock() {
-        if m.len() > 10_000 {
-            // Bounded: filters come from visitors' URLs.
-            m.clear();
-        }
-        m.insert(key, (std::time::Instant::now(), n));
-    }
+    state.caches.counts.put(key, generation, n);
     Ok(n)
 }
 
-/// The organisation's issuing bodies, cached for five minutes.
-async fn issuers(state: &AppState, org: gongkai_core::orgs::OrgId) -> Result<std::sync::Arc<Vec<String>>, AppError> {
-    let ttl = std::time::Duration::from_secs(300);
-    if let Some((at, list)) = state.issuers.lock().ok().and_then(|m| m.get(&org.0).cloned())
-        && at.elapsed() < ttl
-    {
+/// The organisation's issuing bodies, cached for five minutes or until the catalog changes.
+async fn issuers(state: &AppState, org: gongkai_core::orgs::OrgId) -> Result<Arc<Vec<String>>, AppError> {
+    let key = org.0.to_string();
+    let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
+    if let Some(list) = state.caches.issuers.get(&key, generation) {
         return Ok(list);
     }
     let _fill = FILL.lock().await;
-    if let Some((at, list)) = state.issuers.lock().ok().and_then(|m| m.get(&org.0).cloned())
-        && at.elapsed() < ttl
-    {
+    if let Some(list) = state.caches.issuers.get(&key, generation) {
         return Ok(list);
     }
-    let list = std::sync::Arc::new(catalog::issuers(&state.db, org).await?);
-    if let Ok(mut m) = state.issuers.lock() {
-        m.insert(org.0, (std::time::Instant::now(), list.clone()));
-    }
+    let list = Arc::new(catalog::issuers(&state.db, org).await?);
+    state.caches.issuers.put(key, generation, list.clone());
     Ok(list)
 }
 
@@ -251,14 +230,9 @@ async fn column_page(
     path: Path<(String, String)>,
     query: Query<ListQuery>,
 ) -> PageResult<Response> {
-    use std::sync::atomic::Ordering;
     let key = format!("{}|{}", host(&state, &headers), uri);
-    let generation = state.generation.load(Ordering::Relaxed);
-    let ttl = std::time::Duration::from_secs(30);
-    if let Some((g, at, html)) = state.pages.lock().ok().and_then(|m| m.get(&key).cloned())
-        && g == generation
-        && at.elapsed() < ttl
-    {
+    let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
+    if let Some(html) = state.caches.pages.get(&key, generation) {
         return Ok(axum::response::Html(html.as_str().to_owned()).into_response());
     }
     let resp = render_column_page(state.clone(), headers, path, query).await?;
@@ -268,13 +242,7 @@ async fn column_page(
     let (parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.map_err(|e| AppError::Internal(e.into()))?;
     let html = Arc::new(String::from_utf8_lossy(&bytes).into_owned());
-    if let Ok(mut m) = state.pages.lock() {
-        if m.len() > 5_000 {
-            // Bounded: the URLs come from visitors.
-            m.clear();
-        }
-        m.insert(key, (generation, std::time::Instant::now(), html.clone()));
-    }
+    state.caches.pages.put(key, generation, html.clone());
     Ok(Response::from_parts(parts, axum::body::Body::from(html.as_str().to_owned())))
 }
 

@@ -56,36 +56,32 @@ pub struct AppState {
     pub limiter: Arc<crate::apps::RateLimiter>,
     /// This instance's full-text index, fed from the database's change log.
     pub search: Arc<dyn gongkai_search::SearchIndex>,
-    /// Issuing bodies per organisation for the column-page filter: a distinct scan over
-    /// every item is too slow per request at a million items, and the list changes rarely.
-    pub issuers: IssuerCache,
-    /// Item counts of portal lists (column pages) by filter, kept for a minute: counting a
-    /// subtree of several hundred thousand items on every page view costs more than the page.
-    pub counts: CountCache,
-    /// Rendered portal list pages (column pages) by URL, with the generation they were
-    /// rendered in: any applied catalog change moves the generation on, and an entry lives
-    /// at most 30 seconds (column renames on another instance).
-    pub pages: PageCache,
+    /// Portal caches (see `cache`): issuing bodies per organisation (a distinct scan over
+    /// every item is too slow per request at a million items), item counts of column pages
+    /// by filter, rendered column pages by URL, and the organisations and columns.
+    pub caches: Arc<PortalCaches>,
+    /// Moved on by every applied catalog change (any instance, through the change log).
     pub generation: Arc<AtomicU64>,
-    /// Organisations and columns for portal pages, read again after 30 s or a change.
-    pub directory: DirectoryCache,
 }
 
-/// (generation, when read, organisations, columns).
-pub type DirectoryCache = Arc<
-    std::sync::Mutex<
-        Option<(u64, std::time::Instant, Arc<(Vec<gongkai_store::orgs::Org>, Vec<gongkai_store::catalog::Column>)>)>,
-    >,
->;
+pub struct PortalCaches {
+    pub issuers: crate::cache::Cache<Arc<Vec<String>>>,
+    pub counts: crate::cache::Cache<i64>,
+    pub pages: crate::cache::Cache<Arc<String>>,
+    pub directory: crate::cache::Cache<Arc<(Vec<gongkai_store::orgs::Org>, Vec<gongkai_store::catalog::Column>)>>,
+}
 
-/// URL → (generation, when rendered, HTML).
-pub type PageCache = Arc<std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant, Arc<String>)>>>;
-
-/// Filter key → (when counted, count).
-pub type CountCache = Arc<std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, i64)>>>;
-
-/// Organisation id → (when read, issuing bodies).
-pub type IssuerCache = Arc<std::sync::Mutex<std::collections::HashMap<i64, (std::time::Instant, Arc<Vec<String>>)>>>;
+impl Default for PortalCaches {
+    fn default() -> Self {
+        use std::time::Duration;
+        Self {
+            issuers: crate::cache::Cache::new(Duration::from_secs(300), 10_000),
+            counts: crate::cache::Cache::new(Duration::from_secs(60), 10_000),
+            pages: crate::cache::Cache::new(Duration::from_secs(30), 5_000),
+            directory: crate::cache::Cache::new(Duration::from_secs(30), 1),
+        }
+    }
+}
 
 impl AppState {
     /// Build the state; the server secret is created on first start and kept in the
@@ -101,11 +97,8 @@ impl AppState {
             secret: Arc::new(secret.into_bytes()),
             limiter: Default::default(),
             search,
-            issuers: Default::default(),
-            counts: Default::default(),
-            pages: Default::default(),
+            caches: Default::default(),
             generation: Default::default(),
-            directory: Default::default(),
         })
     }
 }
