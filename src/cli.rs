@@ -9,6 +9,7 @@ use gongkai_core::access::Grant;
 use gongkai_core::accounts::{NewPassword, Role, Username, parse_display_name};
 use gongkai_core::orgs::OrgInput;
 use gongkai_store::{Actor, Db, OpenMode, orgs, users};
+use gongkai_web::clock::WallClock;
 use gongkai_web::{AppState, WebConfig};
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -86,14 +87,27 @@ enum CalendarCmd {
         date: String,
         /// Number of working days
         n: u32,
+        /// Count through years without a loaded notice on the provisional calendar of
+        /// 《全国年节及纪念日放假办法》 (said on stderr) instead of exiting 2
+        #[arg(long)]
+        provisional: bool,
     },
     /// Print true or false
     IsWorkingDay {
         /// YYYY-MM-DD
         date: String,
+        /// Answer for a year without a loaded notice from the provisional calendar
+        #[arg(long)]
+        provisional: bool,
     },
     /// List every day after DATE up to the N-th working day: counted or skipped, and why
-    Explain { date: String, n: u32 },
+    Explain {
+        date: String,
+        n: u32,
+        /// Count through years without a loaded notice on the provisional calendar
+        #[arg(long)]
+        provisional: bool,
+    },
     /// Load a holiday-notice file (TOML, the format of data/holidays-cn.toml) into the
     /// database; it becomes the active calendar of the server
     Load { file: std::path::PathBuf },
@@ -176,6 +190,15 @@ struct ServeArgs {
     /// Public base URL of the portal for the sitemap, feeds and QR codes (default: from the Host header)
     #[arg(long, env = "GONGKAI_BASE_URL")]
     base_url: Option<String>,
+    /// Run as if today (in China) were this date, YYYY-MM-DD: deadlines, reminders, default
+    /// dates and the demo's open cases follow it (tests, demonstrations, training). Recorded
+    /// instants keep the real time.
+    #[arg(long, env = "GONGKAI_TODAY", value_parser = parse_clock)]
+    today: Option<WallClock>,
+}
+
+fn parse_clock(raw: &str) -> Result<WallClock, String> {
+    WallClock::parse(raw)
 }
 
 #[derive(clap::Args, Clone)]
@@ -373,11 +396,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let db = open(dbargs, args.demo).await?;
+    let clock = args.today.unwrap_or_default();
+    if clock.is_shifted() {
+        println!("running as if today were {} (--today)", clock.today());
+    }
     if args.demo {
         if demo::is_seeded(&db).await? {
             tracing::info!("demo organisation already present");
         } else {
-            demo::seed(&db).await.context("seeding the demo")?;
+            demo::seed(&db, clock.today()).await.context("seeding the demo")?;
             tracing::info!("demo organisation seeded");
         }
     }
@@ -387,6 +414,7 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         session_ttl: jiff::SignedDuration::from_mins(args.session_minutes.max(5)),
         index_dir: args.index.resolve(&db),
         base_url: args.base_url.clone(),
+        clock,
     };
     let state = AppState::new(db.clone(), config).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -411,7 +439,7 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = sweep(&sweeper_db, mailer.as_ref()).await {
+            if let Err(e) = sweep(&sweeper_db, mailer.as_ref(), clock).await {
                 tracing::warn!(error = %e, "periodic sweep failed");
             }
         }
@@ -422,10 +450,10 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn sweep(db: &Db, mailer: Option<&gongkai_web::mail::Mailer>) -> anyhow::Result<()> {
+async fn sweep(db: &Db, mailer: Option<&gongkai_web::mail::Mailer>, clock: WallClock) -> anyhow::Result<()> {
     gongkai_store::sessions::sweep(db).await?;
     let cal = gongkai_store::calendars::active(db).await?;
-    let today = gongkai_core::time::china_date(jiff::Timestamp::now());
+    let today = clock.today();
     let n = gongkai_store::applications::sweep_alerts(db, today, &gongkai_web::apps::settings(), &cal).await?;
     if n > 0 {
         tracing::info!(alerts = n, "deadline alerts created");
@@ -663,36 +691,59 @@ async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(1, format!("{e:#}")),
     };
+    // Strict unless asked: the contract is exit 2 for a year without a loaded notice.
+    let provisional = match cmd {
+        CalendarCmd::AddWorkingDays { provisional, .. }
+        | CalendarCmd::IsWorkingDay { provisional, .. }
+        | CalendarCmd::Explain { provisional, .. } => *provisional,
+        _ => false,
+    };
+    let cal = if provisional { cal.with_provisional() } else { cal.strict() };
+    let say_provisional = |from: jiff::civil::Date, to: jiff::civil::Date| {
+        if let Some(year) = cal.provisional_year_in(from, to) {
+            eprintln!(
+                "provisional: no holiday notice is loaded for {year}; counted on the statutory holidays of                  the 全国年节及纪念日放假办法 (with make-up days for those on a weekend, no adjusted working days)"
+            );
+        }
+    };
     match cmd {
-        CalendarCmd::AddWorkingDays { date, n } => match parse_date(date) {
+        CalendarCmd::AddWorkingDays { date, n, .. } => match parse_date(date) {
             Err(m) => fail(2, m),
             Ok(d) => match cal.add_working_days(d, *n) {
                 Ok(due) => {
+                    say_provisional(d, due);
                     println!("{due}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => cal_err(e),
             },
         },
-        CalendarCmd::IsWorkingDay { date } => match parse_date(date) {
+        CalendarCmd::IsWorkingDay { date, .. } => match parse_date(date) {
             Err(m) => fail(2, m),
             Ok(d) => match cal.is_working_day(d) {
                 Ok(b) => {
+                    say_provisional(d, d);
                     println!("{b}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => cal_err(e),
             },
         },
-        CalendarCmd::Explain { date, n } => match parse_date(date) {
+        CalendarCmd::Explain { date, n, .. } => match parse_date(date) {
             Err(m) => fail(2, m),
             Ok(d) => match cal.explain(d, *n) {
                 Ok(days) => {
+                    say_provisional(d, days.last().map_or(d, |e| e.date));
                     println!("{d} {} day 0 (start, not counted)", weekday(d));
                     for e in &days {
+                        let what = match &e.note {
+                            Some(note) => format!("{}: {note}, provisional", e.kind.label()),
+                            None if e.provisional => format!("{}, provisional", e.kind.label()),
+                            None => e.kind.label().to_string(),
+                        };
                         match e.counted {
-                            Some(k) => println!("{} {} counted {k} ({})", e.date, weekday(e.date), e.kind.label()),
-                            None => println!("{} {} skipped ({})", e.date, weekday(e.date), e.kind.label()),
+                            Some(k) => println!("{} {} counted {k} ({what})", e.date, weekday(e.date)),
+                            None => println!("{} {} skipped ({what})", e.date, weekday(e.date)),
                         }
                     }
                     println!("due {} (working day {n}; calendar {})", days.last().map_or(d, |e| e.date), cal.version());

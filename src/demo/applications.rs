@@ -251,8 +251,7 @@ fn plan(rng: &mut Rng, org: OrgId, submitted: Date, year: i16, outcome: Option<O
     }
 }
 
-pub async fn seed(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
-    let cal = Calendar::builtin();
+pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyhow::Result<()> {
     let actor = Actor::system("demo");
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let city = orgs.city;
@@ -262,25 +261,25 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
         let mut p = plan(&mut rng, city, day.parse()?, 2020, Some(Outcome::Disclosed));
         p.channel = Channel::InPerson;
         p.reply_after = 12;
-        handle(db, &actor, &cal, p, &mut rng).await?;
+        handle(db, &actor, cal, p, &mut rng).await?;
     }
     // 2020: 62 received; 60 answered within the year and 2 (received mid-December) in
     // January 2021, so 63 are handled in 2020 and 2 are carried over.
     let mut app_2020 = Vec::new();
-    for d in dates_in(&cal, &mut rng, 2020, 60, Date::new(2020, 11, 20)?)? {
+    for d in dates_in(cal, &mut rng, 2020, 60, Date::new(2020, 11, 20)?)? {
         let p = plan(&mut rng, city, d, 2020, None);
-        let (id, _) = handle(db, &actor, &cal, p, &mut rng).await?;
+        let (id, _) = handle(db, &actor, cal, p, &mut rng).await?;
         app_2020.push(id);
     }
     for day in ["2020-12-17", "2020-12-21"] {
         let mut p = plan(&mut rng, city, day.parse()?, 2020, Some(Outcome::Disclosed));
         p.channel = Channel::InPerson;
         p.reply_after = 15;
-        handle(db, &actor, &cal, p, &mut rng).await?;
+        handle(db, &actor, cal, p, &mut rng).await?;
     }
     // 8 reconsiderations filed in 2020, all upheld in 2020; no litigation.
     for (i, app) in app_2020.iter().step_by(7).take(8).enumerate() {
-        let filed = working_day_on_or_after(&cal, Date::new(2020, 2 + i as i8, 10)?)?;
+        let filed = working_day_on_or_after(cal, Date::new(2020, 2 + i as i8, 10)?)?;
         let new = appeals::NewAppeal {
             application_id: Some(*app),
             kind: AppealKind::Reconsideration,
@@ -292,12 +291,14 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
         };
         appeals::create(db, &actor, city, &new).await.context("demo appeal")?;
     }
-    // 2021–2025: a few dozen a year, one reconsideration corrected in 2023.
-    for (year, n) in [(2021i16, 48usize), (2022, 41), (2023, 52), (2024, 57), (2025, 44)] {
+    // 2021 to last year: a few dozen a year, one reconsideration corrected in 2023.
+    // Every full year before today's has its history, whatever the date the demo runs at.
+    let counts = [48usize, 41, 52, 57, 44, 50, 46];
+    for (year, n) in (2021..today.year()).map(|y: i16| (y, counts[(y - 2021) as usize % counts.len()])) {
         let mut ids = Vec::new();
-        for d in dates_in(&cal, &mut rng, year, n, Date::new(year, 11, 25)?)? {
+        for d in dates_in(cal, &mut rng, year, n, Date::new(year, 11, 25)?)? {
             let p = plan(&mut rng, city, d, year, None);
-            ids.push(handle(db, &actor, &cal, p, &mut rng).await?.0);
+            ids.push(handle(db, &actor, cal, p, &mut rng).await?.0);
         }
         if year == 2023 {
             let new = appeals::NewAppeal {
@@ -314,20 +315,26 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
     }
     // A few for a district bureau and the (self-handling) social-organisation administration.
     for org in [orgs.districts[0], orgs.social_org] {
-        for d in dates_in(&cal, &mut rng, 2024, 6, Date::new(2024, 11, 25)?)? {
+        for d in dates_in(cal, &mut rng, 2024, 6, Date::new(2024, 11, 25)?)? {
             let p = plan(&mut rng, org, d, 2024, None);
-            handle(db, &actor, &cal, p, &mut rng).await?;
+            handle(db, &actor, cal, p, &mut rng).await?;
         }
     }
-    seed_open(db, &actor, &cal, orgs, &mut rng).await
+    seed_open(db, &actor, cal, orgs, &mut rng, today).await
 }
 
 /// Open applications relative to today: overdue, due soon, running, paused, unconfirmed.
-async fn seed_open(db: &Db, actor: &Actor, cal: &Calendar, orgs: &DemoOrgs, rng: &mut Rng) -> anyhow::Result<()> {
-    let today = gongkai_core::time::china_date(jiff::Timestamp::now());
-    // Stay inside the loaded calendar when the demo runs in a year it does not cover.
-    let last_covered = cal.years().last().map(|y| y.0).unwrap_or(today.year());
-    let anchor = if cal.covers(today.year()) { today } else { Date::new(last_covered, 12, 1)? };
+async fn seed_open(
+    db: &Db,
+    actor: &Actor,
+    cal: &Calendar,
+    orgs: &DemoOrgs,
+    rng: &mut Rng,
+    today: Date,
+) -> anyhow::Result<()> {
+    // Counted on the provisional calendar where today's deadlines reach a year without a
+    // loaded notice (the demo then shows them marked 暂定).
+    let anchor = today;
     let back = |wd: u32| -> anyhow::Result<Date> {
         // The date `wd` working days before the anchor.
         let mut d = anchor;

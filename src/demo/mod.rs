@@ -65,9 +65,10 @@ pub async fn is_seeded(db: &Db) -> anyhow::Result<bool> {
     Ok(orgs::find(db, CITY_CODE).await.is_ok())
 }
 
-/// Seed the demo into an empty database. Refuses a database that holds other data, so a
-/// production database is never mixed with demo records.
-pub async fn seed(db: &Db) -> anyhow::Result<()> {
+/// Seed the demo into an empty database, with the open work dated relative to `today`.
+/// Refuses a database that holds other data, so a production database is never mixed
+/// with demo records.
+pub async fn seed(db: &Db, today: jiff::civil::Date) -> anyhow::Result<()> {
     if is_seeded(db).await? {
         return Ok(());
     }
@@ -77,9 +78,9 @@ pub async fn seed(db: &Db) -> anyhow::Result<()> {
     let actor = Actor::system("demo");
     let ids = seed_orgs(db, &actor).await?;
     seed_users(db, &actor, &ids).await?;
-    applications::seed(db, &ids).await?;
     let cal = gongkai_store::calendars::active(db).await?;
-    catalog::seed(db, &ids, &cal, gongkai_web::apps::today()).await?;
+    applications::seed(db, &ids, &cal, today).await?;
+    catalog::seed(db, &ids, &cal, today).await?;
     catalog::seed_report(db, &ids).await?;
     Ok(())
 }

@@ -9,7 +9,7 @@ both!(narrative_workflow_and_versions, |kind: Kind| async move {
         return;
     };
     let city = app.org_id("gzmz").await;
-    let year = gongkai_web::apps::today().year() - 1;
+    let year = app.today.year() - 1;
     let base = format!("/console/orgs/{city}/annual/{year}");
     let mut staff = app.browser();
     staff.login("gzmz.staff").await;

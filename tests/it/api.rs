@@ -4,7 +4,7 @@ use crate::both;
 use crate::harness::{Kind, TestApp};
 use serde_json::{Value, json};
 
-async fn token_for(app: &TestApp, user: &str) -> String {
+pub async fn token_for(app: &TestApp, user: &str) -> String {
     let mut b = app.browser();
     b.login(user).await;
     b.get("/console/account").await;

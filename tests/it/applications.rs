@@ -105,7 +105,7 @@ both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| asy
     assert!(inbox.body.contains(&serial) && !inbox.body.contains(ID));
     let h = staff.get(&format!("/console/applications/{id}")).await;
     assert!(h.body.contains(ID) && h.body.contains(PHONE) && h.body.contains("待确认收到"));
-    let today = gongkai_core::time::china_date(jiff::Timestamp::now()).to_string();
+    let today = app.today.to_string();
     let p = staff
         .post(&format!("/console/applications/{id}/events"), &[("type", "receipt_confirmed"), ("on", &today)])
         .await;

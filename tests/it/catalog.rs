@@ -47,7 +47,7 @@ both!(draft_review_publish_then_found_in_simplified_and_traditional, |kind: Kind
         return;
     };
     let city = app.org_id("gzmz").await;
-    let today = gongkai_web::apps::today().to_string();
+    let today = app.today.to_string();
     let mut staff = app.browser();
     staff.login("gzmz.staff").await;
     staff.get(&format!("/console/orgs/{city}/catalog/new")).await;
@@ -160,7 +160,7 @@ both!(withheld_items_stay_in_the_register_and_off_the_portal, |kind: Kind| async
         return;
     };
     let city = app.org_id("gzmz").await;
-    let today = gongkai_web::apps::today().to_string();
+    let today = app.today.to_string();
     let mut staff = app.browser();
     staff.login("gzmz.staff").await;
     staff.get(&format!("/console/orgs/{city}/catalog/new")).await;
@@ -282,7 +282,7 @@ both!(attachments_are_checked_by_content_and_searchable, |kind: Kind| async move
     let org = OrgId(app.org_id("gzmz").await);
     let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
     let col = catalog::columns(&app.db, org).await.unwrap().iter().find(|c| c.slug == "service").unwrap().id;
-    let today = gongkai_web::apps::today();
+    let today = app.today;
     let d = draft(col, "婚姻登记办事指南", ItemKind::General, today);
     let id = catalog::create(&app.db, &cal, &Actor::system("t"), org, &d, Entry::Draft).await.unwrap();
     let mut staff = app.browser();

@@ -160,20 +160,28 @@ async fn commands_work_on_postgres() {
 }
 
 /// `serve --demo` on a new database file: creates it, seeds it, prints the logins and
-/// serves the console login page; SIGTERM stops it gracefully.
+/// serves the console login page; SIGTERM stops it gracefully. At the harness's date and
+/// in February of a year without a loaded holiday notice.
 #[test]
 fn serve_demo_starts_and_stops() {
+    for today in [crate::harness::TODAY, "2027-02-15"] {
+        serve_demo_on(today);
+    }
+}
+
+fn serve_demo_on(today: &str) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/demo/gongkai.db", dir.path().display());
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(gongkai_bin())
-        .args(["--database", &url, "serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--database", &url, "serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--today", today])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut ok = false;
-    for _ in 0..100 {
+    // Seeding the demo takes a few seconds in a debug build.
+    for _ in 0..600 {
         std::thread::sleep(std::time::Duration::from_millis(100));
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::Read;
@@ -187,8 +195,9 @@ fn serve_demo_starts_and_stops() {
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(ok, "login page served");
+    assert!(ok, "login page served at {today}: {stdout}");
     assert!(out.status.success(), "graceful exit");
+    assert!(stdout.contains(&format!("running as if today were {today}")), "{stdout}");
     for login in ["admin", "gzmz.admin", "gzmz.staff", "gzmz.approver", "gzmz.supervisor", "yuexiu.staff", "shzz.staff"]
     {
         assert!(stdout.contains(login), "{login} printed: {stdout}");
@@ -222,6 +231,26 @@ fn calendar_commands_follow_the_contract() {
     let o = in_dir(&["calendar", "add-working-days", "2026-12-20", "20"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("2027"));
+    // --provisional: the date on the rule of the 放假办法, said so on stderr.
+    let o = in_dir(&["calendar", "add-working-days", "2026-12-20", "20", "--provisional"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2027-01-18\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("provisional") && err.contains("2027"), "{err}");
+    let o = in_dir(&["calendar", "add-working-days", "2026-11-02", "20", "--provisional"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2026-11-30\n");
+    assert!(o.stderr.is_empty(), "a noticed span is not provisional: {}", String::from_utf8_lossy(&o.stderr));
+    let o = in_dir(&["calendar", "explain", "2027-02-04", "1", "--provisional"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("2027-02-09 周二 skipped (节假日: 春节补假, provisional)"), "{out}");
+    assert!(out.contains("2027-02-11 周四 counted 1 (工作日, provisional)"), "{out}");
+    // 国庆 2027: Fri 1 to Sun 3 October, made up on Mon 4 and Tue 5; no 调休 by the rule.
+    let o = in_dir(&["calendar", "is-working-day", "2027-10-04", "--provisional"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "false\n");
+    let o = in_dir(&["calendar", "is-working-day", "2027-10-06", "--provisional"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "true\n");
+    let o = in_dir(&["calendar", "is-working-day", "2018-06-01", "--provisional"]);
+    assert_eq!(o.status.code(), Some(2), "years before the first notice are never guessed");
     let o = in_dir(&["calendar", "is-working-day", "2018-06-01"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("2018"));

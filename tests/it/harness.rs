@@ -160,9 +160,27 @@ pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDi
     }
 }
 
+/// The date every test runs at unless it picks another: fixed, so that no test depends on
+/// the day it runs (a Monday in a year the compiled-in notices cover).
+pub const TODAY: &str = "2026-11-16";
+
+/// The dates at which the date-sensitive tests run as well: the last day of the last
+/// noticed year, a year without a notice, and far ahead (every deadline provisional).
+pub const DATES: [&str; 3] = ["2026-12-31", "2027-06-01", "2030-01-01"];
+
+pub fn default_today() -> jiff::civil::Date {
+    TODAY.parse().expect("a date")
+}
+
+pub fn date(s: &str) -> jiff::civil::Date {
+    s.parse().expect("a date")
+}
+
 /// A real server on 127.0.0.1:0 over a fresh database with the demo seeded.
 pub struct TestApp {
     pub base: String,
+    /// The server's today (its clock is shifted to it).
+    pub today: jiff::civil::Date,
     pub db: Db,
     /// The database URL, for running the `gongkai` command against the same data.
     pub url: String,
@@ -173,26 +191,35 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(kind: Kind) -> Option<Self> {
-        Self::spawn_with(kind, WebConfig { cookie_secure: false, ..WebConfig::default() }).await
+        Self::spawn_on(kind, default_today()).await
+    }
+
+    /// The demo organisations and users, the server's today being `today`.
+    pub async fn spawn_on(kind: Kind, today: jiff::civil::Date) -> Option<Self> {
+        Self::spawn_inner(kind, WebConfig { cookie_secure: false, ..WebConfig::default() }, false, today).await
     }
 
     /// With the complete demo (years of applications), as `serve --demo` has it.
     pub async fn spawn_full_demo(kind: Kind) -> Option<Self> {
-        Self::spawn_inner(kind, WebConfig { cookie_secure: false, ..WebConfig::default() }, true).await
+        Self::spawn_full_demo_on(kind, default_today()).await
+    }
+
+    pub async fn spawn_full_demo_on(kind: Kind, today: jiff::civil::Date) -> Option<Self> {
+        Self::spawn_inner(kind, WebConfig { cookie_secure: false, ..WebConfig::default() }, true, today).await
     }
 
     pub async fn spawn_with(kind: Kind, config: WebConfig) -> Option<Self> {
-        Self::spawn_inner(kind, config, false).await
+        Self::spawn_inner(kind, config, false, default_today()).await
     }
 
-    async fn spawn_inner(kind: Kind, config: WebConfig, full: bool) -> Option<Self> {
+    async fn spawn_inner(kind: Kind, mut config: WebConfig, full: bool, today: jiff::civil::Date) -> Option<Self> {
         let (db, url, dir) = fresh_db(kind).await?;
         if full {
-            gongkai::demo::seed(&db).await.expect("seed demo");
+            gongkai::demo::seed(&db, today).await.expect("seed demo");
         } else {
             gongkai::demo::seed_base(&db).await.expect("seed demo organisations and users");
         }
-        ensure_calendar_covers_today(&db).await;
+        config.clock = gongkai_web::clock::WallClock::today_is(today);
         let state = AppState::new(db.clone(), config).await.expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -200,7 +227,7 @@ impl TestApp {
         let handle = tokio::spawn(gongkai_web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        Some(TestApp { base, db, url, shutdown: Some(tx), handle: Some(handle), _dir: dir })
+        Some(TestApp { base, today, db, url, shutdown: Some(tx), handle: Some(handle), _dir: dir })
     }
 
     pub fn browser(&self) -> Browser {
@@ -394,25 +421,6 @@ macro_rules! both {
             }
         }
     };
-}
-
-/// Make the active calendar cover today's year (and the next), so tests that act "today"
-/// keep running after the compiled-in notices run out: missing years get a synthetic
-/// table without holidays. Real deployments load the real notice instead.
-pub async fn ensure_calendar_covers_today(db: &Db) {
-    let cal = gongkai_store::calendars::active(db).await.unwrap();
-    let year = gongkai_core::time::china_date(jiff::Timestamp::now()).year();
-    let mut text = gongkai_core::calendar::BUILTIN_TOML.to_string();
-    let mut missing = false;
-    for y in [year, year + 1] {
-        if !cal.covers(y) {
-            text.push_str(&format!("\n[{y}]\nnotice = \"test stand-in\"\noff = []\nworkday = []\n"));
-            missing = true;
-        }
-    }
-    if missing {
-        gongkai_store::calendars::load(db, &gongkai_store::Actor::system("test"), &text).await.unwrap().unwrap();
-    }
 }
 
 /// The text of a PDF as poppler's `pdftotext` reads it, or `None` (with a message) when

@@ -11,5 +11,6 @@ mod browser;
 mod catalog;
 mod cli;
 mod console;
+mod dates;
 mod schema;
 mod store;

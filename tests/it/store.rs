@@ -223,7 +223,7 @@ both!(api_tokens_authenticate_until_revoked, |kind: Kind| async move {
 async fn sqlite_backup_is_a_working_copy() {
     let (db, _, dir) = fresh_db(Kind::Sqlite).await.unwrap();
     let dir = dir.unwrap();
-    gongkai::demo::seed(&db).await.unwrap();
+    gongkai::demo::seed(&db, crate::harness::default_today()).await.unwrap();
     let to = dir.path().join("backup.db");
     gongkai_store::backup::backup(&db, &to).await.unwrap();
     let copy = gongkai_store::Db::open(&format!("sqlite://{}", to.display()), gongkai_store::OpenMode::Existing)

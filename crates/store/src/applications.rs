@@ -40,13 +40,15 @@ pub struct Application {
     pub status: String,
     pub outcome: Option<String>,
     pub due_on: Option<String>,
+    /// The deadline was counted through a year without a loaded holiday notice (暂定).
+    pub due_provisional: bool,
     pub calendar_version: String,
     pub handler_id: Option<i64>,
     pub duplicate_of: Option<i64>,
     pub created_at: String,
 }
 
-const COLS: &str = "id, org_id, serial, channel, applicant_kind, applicant_name, contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number, info_description, delivery_form, delivery_method, submitted_on, received_on, finished_on, status, outcome, due_on, calendar_version, handler_id, duplicate_of, created_at";
+const COLS: &str = "id, org_id, serial, channel, applicant_kind, applicant_name, contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number, info_description, delivery_form, delivery_method, submitted_on, received_on, finished_on, status, outcome, due_on, due_provisional, calendar_version, handler_id, duplicate_of, created_at";
 
 fn from_row(r: &AnyRow) -> Result<Application> {
     Ok(Application {
@@ -73,6 +75,7 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         status: r.try_get("status")?,
         outcome: r.try_get("outcome")?,
         due_on: r.try_get("due_on")?,
+        due_provisional: r.try_get::<i64, _>("due_provisional")? != 0,
         calendar_version: r.try_get("calendar_version")?,
         handler_id: r.try_get("handler_id")?,
         duplicate_of: r.try_get("duplicate_of")?,
@@ -116,6 +119,7 @@ struct Derived {
     finished_on: Option<String>,
     outcome: Option<&'static str>,
     due_on: Option<String>,
+    due_provisional: bool,
 }
 
 fn derive(case: &Case, s: &ClockSettings, cal: &Calendar) -> std::result::Result<Derived, CalendarError> {
@@ -125,6 +129,7 @@ fn derive(case: &Case, s: &ClockSettings, cal: &Calendar) -> std::result::Result
         finished_on: case.finished_on.map(|d| d.to_string()),
         outcome: case.outcome.map(|o| o.code()),
         due_on: case.due(s, cal)?.map(|d| d.to_string()),
+        due_provisional: case.due_provisional(s, cal)?.is_some(),
     })
 }
 
@@ -175,7 +180,8 @@ async fn write_derived(
 ) -> Result<()> {
     sqlx::query::<Any>(
         "UPDATE applications SET status = $1, received_on = $2, finished_on = $3, outcome = $4, due_on = $5,
-             calendar_version = $6, handler_id = COALESCE($7, handler_id), updated_at = $8 WHERE id = $9",
+             calendar_version = $6, handler_id = COALESCE($7, handler_id), updated_at = $8, due_provisional = $10
+         WHERE id = $9",
     )
     .bind(d.status)
     .bind(d.received_on.as_deref())
@@ -186,6 +192,7 @@ async fn write_derived(
     .bind(handler)
     .bind(ts::now())
     .bind(id)
+    .bind(i64::from(d.due_provisional))
     .execute(conn)
     .await?;
     Ok(())
@@ -287,9 +294,9 @@ async fn try_create(
         "INSERT INTO applications (org_id, serial, query_code_hash, channel, applicant_kind, applicant_name,
              contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number,
              info_description, delivery_form, delivery_method, submitted_on, received_on, status, due_on,
-             calendar_version, duplicate_of, created_at, updated_at)
+             calendar_version, duplicate_of, created_at, updated_at, due_provisional)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-             $22, $23, $24, $24) RETURNING id",
+             $22, $23, $24, $24, $25) RETURNING id",
     )
     .bind(org.0)
     .bind(&serial)
@@ -315,6 +322,7 @@ async fn try_create(
     .bind(cal.version())
     .bind(duplicate_of)
     .bind(&now)
+    .bind(i64::from(d.due_provisional))
     .fetch_one(&mut *tx)
     .await?;
     insert_event(&mut tx, id, 1, first, actor).await?;
@@ -423,26 +431,22 @@ pub async fn recompute_deadlines(db: &Db, actor: &Actor, s: &ClockSettings, cal:
         let mut tx = db.begin_write().await?;
         let events = load_events(&mut tx, id).await?;
         let log: Vec<Event> = events.iter().map(|r| r.event.clone()).collect();
-        let (Ok(case), Some(old)) = (
-            Case::replay(&log, s, cal),
+        // A log the new calendar cannot replay is reported, never skipped: its stored
+        // deadline would silently keep the old calendar.
+        let corrupt = |why: String| StoreError::Config(format!("application {id}: {why}"));
+        let case = Case::replay(&log, s, cal).map_err(|e| corrupt(e.to_string()))?;
+        let old: Option<String> =
             sqlx::query_scalar::<Any, Option<String>>("SELECT due_on FROM applications WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
-                .await?,
-        ) else {
-            continue;
-        };
-        let Ok(d) = derive(&case, s, cal) else {
-            continue;
-        };
-        if let (Some(new), Ok(old_date)) = (d.due_on.as_deref(), old.parse::<Date>())
+                .await?;
+        let d = derive(&case, s, cal).map_err(|e| corrupt(e.message_zh()))?;
+        if let (Some(new), Some(old)) = (d.due_on.as_deref(), old.as_deref())
             && new != old
         {
-            let e = Event::DeadlineMoved {
-                from: old_date,
-                to: new.parse().expect("derived dates are valid"),
-                calendar: cal.version().to_string(),
-            };
+            let parse =
+                |s: &str| s.parse::<Date>().map_err(|_| corrupt(format!("stored deadline '{s}' is not a date")));
+            let e = Event::DeadlineMoved { from: parse(old)?, to: parse(new)?, calendar: cal.version().to_string() };
             insert_event(&mut tx, id, events.len() as i64 + 1, &e, actor).await?;
             moved += 1;
         }
@@ -466,7 +470,7 @@ pub struct Alert {
 /// application, kind and deadline, whatever the number of runs or restarts.
 pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calendar) -> Result<u64> {
     let rows = sqlx::query::<Any>(
-        "SELECT id, org_id, serial, due_on FROM applications WHERE due_on IS NOT NULL
+        "SELECT id, org_id, serial, due_on, due_provisional FROM applications WHERE due_on IS NOT NULL
            AND status IN ('in_progress', 'consulting', 'awaiting_payment')",
     )
     .fetch_all(db.pool())
@@ -480,13 +484,18 @@ pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calenda
         let Ok(due_date) = due.parse::<Date>() else {
             continue;
         };
+        let mark = if r.try_get::<i64, _>("due_provisional")? != 0 { "，暂定" } else { "" };
         let (kind, message) = if today > due_date {
-            ("overdue", format!("申请{serial}已超过答复期限（{due}），请尽快答复"))
+            ("overdue", format!("申请{serial}已超过答复期限（{due}{mark}），请尽快答复"))
         } else {
             match cal.working_days_between(today, due_date) {
-                Ok(left) if left <= s.due_soon_wd => {
-                    ("due_soon", format!("申请{serial}将于{due}到期，还剩{left}个工作日"))
-                }
+                Ok(left) if left <= s.due_soon_wd => (
+                    "due_soon",
+                    format!(
+                        "申请{serial}将于{due}{}到期，还剩{left}个工作日",
+                        if mark.is_empty() { "" } else { "（暂定）" }
+                    ),
+                ),
                 _ => continue,
             }
         };

@@ -28,7 +28,7 @@ fn years_label(c: &Calendar) -> String {
 /// refused before anything is written.
 pub async fn load(db: &Db, actor: &Actor, toml: &str) -> Result<std::result::Result<Calendar, CalendarError>> {
     let cal = match Calendar::from_toml(toml) {
-        Ok(c) => c,
+        Ok(c) => c.with_provisional(),
         Err(e) => return Ok(Err(e)),
     };
     let mut tx = db.begin_write().await?;
@@ -49,7 +49,8 @@ pub async fn load(db: &Db, actor: &Actor, toml: &str) -> Result<std::result::Res
     Ok(Ok(cal))
 }
 
-/// The active calendar: the newest loaded one, else the compiled-in copy. Cached per
+/// The active calendar: the newest loaded one, else the compiled-in copy, counting through
+/// years without a notice provisionally (callers mark such results 暂定). Cached per
 /// database handle and re-read only when a newer file was loaded (by any instance).
 pub async fn active(db: &Db) -> Result<Arc<Calendar>> {
     let newest: i64 =
@@ -70,7 +71,7 @@ pub async fn active(db: &Db) -> Result<Arc<Calendar>> {
         Calendar::from_toml(&content)
             .map_err(|e| crate::StoreError::Config(format!("stored calendar is invalid: {e}")))?
     };
-    let cal = Arc::new(cal);
+    let cal = Arc::new(cal.with_provisional());
     *db.calendar_cache.lock().expect("cache lock") = Some((newest, cal.clone()));
     Ok(cal)
 }

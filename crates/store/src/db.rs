@@ -235,6 +235,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "catalog", include_str!("../migrations/sqlite/0008_catalog.sql")),
     (9, "annual reports", include_str!("../migrations/sqlite/0009_annual_reports.sql")),
     (10, "column lists", include_str!("../migrations/sqlite/0010_column_lists.sql")),
+    (11, "provisional deadlines", include_str!("../migrations/sqlite/0011_provisional_deadlines.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -248,6 +249,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "catalog", include_str!("../migrations/postgres/0008_catalog.sql")),
     (9, "annual reports", include_str!("../migrations/postgres/0009_annual_reports.sql")),
     (10, "column lists", include_str!("../migrations/postgres/0010_column_lists.sql")),
+    (11, "provisional deadlines", include_str!("../migrations/postgres/0011_provisional_deadlines.sql")),
 ];
 
 #[cfg(test)]

@@ -33,8 +33,8 @@ pub fn portal_routes() -> Router<AppState> {
     Router::new().route("/o/{code}/reports", get(portal_list)).route("/o/{code}/reports/{year}", get(portal_report))
 }
 
-fn year_of(raw: &str) -> Result<i16, AppError> {
-    let last = crate::apps::today().year();
+fn year_of(today: jiff::civil::Date, raw: &str) -> Result<i16, AppError> {
+    let last = today.year();
     raw.parse::<i16>().ok().filter(|y| (2019..=last).contains(y)).ok_or(AppError::NotFound)
 }
 
@@ -165,7 +165,7 @@ async fn page(
     let v = values(&state.db, org, year, &t).await?;
     let local = report.as_ref().and_then(|r| r.local_deadline.clone());
     let deadline = narrative::deadline(o.kind, year, local.as_deref().and_then(|d| d.parse().ok()));
-    let today = crate::apps::today();
+    let today = state.today();
     let days_left = (deadline - today).get_days() as i64;
     let r = check(&t, None);
     let status = report.as_ref().map_or(ReportStatus::NotStarted, |r| r.status);
@@ -203,7 +203,7 @@ async fn console_page(
     user: ConsoleUser,
     Path((id, year)): Path<(String, String)>,
 ) -> PageResult<Response> {
-    page(&state, &user, OrgId(path_id(&id)?), year_of(&year)?, vec![]).await
+    page(&state, &user, OrgId(path_id(&id)?), year_of(state.today(), &year)?, vec![]).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -222,7 +222,7 @@ async fn save(
     CsrfForm(f): CsrfForm<NarrativeForm>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    let year = year_of(&year)?;
+    let year = year_of(state.today(), &year)?;
     crate::ops::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
     let t = gongkai_store::reports::tables(&state.db, org, year).await?;
     let known = |p: &str| narrative::is_known(p, &|c: &str| t.cells.contains_key(c));
@@ -275,7 +275,7 @@ async fn advance(
     CsrfForm(f): CsrfForm<StepForm>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    let year = year_of(&year)?;
+    let year = year_of(state.today(), &year)?;
     let (s, cap) = match step.as_str() {
         "submit" => (Step::Submit, Capability::EditDisclosure),
         "approve" => (Step::Approve, Capability::ApproveDisclosure),
@@ -301,7 +301,7 @@ async fn advance(
     }
     let result = if s == Step::Publish {
         let json = serde_json::to_string(&t).map_err(|e| AppError::Internal(e.into()))?;
-        let today = crate::apps::today().to_string();
+        let today = state.today().to_string();
         annual::publish(
             &state.db,
             &user.actor(),
@@ -369,7 +369,7 @@ async fn portal_report(
     if o.short_code != code {
         return Err(AppError::NotFound);
     }
-    let year = year_of(&year)?;
+    let year = year_of(state.today(), &year)?;
     let versions = annual::versions(&state.db, o.id, year).await?;
     let shown = match q.v {
         Some(v) => versions.iter().find(|x| x.version == v),

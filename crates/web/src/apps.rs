@@ -18,9 +18,10 @@ pub fn settings() -> ClockSettings {
     ClockSettings::default()
 }
 
-/// Today's civil date in China.
-pub fn today() -> Date {
-    gongkai_core::time::china_date(jiff::Timestamp::now())
+/// A deadline as shown to people: `2027-01-18（暂定）` when it was counted through a year
+/// whose holiday notice is not loaded yet.
+pub fn due_label(due: Date, provisional: Option<i16>) -> String {
+    if provisional.is_some() { format!("{due}（暂定）") } else { due.to_string() }
 }
 
 /// A tracking code: 12 characters from an alphabet without look-alikes, grouped by 4
@@ -58,7 +59,7 @@ pub async fn register(
     submitted_on: Date,
 ) -> Result<(Created, String), AppError> {
     let facts = input.parse()?;
-    if submitted_on > today() {
+    if submitted_on > state.today() {
         return Err(FieldError::new("submitted_on", "提交日期不能晚于今天").into());
     }
     let cal = gongkai_store::calendars::active(&state.db).await?;
@@ -107,7 +108,7 @@ pub async fn record_event(
             .into());
         }
     }
-    if event_date(&event).is_some_and(|d| d > today()) {
+    if event_date(&event).is_some_and(|d| d > state.today()) {
         return Err(FieldError::new("on", "日期不能晚于今天").into());
     }
     let cal = gongkai_store::calendars::active(&state.db).await?;

@@ -130,7 +130,7 @@ pub async fn run(
     }
     let cols = catalog::columns(&state.db, org).await?;
     let cal = gongkai_store::calendars::active(&state.db).await?;
-    let today = crate::apps::today();
+    let today = state.today();
     let mut report = ImportReport { dry_run, rows: rows.len(), accepted: 0, refused: vec![], fatal: None };
     // Documents of earlier rows, by document number, for interpretations in the same file.
     let mut earlier: HashMap<String, Option<i64>> = HashMap::new();

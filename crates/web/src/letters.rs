@@ -26,6 +26,29 @@ pub async fn letter_for(state: &AppState, a: &Application, kind: LetterKind) -> 
     let s = crate::apps::settings();
     let case: Case = store::case(&state.db, a.id, &s, &cal).await?;
     let events: Vec<Event> = store::events(&state.db, a.id).await?.into_iter().map(|r| r.event).collect();
+    // A date counted through a year without a loaded holiday notice says so in the letter.
+    let provisional = |d: jiff::civil::Date, marked: bool| {
+        if marked {
+            format!("{}（暂定，以国务院办公厅公布的节假日安排为准）", cn_date(d))
+        } else {
+            cn_date(d)
+        }
+    };
+    let cal_err = |e: gongkai_core::calendar::CalendarError| AppError::BadRequest(e.message_zh());
+    let correction_due = match events.iter().find_map(|e| match e {
+        Event::CorrectionRequested { on, period_wd, .. } => Some((*on, *period_wd)),
+        _ => None,
+    }) {
+        Some((on, n)) => {
+            let last = cal.add_working_days(on, n).map_err(cal_err)?;
+            provisional(last, cal.provisional_year_in(on, last).is_some())
+        }
+        None => String::new(),
+    };
+    let new_due = match case.due(&s, &cal).map_err(cal_err)? {
+        Some(d) => provisional(d, case.due_provisional(&s, &cal).map_err(cal_err)?.is_some()),
+        None => String::new(),
+    };
     let mut v: BTreeMap<&str, String> = BTreeMap::new();
     v.insert("申请人", a.applicant_name.clone());
     v.insert("受理编号", a.serial.clone());
@@ -44,9 +67,9 @@ pub async fn letter_for(state: &AppState, a: &Application, kind: LetterKind) -> 
             _ => None,
         }),
         LetterKind::Correction => events.iter().find_map(|e| match e {
-            Event::CorrectionRequested { on, period_wd, items } => {
+            Event::CorrectionRequested { on, items, .. } => {
                 v.insert("补正事项", items.clone());
-                v.insert("补正期限", cal.add_working_days(*on, *period_wd).map(cn_date).unwrap_or_default());
+                v.insert("补正期限", correction_due.clone());
                 Some(*on)
             }
             _ => None,
@@ -55,7 +78,7 @@ pub async fn letter_for(state: &AppState, a: &Application, kind: LetterKind) -> 
             Event::ExtensionApproved { on, days, reason, .. } => {
                 v.insert("延长天数", days.to_string());
                 v.insert("延期理由", reason.clone());
-                v.insert("新期限", case.due(&s, &cal).ok().flatten().map(cn_date).unwrap_or_default());
+                v.insert("新期限", new_due.clone());
                 Some(*on)
             }
             _ => None,

@@ -14,6 +14,7 @@ pub mod apps;
 pub mod auth;
 mod cache;
 mod catalog_import;
+pub mod clock;
 pub mod console;
 pub mod csrf;
 pub mod error;

@@ -101,7 +101,7 @@ async fn submit(
     let org = orgs::find(&state.db, &code).await?;
     let input = input_of(&form);
     let actor = Actor::system("portal");
-    match apps::register(&state, &actor, org.id, &input, Channel::Online, apps::today()).await {
+    match apps::register(&state, &actor, org.id, &input, Channel::Online, state.today()).await {
         Ok((created, query_code)) => {
             let (token, cookie) = csrf::page_token(&state.secret, &headers, state.config.cookie_secure);
             let page = ReceiptPage {
@@ -114,7 +114,7 @@ async fn submit(
                 applicant: form.applicant_name.trim().to_string(),
                 id_masked: mask_id(form.id_number.trim()),
                 title_text: form.info_title.trim().to_string(),
-                submitted: apps::today().to_string(),
+                submitted: state.today().to_string(),
             };
             Ok(csrf::with_cookie(render(&page), cookie))
         }
@@ -164,7 +164,7 @@ async fn track(
     let cal = gongkai_store::calendars::active(&state.db).await?;
     let s = apps::settings();
     let case = store::case(&state.db, a.id, &s, &cal).await?;
-    let clock = case.clock(&s, &cal, apps::today()).map_err(|e| AppError::Internal(e.into()))?;
+    let clock = case.clock(&s, &cal, state.today()).map_err(|e| AppError::Internal(e.into()))?;
     let events = store::events(&state.db, a.id).await?;
     let reply = case.reply.map(|(_, o): (_, Outcome)| {
         let summary = events
@@ -192,7 +192,7 @@ async fn track(
         phone_masked: a.phone.as_deref().map(mask_phone).unwrap_or_default(),
         org_name: org.name,
         status: case.status.label(),
-        due: clock.due.map(|d| d.to_string()),
+        due: clock.due.map(|d| crate::apps::due_label(d, clock.provisional)),
         clock_lines: clock.lines,
         reply,
         events: events

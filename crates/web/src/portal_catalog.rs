@@ -217,8 +217,8 @@ async fn issuers(state: &AppState, org: gongkai_core::orgs::OrgId) -> Result<Arc
     Ok(list)
 }
 
-fn years_list() -> Vec<i32> {
-    let now = crate::apps::today().year() as i32;
+fn years_list(today: jiff::civil::Date) -> Vec<i32> {
+    let now = today.year() as i32;
     (2008..=now).rev().collect()
 }
 
@@ -316,7 +316,7 @@ async fn render_column_page(
         total,
         page,
         pages,
-        years: years_list(),
+        years: years_list(state.today()),
         validities: Validity::ALL.iter().map(|v| (v.code(), v.label())).collect(),
         year: year.map(|y| y.to_string()).unwrap_or_default(),
         validity: validity.map(|v| v.code().to_string()).unwrap_or_default(),
@@ -513,7 +513,7 @@ async fn catalog_page(
         page,
         pages,
         year: year.map(|y| y.to_string()).unwrap_or_default(),
-        years: years_list(),
+        years: years_list(state.today()),
     }))
 }
 

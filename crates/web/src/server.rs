@@ -32,6 +32,8 @@ pub struct WebConfig {
     /// Public base URL of the portal (sitemap, feeds, QR codes), e.g. `https://mzj.example.gov.cn`.
     /// Without it, URLs are built from the request's Host header.
     pub base_url: Option<String>,
+    /// The agency's today (shifted for tests and demonstrations; see `clock`).
+    pub clock: crate::clock::WallClock,
 }
 
 impl Default for WebConfig {
@@ -42,6 +44,7 @@ impl Default for WebConfig {
             session_ttl: SignedDuration::from_hours(8),
             index_dir: None,
             base_url: None,
+            clock: crate::clock::WallClock::system(),
         }
     }
 }
@@ -84,6 +87,11 @@ impl Default for PortalCaches {
 }
 
 impl AppState {
+    /// Today's civil date in China on the configured clock.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.config.clock.today()
+    }
+
     /// Build the state; the server secret is created on first start and kept in the
     /// database so that several instances agree on it.
     pub async fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {

@@ -244,3 +244,42 @@ proptest! {
         prop_assert!(cal.is_working_day(due(&paused).unwrap()).unwrap());
     }
 }
+
+/// December: the deadline reaches a year whose notice is not loaded. A strict calendar
+/// refuses; the provisional one counts on and the clock says 暂定 and why.
+#[test]
+fn a_deadline_into_a_year_without_a_notice_is_provisional() {
+    let s = ClockSettings::default();
+    let ev = [counter("2026-12-10")];
+    assert!(matches!(
+        Case::replay(&ev, &s, &Calendar::builtin()).and_then(|c| Ok(c.due(&s, &Calendar::builtin())?)),
+        Err(WorkflowError::Calendar(crate::calendar::CalendarError::NotCovered { year: 2027 }))
+    ));
+    let cal = Calendar::builtin().with_provisional();
+    let case = Case::replay(&ev, &s, &cal).unwrap();
+    // 11–31 Dec: 15 working days; 元旦 Fri 1 Jan off; 4–8 Jan: 5 more.
+    assert_eq!(case.due(&s, &cal).unwrap(), Some(d("2027-01-08")));
+    assert_eq!(case.due_provisional(&s, &cal).unwrap(), Some(2027));
+    let clock = case.clock(&s, &cal, d("2026-12-14")).unwrap();
+    assert_eq!(clock.provisional, Some(2027));
+    assert!(clock.lines.iter().any(|l| l == "答复期限：2027-01-08（暂定）。"), "{:?}", clock.lines);
+    assert!(clock.lines.iter().any(|l| l.contains("2027年节假日安排") && l.contains("自动重新计算")));
+    assert_eq!(clock.working_days_left, Some(18));
+    // An application answered well inside the noticed year is not provisional.
+    let early = Case::replay(&[counter("2026-11-02")], &s, &cal).unwrap();
+    assert_eq!(early.due_provisional(&s, &cal).unwrap(), None);
+    // Receipt confirmed and an extension recorded in 2027 work on the provisional calendar.
+    let later = [
+        Event::Submitted { channel: Channel::Online, on: d("2027-01-04") },
+        Event::ReceiptConfirmed { on: d("2027-01-05") },
+        Event::ExtensionApproved {
+            on: d("2027-01-20"),
+            days: 20,
+            reason: "需调取档案".into(),
+            approver: "陈审核".into(),
+        },
+    ];
+    let case = Case::replay(&later, &s, &cal).unwrap();
+    assert_eq!(case.due_provisional(&s, &cal).unwrap(), Some(2027));
+    assert!(case.due(&s, &cal).unwrap().is_some());
+}

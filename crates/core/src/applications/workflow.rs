@@ -347,7 +347,8 @@ impl Status {
 pub enum WorkflowError {
     #[error("{0}")]
     NotAllowed(String),
-    #[error("{0}")]
+    /// Shown to staff, so in Chinese (the calendar's own `Display` is for the CLI).
+    #[error("{}", .0.message_zh())]
     Calendar(#[from] CalendarError),
 }
 
@@ -702,7 +703,10 @@ impl Case {
         }
         if let Some((on, period)) = self.correction {
             let last = cal.add_working_days(on, period)?;
-            lines.push(format!("{on}发出补正通知，补正期限{period}个工作日（至{last}）；补正期间不计算答复期限。"));
+            let mark = if cal.provisional_year_in(on, last).is_some() { "，暂定" } else { "" };
+            lines.push(format!(
+                "{on}发出补正通知，补正期限{period}个工作日（至{last}{mark}）；补正期间不计算答复期限。"
+            ));
         }
         if let Some(on) = self.corrected_on {
             lines.push(format!("{on}收到补正后的申请，答复期限自该日起重新计算{}个工作日。", s.reply_wd));
@@ -727,8 +731,14 @@ impl Case {
             lines.push(format!("因申请数量、频次明显超过合理范围，确定延迟答复期限至{d}（条例第三十五条）。"));
         }
         let due = self.due(s, cal)?;
-        if let Some(d) = due {
-            lines.push(format!("答复期限：{d}。"));
+        let provisional = self.due_provisional(s, cal)?;
+        match (due, provisional) {
+            (Some(d), Some(year)) => {
+                lines.push(format!("答复期限：{d}（暂定）。"));
+                lines.push(crate::calendar::provisional_note(year));
+            }
+            (Some(d), None) => lines.push(format!("答复期限：{d}。")),
+            _ => {}
         }
         let (left, overdue) = match (due, self.status.is_open()) {
             (Some(d), true) if today <= d => (Some(cal.working_days_between(today, d)? as i64), false),
@@ -741,7 +751,29 @@ impl Case {
             (Some(f), Some(d)) => f > d,
             _ => false,
         };
-        Ok(Clock { due, working_days_left: left, overdue, due_soon, paused_since: paused_now, finished_late, lines })
+        Ok(Clock {
+            due,
+            provisional,
+            working_days_left: left,
+            overdue,
+            due_soon,
+            paused_since: paused_now,
+            finished_late,
+            lines,
+        })
+    }
+
+    /// The year without a loaded holiday notice that the reply deadline was counted
+    /// through, if any: the deadline is then provisional (暂定) and moves when the notice
+    /// is loaded. An Art. 35 date fixed by the agency is never provisional.
+    pub fn due_provisional(&self, s: &ClockSettings, cal: &Calendar) -> Result<Option<i16>, CalendarError> {
+        if self.fixed_due.is_some() {
+            return Ok(None);
+        }
+        match (self.clock_start, self.due(s, cal)?) {
+            (Some(start), Some(due)) => Ok(cal.provisional_year_in(start, due)),
+            _ => Ok(None),
+        }
     }
 }
 
@@ -749,6 +781,9 @@ impl Case {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Clock {
     pub due: Option<Date>,
+    /// `Some(year)` when the deadline was counted through a year whose holiday notice is
+    /// not loaded yet (暂定).
+    pub provisional: Option<i16>,
     /// Working days from today to the deadline (negative when overdue); `None` when the
     /// case is finished or the clock does not run.
     pub working_days_left: Option<i64>,

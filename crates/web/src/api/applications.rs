@@ -37,6 +37,9 @@ pub struct ApplicationSummary {
     pub submitted_on: String,
     pub received_on: Option<String>,
     pub due_on: Option<String>,
+    /// The deadline was counted through a year whose State Council holiday notice is not
+    /// loaded yet (暂定); it is re-derived when the notice is loaded.
+    pub due_provisional: bool,
     pub finished_on: Option<String>,
     pub outcome: Option<String>,
 }
@@ -53,6 +56,7 @@ fn summary(a: &Application, masked: bool) -> ApplicationSummary {
         submitted_on: a.submitted_on.clone(),
         received_on: a.received_on.clone(),
         due_on: a.due_on.clone(),
+        due_provisional: a.due_provisional,
         finished_on: a.finished_on.clone(),
         outcome: a.outcome.clone(),
     }
@@ -174,7 +178,7 @@ async fn detail_of(state: &AppState, user: &ApiUser, id: i64) -> Result<Applicat
     let cal = gongkai_store::calendars::active(&state.db).await?;
     let s = apps::settings();
     let case = store::case(&state.db, id, &s, &cal).await.map_err(AppError::from)?;
-    let clock = case.clock(&s, &cal, apps::today()).map_err(|e| AppError::Internal(e.into()))?;
+    let clock = case.clock(&s, &cal, state.today()).map_err(|e| AppError::Internal(e.into()))?;
     let events = store::events(&state.db, id)
         .await?
         .into_iter()

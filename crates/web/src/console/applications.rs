@@ -63,7 +63,11 @@ fn line(a: &Application, cal: &gongkai_core::calendar::Calendar, today: jiff::ci
         applicant: a.applicant_name.clone(),
         title: a.info_title.clone(),
         status: status_label(&a.status),
-        due: a.due_on.clone().unwrap_or_else(|| "—".into()),
+        due: match (&a.due_on, a.due_provisional) {
+            (Some(d), true) => format!("{d}（暂定）"),
+            (Some(d), false) => d.clone(),
+            (None, _) => "—".into(),
+        },
         left,
         overdue,
         outcome: outcome_label(a.outcome.as_deref()),
@@ -81,7 +85,7 @@ async fn inbox(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<
     }
     let o = orgs::get(&state.db, org).await?;
     let cal = gongkai_store::calendars::active(&state.db).await?;
-    let today = apps::today();
+    let today = state.today();
     let open = store::list_open(&state.db, org).await?.iter().map(|a| line(a, &cal, today)).collect();
     let recent = store::list_recent(&state.db, org, 30).await?.iter().map(|a| line(a, &cal, today)).collect();
     let alerts =
@@ -113,7 +117,7 @@ async fn new_page(
         org_name: o.name,
         channels: Channel::ALL.iter().map(|c| (c.code(), c.label())).collect(),
         channel: if form.channel.is_empty() { "in_person".into() } else { form.channel.clone() },
-        submitted_on: if form.submitted_on.is_empty() { apps::today().to_string() } else { form.submitted_on.clone() },
+        submitted_on: if form.submitted_on.is_empty() { state.today().to_string() } else { form.submitted_on.clone() },
         form,
         errors,
         kinds: c.kinds,
@@ -176,7 +180,7 @@ async fn handling(
     let cal = gongkai_store::calendars::active(&state.db).await?;
     let s = apps::settings();
     let case = store::case(&state.db, id, &s, &cal).await?;
-    let today = apps::today();
+    let today = state.today();
     let clock = case.clock(&s, &cal, today).map_err(|e| AppError::Internal(e.into()))?;
     let left = clock
         .working_days_left
@@ -212,7 +216,7 @@ async fn handling(
         errors,
         duplicate,
         status: case.status.label(),
-        due: clock.due.map(|d| d.to_string()),
+        due: clock.due.map(|d| crate::apps::due_label(d, clock.provisional)),
         left,
         clock_lines: clock.lines,
         channel,

@@ -17,13 +17,19 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/console/calendar", get(show).post(load))
 }
 
-/// From November on, remind until next year's notice is loaded (notices come out in
-/// the autumn; without one, deadlines running into the new year cannot be computed).
+/// Remind while this year's notice is missing, and from November on until next year's is
+/// loaded (notices come out in the autumn; until then deadlines reaching that year are
+/// provisional).
 pub fn reminder(cal: &Calendar, today: jiff::civil::Date) -> Option<String> {
-    let next = today.year() + 1;
+    let (year, next) = (today.year(), today.year() + 1);
+    if !cal.covers(year) {
+        return Some(format!(
+            "尚未加载{year}年的节假日安排：今年的答复期限均按《全国年节及纪念日放假办法》暂定推算并标注“暂定”。请系统管理员尽快加载国务院办公厅通知，期限将自动重新计算。"
+        ));
+    }
     (today.month() >= 11 && !cal.covers(next)).then(|| {
         format!(
-            "尚未加载{next}年的节假日安排。国务院办公厅发布通知后，请系统管理员及时加载，否则跨年的答复期限无法计算。"
+            "尚未加载{next}年的节假日安排。跨年的答复期限暂按《全国年节及纪念日放假办法》推算并标注“暂定”；国务院办公厅发布通知后，请系统管理员及时加载，期限将自动重新计算。"
         )
     })
 }
@@ -53,7 +59,7 @@ async fn page(
         can_load: user.principal.system_admin,
         notice,
         errors,
-        reminder: reminder(&cal, crate::apps::today()),
+        reminder: reminder(&cal, state.today()),
     })
 }
 
@@ -106,5 +112,7 @@ mod tests {
         assert!(reminder(&cal, d("2026-12-31")).is_some());
         assert_eq!(reminder(&cal, d("2026-10-31")), None, "not before November");
         assert_eq!(reminder(&cal, d("2025-11-15")), None, "2026 is loaded");
+        let now = reminder(&cal, d("2027-02-15")).unwrap();
+        assert!(now.contains("2027年") && now.contains("暂定"), "{now}");
     }
 }

@@ -369,7 +369,7 @@ async fn item_page_for(
         (None, None) => ItemForm {
             attribute: Attribute::Proactive.code().into(),
             issuer: o.name.clone(),
-            formed_on: crate::apps::today().to_string(),
+            formed_on: state.today().to_string(),
             ..Default::default()
         },
     };
@@ -406,7 +406,7 @@ async fn item_page_for(
         can_edit: user.principal.can(Capability::EditDisclosure, org, &tree),
         can_approve: user.principal.can(Capability::ApproveDisclosure, org, &tree),
         editable,
-        today: crate::apps::today().to_string(),
+        today: state.today().to_string(),
         org: o,
         item,
         form,
@@ -525,7 +525,7 @@ async fn approve(
     CsrfForm(f): CsrfForm<ApproveForm>,
 ) -> PageResult<Response> {
     let (item, org) = load(&state, &user, &id, Capability::ApproveDisclosure).await?;
-    let today = crate::apps::today();
+    let today = state.today();
     let on = date("published_on", "发布日期", &f.published_on)?.unwrap_or(today);
     if on > today {
         return Err(AppError::Invalid(FieldErrors(vec![FieldError::new("published_on", "发布日期不能晚于今天")])));
@@ -811,7 +811,7 @@ async fn assessment(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     let tree = crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = q.year.unwrap_or(crate::apps::today().year() as i32 - 5);
+    let year = q.year.unwrap_or(state.today().year() as i32 - 5);
     let mut items = Vec::new();
     for status in [Status::Published, Status::Registered] {
         let f = ItemFilter { org_id: Some(org.0), year: Some(year), status: Some(status), ..Default::default() };
@@ -826,7 +826,7 @@ async fn assessment(
         items,
         validities: Validity::ALL.iter().map(|v| (v.code(), v.label())).collect(),
         can_decide: user.principal.can(Capability::ApproveDisclosure, org, &tree),
-        today: crate::apps::today().to_string(),
+        today: state.today().to_string(),
     }))
 }
 

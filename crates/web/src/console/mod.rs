@@ -85,7 +85,7 @@ async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
     let p = &user.principal;
     let reminder = if p.system_admin {
         let cal = gongkai_store::calendars::active(&state.db).await?;
-        calendar::reminder(&cal, crate::apps::today())
+        calendar::reminder(&cal, state.today())
     } else {
         None
     };
@@ -111,7 +111,7 @@ async fn report_reminders(
 ) -> Result<Vec<(String, String)>, AppError> {
     use gongkai_core::reports::narrative::{ReportStatus, deadline};
     let tree = gongkai_store::orgs::Tree::from_orgs(all);
-    let today = crate::apps::today();
+    let today = state.today();
     let mut out = Vec::new();
     for year in [today.year() - 1, today.year()] {
         if year < 2019 {

@@ -31,13 +31,13 @@ pub async fn tables(state: &AppState, org: OrgId, year: i16) -> Result<Tables, A
     Ok(gongkai_store::reports::tables(&state.db, org, year).await?)
 }
 
-fn report_years() -> Vec<i16> {
-    let now = crate::apps::today().year();
+fn report_years(today: jiff::civil::Date) -> Vec<i16> {
+    let now = today.year();
     (2019..=now).rev().collect()
 }
 
-fn parse_year(raw: Option<&str>) -> Result<i16, AppError> {
-    let last = crate::apps::today().year();
+fn parse_year(today: jiff::civil::Date, raw: Option<&str>) -> Result<i16, AppError> {
+    let last = today.year();
     match raw {
         None => Ok(last - 1),
         Some(s) => s
@@ -62,7 +62,7 @@ async fn show(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     let tree = crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = parse_year(q.year.as_deref())?;
+    let year = parse_year(state.today(), q.year.as_deref())?;
     let t = tables(&state, org, year).await?;
     let r = check(&t, None);
     let figures = gongkai_store::reports::figures(&state.db, org, year)
@@ -80,7 +80,7 @@ async fn show(
         org_id: org.0,
         org_name: t.org.clone(),
         year,
-        years: report_years(),
+        years: report_years(state.today()),
         format: match t.format {
             ReportFormat::F2019 => "2019年试行格式（国办公开办函〔2019〕60号）",
             ReportFormat::F2021 => "2021年修订格式（国办公开办函〔2021〕30号）",
@@ -101,7 +101,7 @@ async fn json(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = parse_year(Some(&year))?;
+    let year = parse_year(state.today(), Some(&year))?;
     let t = tables(&state, org, year).await?;
     let name = format!("{}-{year}-tables.json", orgs::get(&state.db, org).await?.short_code);
     Ok((
@@ -152,7 +152,7 @@ async fn set_figure(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
-    let year = parse_year(Some(&year))?;
+    let year = parse_year(state.today(), Some(&year))?;
     if gongkai_store::reports::catalog_cell(f.cell.trim()) {
         return Err(gongkai_core::FieldError::new(
             "cell",
@@ -193,7 +193,7 @@ async fn export(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = parse_year(Some(&year))?;
+    let year = parse_year(state.today(), Some(&year))?;
     let t = tables(&state, org, year).await?;
     let name = format!("{}-{year}-tables.{format}", orgs::get(&state.db, org).await?.short_code);
     download(&t, &format, &name)
@@ -241,14 +241,14 @@ async fn aggregate(
     use crate::templates::{AggregateLine, AggregatePage, bar_chart};
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = parse_year(q.year.as_deref())?;
+    let year = parse_year(state.today(), q.year.as_deref())?;
     let format = ReportFormat::for_year(year);
     let mut lines = Vec::new();
     let mut parts = Vec::new();
     let statuses = gongkai_store::annual::statuses(&state.db, year).await?;
     let firsts = gongkai_store::annual::first_published(&state.db, year).await?;
     let locals = gongkai_store::annual::local_deadlines(&state.db, year).await?;
-    let today = crate::apps::today();
+    let today = state.today();
     for o in subtree(&state, &user, org).await? {
         use gongkai_core::reports::narrative::{ReportStatus, deadline, standing};
         let find = |v: &[(i64, String)]| v.iter().find(|x| x.0 == o.id.0).and_then(|x| x.1.parse().ok());
@@ -303,7 +303,7 @@ async fn aggregate(
         org_id: org.0,
         org_name: o.name,
         year,
-        years: report_years(),
+        years: report_years(state.today()),
         lines,
         outcome_chart: bar_chart("本年度申请办理结果", &outcome_items),
         appeal_chart: bar_chart("行政复议结果", &appeal_items),
@@ -319,7 +319,7 @@ async fn aggregate_json(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = parse_year(Some(&year))?;
+    let year = parse_year(state.today(), Some(&year))?;
     let total = aggregate_total(&state, &user, org, year).await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -345,7 +345,7 @@ async fn aggregate_export(
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
-    let year = parse_year(Some(&year))?;
+    let year = parse_year(state.today(), Some(&year))?;
     let total = aggregate_total(&state, &user, org, year).await?;
     let name = format!("{}-{year}-aggregate.{format}", orgs::get(&state.db, org).await?.short_code);
     download(&total, &format, &name)

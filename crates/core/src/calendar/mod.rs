@@ -7,18 +7,27 @@
 //! is not counted; the 1st working day is the first working day after it; the deadline is
 //! the end of the N-th working day.
 //!
-//! A date in a year the loaded notices do not cover is an error ([`CalendarError::NotCovered`]),
-//! never a guess: a legal deadline must not rest on an assumed holiday arrangement.
+//! Years after the first loaded notice that have no notice of their own (every December,
+//! the next year's deadlines; the notice is published around November) are filled with
+//! the provisional calendar of [`festivals`]: the statutory days of 《全国年节及纪念日放假
+//! 办法》 with their make-up days, weekends off, no adjusted working days. A calendar is
+//! strict by default — any count that touches a provisional day is an error
+//! ([`CalendarError::NotCovered`] naming the year), as the CLI contract wants — and
+//! [`Calendar::with_provisional`] makes one that counts through them; the callers then
+//! mark what they computed as 暂定 ([`Calendar::provisional_year_in`]). Years before the
+//! first notice are never filled.
 //!
-//! Internally every covered day gets a kind and a running count of working days, so
-//! adding N working days is two array lookups rather than a walk over the days.
+//! Internally every day gets a kind and a running count of working days, so adding N
+//! working days is two array lookups rather than a walk over the days.
+
+pub mod festivals;
 
 use jiff::civil::{Date, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The compiled-in calendar data (the project's own copy of the notices).
-pub const BUILTIN_TOML: &str = include_str!("../../../data/holidays-cn.toml");
+pub const BUILTIN_TOML: &str = include_str!("../../../../data/holidays-cn.toml");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -27,6 +36,18 @@ pub enum CalendarError {
     NotCovered { year: i16 },
     #[error("invalid calendar data: {0}")]
     Invalid(String),
+}
+
+impl CalendarError {
+    /// The message for staff and the public (the `Display` text is for the CLI and logs).
+    pub fn message_zh(&self) -> String {
+        match self {
+            CalendarError::NotCovered { year } => {
+                format!("工作日历尚未载入{year}年的国务院办公厅节假日安排通知，请系统管理员载入后再办理")
+            }
+            CalendarError::Invalid(why) => format!("工作日历数据无效：{why}"),
+        }
+    }
 }
 
 /// How a day counts.
@@ -64,6 +85,10 @@ pub struct ExplainedDay {
     pub kind: DayKind,
     /// `Some(k)` when this is the k-th counted working day.
     pub counted: Option<u32>,
+    /// The day lies in a year without a loaded notice (provisional calendar).
+    pub provisional: bool,
+    /// For a provisional holiday, which one (`春节`, `国庆节补假`).
+    pub note: Option<String>,
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm):
@@ -92,27 +117,45 @@ fn from_day_number(z: i32) -> Date {
     Date::new(y as i16, m as i8, d as i8).expect("day numbers within jiff's range map to valid dates")
 }
 
-/// A loaded set of holiday notices.
+/// The provisional days off of every year the rule applies to, computed once per process.
+fn provisional_table() -> &'static BTreeMap<i16, Vec<festivals::DayOff>> {
+    static TABLE: std::sync::OnceLock<BTreeMap<i16, Vec<festivals::DayOff>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (festivals::RULE_FIRST_YEAR..=festivals::RULE_LAST_YEAR)
+            .filter_map(|y| festivals::provisional_days_off(y).map(|d| (y, d)))
+            .collect()
+    })
+}
+
+/// A loaded set of holiday notices, with the years after the first one that lack a notice
+/// filled provisionally.
 #[derive(Clone)]
 pub struct Calendar {
     version: String,
     notices: BTreeMap<i16, String>,
     /// Day number of 1 January of the first covered year.
     base: i32,
-    /// Kind of each day from `base` to 31 December of the last covered year;
-    /// `None` for days of uncovered years in between.
-    kinds: Vec<Option<DayKind>>,
+    /// Kind of each day from `base` to 31 December of the last year (noticed or provisional).
+    kinds: Vec<DayKind>,
     /// `cum[i]` = working days in `base ..= base + i`.
     cum: Vec<u32>,
     /// Offsets (from `base`) of every working day, in order.
     working: Vec<u32>,
-    /// `gaps[i]` = uncovered days in `base ..= base + i`.
-    gaps: Vec<u32>,
+    /// `prov[i]` = provisional days (in years without a notice) in `base ..= base + i`.
+    prov: Vec<u32>,
+    /// The provisional days off with what they are, for explanations.
+    notes: BTreeMap<Date, String>,
+    /// Count through provisional years instead of refusing them.
+    lenient: bool,
 }
 
 impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Calendar").field("version", &self.version).field("years", &self.years()).finish()
+        f.debug_struct("Calendar")
+            .field("version", &self.version)
+            .field("years", &self.years())
+            .field("provisional", &self.lenient)
+            .finish()
     }
 }
 
@@ -139,6 +182,10 @@ fn fingerprint(parts: &[String]) -> u64 {
     h
 }
 
+fn is_weekend(d: Date) -> bool {
+    matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
 impl Calendar {
     /// The compiled-in calendar.
     pub fn builtin() -> Self {
@@ -149,6 +196,7 @@ impl Calendar {
     /// Parse the notices file (`[YYYY]` tables with `notice`, `off`, `workday`). Each table
     /// makes its year covered; dates may lie in a neighbouring year (a notice can name the
     /// last days of the previous December) and are loaded as the union of all tables.
+    /// The result is strict; see [`Calendar::with_provisional`].
     pub fn from_toml(text: &str) -> Result<Self, CalendarError> {
         let tables: BTreeMap<String, YearTable> =
             toml::from_str(text).map_err(|e| CalendarError::Invalid(e.to_string()))?;
@@ -180,51 +228,84 @@ impl Calendar {
         if let Some(d) = off.intersection(&work).next() {
             return Err(CalendarError::Invalid(format!("{d} is listed both as a day off and as a working day")));
         }
-        if let Some(d) = work.iter().find(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)) {
+        if let Some(d) = work.iter().find(|d| !is_weekend(**d)) {
             return Err(CalendarError::Invalid(format!(
                 "{d} is listed as a declared working day but is a weekday (only weekend days are declared workdays)"
             )));
         }
         let first = *notices.keys().next().expect("non-empty");
-        let last = *notices.keys().next_back().expect("non-empty");
+        let last_notice = *notices.keys().next_back().expect("non-empty");
+        // Provisional years run to the end of the rule's range (and at least one year past
+        // the last notice, should an admin load notices beyond it).
+        let last = last_notice.max(festivals::RULE_LAST_YEAR);
+        let mut notes = BTreeMap::new();
+        let mut prov_off = BTreeSet::new();
+        for (year, days) in provisional_table().range(first..=last) {
+            if notices.contains_key(year) {
+                continue;
+            }
+            for day in days {
+                prov_off.insert(day.date);
+                notes.insert(day.date, day.label());
+            }
+        }
         let base = day_number(Date::new(first, 1, 1).expect("valid"));
         let end = day_number(Date::new(last, 12, 31).expect("valid"));
         let len = (end - base + 1) as usize;
         let mut kinds = Vec::with_capacity(len);
         let mut cum = Vec::with_capacity(len);
-        let mut gaps = Vec::with_capacity(len);
+        let mut prov = Vec::with_capacity(len);
         let mut working = Vec::new();
-        let (mut c, mut g) = (0u32, 0u32);
+        let (mut c, mut p) = (0u32, 0u32);
         for i in 0..len {
             let d = from_day_number(base + i as i32);
-            let kind = if !notices.contains_key(&d.year()) {
-                None
-            } else if work.contains(&d) {
-                Some(DayKind::AdjustedWorkday)
-            } else if off.contains(&d) {
-                Some(DayKind::Holiday)
-            } else if matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
-                Some(DayKind::Weekend)
+            let noticed = notices.contains_key(&d.year());
+            // A year without a notice and outside the rule (before 2014) stays a gap: it
+            // counts as provisional, so even a lenient calendar refuses it below.
+            let kind = if noticed && work.contains(&d) {
+                DayKind::AdjustedWorkday
+            } else if (noticed && off.contains(&d)) || (!noticed && prov_off.contains(&d)) {
+                DayKind::Holiday
+            } else if is_weekend(d) {
+                DayKind::Weekend
             } else {
-                Some(DayKind::Workday)
+                DayKind::Workday
             };
-            match kind {
-                Some(k) if k.is_working() => {
-                    c += 1;
-                    working.push(i as u32);
-                }
-                None => g += 1,
-                _ => {}
+            if !noticed {
+                p += 1;
+            }
+            if kind.is_working() {
+                c += 1;
+                working.push(i as u32);
             }
             kinds.push(kind);
             cum.push(c);
-            gaps.push(g);
+            prov.push(p);
         }
         let mut parts: Vec<String> = off.iter().map(|d| format!("off {d}")).collect();
         parts.extend(work.iter().map(|d| format!("work {d}")));
         parts.extend(notices.keys().map(|y| format!("year {y}")));
-        let version = format!("{first}-{last}.{:08x}", fingerprint(&parts) as u32);
-        Ok(Self { version, notices, base, kinds, cum, working, gaps })
+        let version = format!("{first}-{last_notice}.{:08x}", fingerprint(&parts) as u32);
+        Ok(Self { version, notices, base, kinds, cum, working, prov, notes, lenient: false })
+    }
+
+    /// The same calendar, counting through years without a notice on the provisional
+    /// calendar instead of refusing them. Whoever uses it marks the results that touched
+    /// such a year ([`Calendar::provisional_year_in`]).
+    pub fn with_provisional(mut self) -> Self {
+        self.lenient = true;
+        self
+    }
+
+    /// The same calendar, refusing years without a notice.
+    pub fn strict(mut self) -> Self {
+        self.lenient = false;
+        self
+    }
+
+    /// Whether this calendar counts through provisional years.
+    pub fn is_lenient(&self) -> bool {
+        self.lenient
     }
 
     /// A short label that changes whenever the content changes, e.g. `2019-2026.1a2b3c4d`.
@@ -232,39 +313,79 @@ impl Calendar {
         &self.version
     }
 
-    /// The years covered, with the notice that governs each.
+    /// The years covered by a notice, with the notice that governs each.
     pub fn years(&self) -> Vec<(i16, &str)> {
         self.notices.iter().map(|(y, n)| (*y, n.as_str())).collect()
     }
 
+    /// Whether a notice for `year` is loaded.
     pub fn covers(&self, year: i16) -> bool {
         self.notices.contains_key(&year)
     }
 
-    fn index(&self, d: Date) -> Result<usize, CalendarError> {
+    /// Whether `year` would be counted on the provisional calendar (no notice, but inside
+    /// the range this calendar can fill).
+    pub fn is_provisional_year(&self, year: i16) -> bool {
+        !self.covers(year)
+            && year > self.notices.keys().next().copied().unwrap_or(i16::MAX)
+            && (festivals::RULE_FIRST_YEAR..=festivals::RULE_LAST_YEAR).contains(&year)
+    }
+
+    fn offset(&self, d: Date) -> Result<usize, CalendarError> {
         let i = day_number(d) - self.base;
-        if i < 0 || i as usize >= self.kinds.len() || self.kinds[i as usize].is_none() {
+        if i < 0 || i as usize >= self.kinds.len() || !self.fillable(d.year()) {
             return Err(CalendarError::NotCovered { year: d.year() });
         }
         Ok(i as usize)
     }
 
+    /// Whether the days of `year` have a kind at all (noticed, or provisional by the rule).
+    fn fillable(&self, year: i16) -> bool {
+        self.covers(year) || (festivals::RULE_FIRST_YEAR..=festivals::RULE_LAST_YEAR).contains(&year)
+    }
+
+    /// The offset of `d`, refusing a provisional day unless lenient.
+    fn index(&self, d: Date) -> Result<usize, CalendarError> {
+        let i = self.offset(d)?;
+        if !self.lenient && !self.covers(d.year()) {
+            return Err(CalendarError::NotCovered { year: d.year() });
+        }
+        Ok(i)
+    }
+
+    /// Refuse a span `i..=j` that needs a year this calendar may not count: any provisional
+    /// day when strict, and years outside the rule (gaps before 2014) always.
+    fn check_span(&self, i: usize, j: usize) -> Result<(), CalendarError> {
+        let (lo, hi) = (i.min(j), i.max(j));
+        let before = if lo == 0 { 0 } else { self.prov[lo - 1] };
+        if self.prov[hi] == before {
+            return Ok(());
+        }
+        let mut y = from_day_number(self.base + lo as i32).year();
+        let last = from_day_number(self.base + hi as i32).year();
+        while y <= last {
+            if !self.covers(y) && (!self.lenient || !self.fillable(y)) {
+                return Err(CalendarError::NotCovered { year: y });
+            }
+            y += 1;
+        }
+        Ok(())
+    }
+
     pub fn kind(&self, d: Date) -> Result<DayKind, CalendarError> {
         let i = self.index(d)?;
-        Ok(self.kinds[i].expect("index() checked coverage"))
+        Ok(self.kinds[i])
     }
 
     pub fn is_working_day(&self, d: Date) -> Result<bool, CalendarError> {
         Ok(self.kind(d)?.is_working())
     }
 
-    /// The first uncovered year after the day at offset `i`.
-    fn first_gap_year_after(&self, i: usize) -> i16 {
-        let mut y = from_day_number(self.base + i as i32).year();
-        while self.covers(y) {
-            y += 1;
-        }
-        y
+    /// The first year without a notice among the days `from ..= to` (either order), if
+    /// any: a deadline counted over them is provisional (暂定).
+    pub fn provisional_year_in(&self, from: Date, to: Date) -> Option<i16> {
+        let (lo, hi) = if from <= to { (from, to) } else { (to, from) };
+        (lo.year()..=hi.year()).find(|y| !self.covers(*y))
     }
 
     /// The N-th working day after `start` (`start` itself is day 0 and not counted).
@@ -276,12 +397,11 @@ impl Calendar {
         }
         let target = self.cum[i] as usize + n as usize; // 1-based rank of the due day
         let Some(&j) = self.working.get(target - 1) else {
-            return Err(CalendarError::NotCovered { year: self.first_gap_year_after(i) });
+            let last = from_day_number(self.base + self.kinds.len() as i32 - 1).year();
+            return Err(CalendarError::NotCovered { year: last + 1 });
         };
         let j = j as usize;
-        if self.gaps[j] != self.gaps[i] {
-            return Err(CalendarError::NotCovered { year: self.first_gap_year_after(i) });
-        }
+        self.check_span(i, j)?;
         Ok(from_day_number(self.base + j as i32))
     }
 
@@ -292,9 +412,7 @@ impl Calendar {
         if j <= i {
             return Ok(0);
         }
-        if self.gaps[j] != self.gaps[i] {
-            return Err(CalendarError::NotCovered { year: self.first_gap_year_after(i) });
-        }
+        self.check_span(i, j)?;
         Ok(self.cum[j] - self.cum[i])
     }
 
@@ -305,15 +423,25 @@ impl Calendar {
         let mut out = Vec::with_capacity(j - i);
         let mut k = 0;
         for idx in i + 1..=j {
-            let kind = self.kinds[idx].expect("no gap between start and due (checked)");
+            let kind = self.kinds[idx];
             let counted = kind.is_working().then(|| {
                 k += 1;
                 k
             });
-            out.push(ExplainedDay { date: from_day_number(self.base + idx as i32), kind, counted });
+            let date = from_day_number(self.base + idx as i32);
+            let provisional = !self.covers(date.year());
+            let note = if provisional { self.notes.get(&date).cloned() } else { None };
+            out.push(ExplainedDay { date, kind, counted, provisional, note });
         }
         Ok(out)
     }
+}
+
+/// The sentence that says why a deadline is provisional (console, tracking page, letters).
+pub fn provisional_note(year: i16) -> String {
+    format!(
+        "{year}年节假日安排的国务院办公厅通知尚未载入，该期限按《全国年节及纪念日放假办法》规定的法定节假日（含周末补假，不含调休）暂定推算；通知载入后系统自动重新计算。"
+    )
 }
 
 #[cfg(test)]
@@ -388,6 +516,41 @@ mod tests {
     }
 
     #[test]
+    fn a_lenient_calendar_counts_through_years_without_a_notice() {
+        let strict = cal();
+        let c = cal().with_provisional();
+        // 2027 has no notice: 元旦 (Fri 1 January) is off by the rule, weekends off.
+        assert_eq!(strict.add_working_days(d("2026-12-20"), 20), Err(CalendarError::NotCovered { year: 2027 }));
+        let due = c.add_working_days(d("2026-12-20"), 20).unwrap();
+        assert_eq!(due, d("2027-01-18"));
+        assert_eq!(c.provisional_year_in(d("2026-12-20"), due), Some(2027));
+        assert_eq!(c.provisional_year_in(d("2026-11-02"), d("2026-11-30")), None);
+        // 春节 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb, with make-up days Tue 9 and Wed 10.
+        assert!(!c.is_working_day(d("2027-02-09")).unwrap());
+        assert!(c.is_working_day(d("2027-02-11")).unwrap());
+        assert_eq!(c.add_working_days(d("2027-02-04"), 1).unwrap(), d("2027-02-11"));
+        let explained = c.explain(d("2027-02-04"), 1).unwrap();
+        assert!(explained.iter().all(|e| e.provisional));
+        let notes: Vec<_> = explained.iter().filter_map(|e| e.note.clone()).collect();
+        assert_eq!(notes, ["春节", "春节", "春节", "春节", "春节补假", "春节补假"]);
+        // Noticed years count the same either way; years before the first notice stay errors.
+        assert_eq!(c.add_working_days(d("2024-09-27"), 20).unwrap(), d("2024-10-30"));
+        assert_eq!(c.is_working_day(d("2018-12-31")), Err(CalendarError::NotCovered { year: 2018 }));
+        assert!(c.is_lenient() && !c.clone().strict().is_lenient());
+    }
+
+    #[test]
+    fn a_gap_between_notices_is_filled_when_lenient() {
+        let text = "[2024]\noff=[]\nworkday=[]\n[2026]\noff=[]\nworkday=[]\n";
+        let c = Calendar::from_toml(text).unwrap().with_provisional();
+        // 2025 by the rule: 国庆 1–3 October (Wed–Fri) and 中秋 Mon 6 October off.
+        assert!(!c.is_working_day(d("2025-10-06")).unwrap());
+        assert!(c.is_working_day(d("2025-10-07")).unwrap());
+        assert_eq!(c.provisional_year_in(d("2024-12-20"), d("2026-01-05")), Some(2025));
+        assert!(c.working_days_between(d("2024-12-20"), d("2026-01-05")).is_ok());
+    }
+
+    #[test]
     fn gaps_between_loaded_years_are_errors() {
         let text = "[2024]\noff=[]\nworkday=[]\n[2026]\noff=[]\nworkday=[]\n";
         let c = Calendar::from_toml(text).unwrap();
@@ -432,6 +595,31 @@ mod tests {
             let due = cal().add_working_days(start, n).unwrap();
             prop_assert!(cal().is_working_day(due).unwrap());
             prop_assert!(due > start);
+        }
+
+        #[test]
+        fn provisional_counting_matches_the_rule_walked_day_by_day(
+            o in 0i32..(365 * 4), n in 0u32..60
+        ) {
+            let c = cal().with_provisional();
+            let start = from_day_number(day_number(Date::new(2026, 6, 1).unwrap()) + o);
+            let off: BTreeSet<Date> = (2027..=2031)
+                .flat_map(|y| festivals::provisional_days_off(y).unwrap())
+                .map(|x| x.date)
+                .collect();
+            let strict = cal();
+            let working = |day: Date| -> bool {
+                if strict.covers(day.year()) { strict.is_working_day(day).unwrap() }
+                else { !is_weekend(day) && !off.contains(&day) }
+            };
+            let mut day = start;
+            let mut left = n;
+            while left > 0 {
+                day = day.tomorrow().unwrap();
+                if working(day) { left -= 1; }
+            }
+            prop_assert_eq!(c.add_working_days(start, n).unwrap(), day);
+            prop_assert_eq!(c.working_days_between(start, day).unwrap(), n);
         }
 
         #[test]
