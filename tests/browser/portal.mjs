@@ -151,6 +151,12 @@ try {
   check(aided.includes('<ruby>') && aided.includes('規範性文件'), 'pinyin and Traditional');
   await reader.goto(`${base}/o/gzmz`);
   check((await reader.content()).includes('aid-contrast'), 'preferences remembered');
+  // The error page's "返回上一页" works under the CSP (no inline script, no javascript: URL).
+  await reader.goto(`${base}/o/gzmz/guide`);
+  await reader.goto(`${base}/info/99999999`);
+  check(/[页頁]面不存在/.test(await reader.content()), 'Chinese 404 page (Traditional, as this reader chose)');
+  await Promise.all([reader.waitForURL(`${base}/o/gzmz/guide`), reader.click('a[data-back]')]);
+  check(reader.url() === `${base}/o/gzmz/guide`, `back link returns to the previous page (at ${reader.url()})`);
 } catch (e) {
   failures.push(`exception: ${e.stack || e}`);
 } finally {

@@ -275,7 +275,7 @@ fn calendar_load_extends_the_covered_years() {
     std::fs::write(&bad, "[2027]\nworkday = [\"2027-01-05\"]\n").unwrap();
     let o = run(&["--database", &url, "calendar", "load", bad.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("weekday"), "{}", text(&o));
+    assert!(text(&o).contains("不是周六或周日"), "{}", text(&o));
     // An invented 2027 notice: 1 January off.
     let mut next = gongkai_core::calendar::BUILTIN_TOML.to_string();
     next.push_str("\n[2027]\nnotice = \"test notice\"\noff = [\"2027-01-01\"]\nworkday = []\n");

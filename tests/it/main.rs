@@ -11,6 +11,7 @@ mod browser;
 mod catalog;
 mod cli;
 mod console;
+mod crawl;
 mod dates;
 mod schema;
 mod store;

@@ -918,6 +918,15 @@ impl ItemLine {
     pub fn validity(&self) -> Validity {
         Validity::parse(&self.validity).unwrap_or(Validity::Valid)
     }
+    pub fn kind(&self) -> ItemKind {
+        ItemKind::parse(&self.kind).unwrap_or(ItemKind::General)
+    }
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Draft)
+    }
+    pub fn attribute(&self) -> Attribute {
+        Attribute::parse(&self.attribute).unwrap_or(Attribute::Withheld)
+    }
 }
 
 fn build_where(f: &ItemFilter) -> (String, Vec<Bind>) {

@@ -6,11 +6,12 @@ use crate::auth::ConsoleUser;
 use crate::console::path_id;
 use crate::error::{AppError, PageResult};
 use crate::forms::CsrfForm;
+use crate::forms::Params;
 use crate::server::AppState;
 use crate::templates::{Nav, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::access::Capability;
@@ -363,7 +364,7 @@ struct VersionQuery {
 async fn portal_report(
     State(state): State<AppState>,
     Path((code, year)): Path<(String, String)>,
-    Query(q): Query<VersionQuery>,
+    Params(q): Params<VersionQuery>,
 ) -> PageResult<Response> {
     let o = orgs::find(&state.db, &code).await?;
     if o.short_code != code {

@@ -58,8 +58,41 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// Turn serde's English wording for the usual cases into Chinese, keeping field names.
+/// The query string of a page, parsed into `T`; a malformed one (`?page=abc`) is a
+/// Chinese 400 page rather than axum's English text.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for Params<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Params(v)),
+            Err(e) => {
+                let text = e.body_text();
+                let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+                Err(AppError::BadRequest(format!("网址中的参数有误：{}", describe(detail))))
+            }
+        }
+    }
+}
+
+/// Turn serde's English wording for the usual cases into Chinese, keeping field names
+/// (`page: invalid digit found in string` → `page 应为数字`).
 fn describe(msg: &str) -> String {
+    if let Some((field, what)) = msg.split_once(": ")
+        && !field.contains(' ')
+    {
+        let what = match what {
+            m if m.starts_with("invalid digit") => "应为数字".to_string(),
+            m if m.starts_with("number too large") || m.starts_with("number too small") => "数字超出范围".into(),
+            m if m.starts_with("cannot parse integer from empty string") => "不能为空".into(),
+            m if m.starts_with("unknown variant") => "取值无效".into(),
+            m if m.starts_with("invalid type") => "类型不正确".into(),
+            m => describe(m),
+        };
+        return format!("{field} {what}");
+    }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or("");
         return format!("缺少字段 {field}");
@@ -68,10 +101,28 @@ fn describe(msg: &str) -> String {
         let field = rest.split('`').next().unwrap_or("");
         return format!("不认识的字段 {field}");
     }
-    if msg.starts_with("invalid type") || msg.starts_with("invalid digit") || msg.contains("invalid value") {
-        return format!("字段类型不正确（{msg}）");
+    if msg.starts_with("invalid digit") {
+        return "应为数字".into();
     }
-    msg.to_string()
+    if msg.starts_with("invalid type") || msg.contains("invalid value") {
+        return "字段类型不正确".into();
+    }
+    if msg.starts_with("unknown variant") {
+        return "取值无效".into();
+    }
+    // Anything else from serde is English: say what kind of problem it is, not the text.
+    "格式不正确".into()
+}
+
+#[cfg(test)]
+mod describe_tests {
+    #[test]
+    fn serde_messages_in_chinese() {
+        assert_eq!(super::describe("page: invalid digit found in string"), "page 应为数字");
+        assert_eq!(super::describe("missing field `title`"), "缺少字段 title");
+        assert_eq!(super::describe("year: number too large to fit in target type"), "year 数字超出范围");
+        assert_eq!(super::describe("expected value at line 1 column 1"), "格式不正确");
+    }
 }
 
 /// Percent-encode a string for use in a query parameter.

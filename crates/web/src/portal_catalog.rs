@@ -3,11 +3,12 @@
 //! attachments and the sitemap. Only approved 主动公开 items are ever shown.
 
 use crate::error::{AppError, PageResult};
+use crate::forms::Params;
 use crate::server::AppState;
 use crate::templates::{Nav, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -228,7 +229,7 @@ async fn column_page(
     headers: HeaderMap,
     uri: axum::http::Uri,
     path: Path<(String, String)>,
-    query: Query<ListQuery>,
+    query: Params<ListQuery>,
 ) -> PageResult<Response> {
     let key = format!("{}|{}", host(&state, &headers), uri);
     let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
@@ -250,7 +251,7 @@ async fn render_column_page(
     state: AppState,
     headers: HeaderMap,
     Path((code, slug)): Path<(String, String)>,
-    Query(q): Query<ListQuery>,
+    Params(q): Params<ListQuery>,
 ) -> PageResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let cols = catalog::columns(&state.db, org.id).await?;
@@ -493,7 +494,7 @@ async fn catalog_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    Query(q): Query<ListQuery>,
+    Params(q): Params<ListQuery>,
 ) -> PageResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let year = q.year.trim().parse::<i32>().ok().filter(|y| (1949..=2200).contains(y));
@@ -557,7 +558,7 @@ struct SearchPage {
 async fn search(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(p): Query<SearchParams>,
+    Params(p): Params<SearchParams>,
 ) -> PageResult<Response> {
     let q = p.q.trim().chars().take(100).collect::<String>();
     let all_orgs = orgs::list(&state.db).await?;

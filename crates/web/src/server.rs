@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/back.js", get(back_script))
         .merge(
             portal::routes()
                 .merge(crate::portal_apply::routes())
@@ -190,6 +191,14 @@ async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn back_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/back.js"),
     )
         .into_response()
 }

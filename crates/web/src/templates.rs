@@ -598,3 +598,8 @@ pub fn bar_chart(title: &str, items: &[(String, i64)]) -> String {
     s.push_str("</svg>");
     s
 }
+
+/// A stored instant (RFC 3339, UTC) as Beijing time `2026-12-01 21:38`; anything else as is.
+pub fn beijing(stored: &str) -> String {
+    gongkai_store::ts::parse(stored).map(gongkai_core::time::china_display).unwrap_or_else(|| stored.to_string())
+}

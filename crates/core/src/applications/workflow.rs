@@ -214,6 +214,31 @@ impl Event {
         }
     }
 
+    /// The name of an event kind (as stored by [`Event::kind`]), for logs and lists.
+    pub fn label_of_kind(kind: &str) -> Option<&'static str> {
+        Some(match kind {
+            "submitted" => "提交申请",
+            "receipt_confirmed" => "确认收到申请",
+            "correction_requested" => "发出补正通知",
+            "corrected" => "收到补正后的申请",
+            "correction_lapsed" => "认定逾期未补正",
+            "assigned" => "分配承办人",
+            "consultation_opened" => "征求意见",
+            "consultation_closed" => "征求意见结束",
+            "extension_approved" => "延长答复期限",
+            "fee_noticed" => "发出收费通知",
+            "fee_paid" => "登记已缴费",
+            "fee_lapsed" => "认定逾期未缴费",
+            "delay_fixed" => "确定延迟答复期限",
+            "replied" => "作出答复",
+            "delivered" => "登记送达",
+            "withdrawn" => "申请人撤回申请",
+            "archived" => "归档",
+            "deadline_moved" => "答复期限随节假日安排调整",
+            _ => return None,
+        })
+    }
+
     /// A one-line Chinese description for logs and the tracking page.
     pub fn describe(&self) -> String {
         match self {
@@ -301,6 +326,23 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 9] = [
+        Status::AwaitingReceipt,
+        Status::InProgress,
+        Status::AwaitingCorrection,
+        Status::Consulting,
+        Status::AwaitingPayment,
+        Status::Replied,
+        Status::Delivered,
+        Status::Closed,
+        Status::Archived,
+    ];
+
+    /// The stored code back into a status.
+    pub fn parse(code: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::AwaitingReceipt => "待确认收到",

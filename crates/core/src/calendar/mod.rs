@@ -34,7 +34,7 @@ pub enum CalendarError {
     /// The date lies in a year for which no holiday notice is loaded.
     #[error("the working-day calendar does not cover {year}: load the State Council holiday notice for {year}")]
     NotCovered { year: i16 },
-    #[error("invalid calendar data: {0}")]
+    #[error("节假日安排数据有误：{0}")]
     Invalid(String),
 }
 
@@ -45,7 +45,7 @@ impl CalendarError {
             CalendarError::NotCovered { year } => {
                 format!("工作日历尚未载入{year}年的国务院办公厅节假日安排通知，请系统管理员载入后再办理")
             }
-            CalendarError::Invalid(why) => format!("工作日历数据无效：{why}"),
+            CalendarError::Invalid(why) => format!("节假日安排数据有误：{why}"),
         }
     }
 }
@@ -198,8 +198,11 @@ impl Calendar {
     /// last days of the previous December) and are loaded as the union of all tables.
     /// The result is strict; see [`Calendar::with_provisional`].
     pub fn from_toml(text: &str) -> Result<Self, CalendarError> {
-        let tables: BTreeMap<String, YearTable> =
-            toml::from_str(text).map_err(|e| CalendarError::Invalid(e.to_string()))?;
+        let tables: BTreeMap<String, YearTable> = toml::from_str(text).map_err(|e| {
+            // Staff read this: the line, not the TOML parser's English.
+            let line = e.span().map_or(1, |r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+            CalendarError::Invalid(format!("第{line}行附近格式有误（应为 [年份] 表，含 notice、off、workday）"))
+        })?;
         let mut off = BTreeSet::new();
         let mut work = BTreeSet::new();
         let mut notices = BTreeMap::new();
@@ -208,30 +211,28 @@ impl Calendar {
                 .parse()
                 .ok()
                 .filter(|y| (1950..=2200).contains(y))
-                .ok_or_else(|| CalendarError::Invalid(format!("table [{key}] is not a year")))?;
+                .ok_or_else(|| CalendarError::Invalid(format!("[{key}] 不是年份")))?;
             notices.insert(year, t.notice.clone().unwrap_or_default());
             for (list, set) in [(&t.off, &mut off), (&t.workday, &mut work)] {
                 for s in list {
                     let d: Date = s
                         .parse()
-                        .map_err(|_| CalendarError::Invalid(format!("[{key}]: '{s}' is not a date YYYY-MM-DD")))?;
+                        .map_err(|_| CalendarError::Invalid(format!("[{key}]：“{s}”不是 YYYY-MM-DD 格式的日期")))?;
                     if (i32::from(d.year()) - i32::from(year)).abs() > 1 {
-                        return Err(CalendarError::Invalid(format!("[{key}]: {d} is far outside {year}")));
+                        return Err(CalendarError::Invalid(format!("[{key}]：{d} 与 {year} 年相差过远")));
                     }
                     set.insert(d);
                 }
             }
         }
         if notices.is_empty() {
-            return Err(CalendarError::Invalid("no year tables".into()));
+            return Err(CalendarError::Invalid("没有任何年份的安排".into()));
         }
         if let Some(d) = off.intersection(&work).next() {
-            return Err(CalendarError::Invalid(format!("{d} is listed both as a day off and as a working day")));
+            return Err(CalendarError::Invalid(format!("{d} 同时列为放假日和调休上班日")));
         }
         if let Some(d) = work.iter().find(|d| !is_weekend(**d)) {
-            return Err(CalendarError::Invalid(format!(
-                "{d} is listed as a declared working day but is a weekday (only weekend days are declared workdays)"
-            )));
+            return Err(CalendarError::Invalid(format!("{d} 列为调休上班日，但它不是周六或周日")));
         }
         let first = *notices.keys().next().expect("non-empty");
         let last_notice = *notices.keys().next_back().expect("non-empty");

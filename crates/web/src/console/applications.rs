@@ -36,11 +36,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn status_label(code: &str) -> &'static str {
-    use gongkai_core::applications::Status::*;
-    [AwaitingReceipt, InProgress, AwaitingCorrection, Consulting, AwaitingPayment, Replied, Delivered, Closed, Archived]
-        .into_iter()
-        .find(|s| s.code() == code)
-        .map_or("未知", |s| s.label())
+    gongkai_core::applications::Status::parse(code).map_or("未知", |s| s.label())
 }
 
 fn outcome_label(code: Option<&str>) -> String {

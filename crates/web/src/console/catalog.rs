@@ -6,12 +6,13 @@
 use super::path_id;
 use crate::auth::ConsoleUser;
 use crate::error::{AppError, PageResult};
+use crate::forms::Params;
 use crate::forms::{CsrfForm, CsrfMultipart};
 use crate::server::AppState;
 use crate::templates::{Nav, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::access::Capability;
@@ -272,7 +273,7 @@ async fn list(
     State(state): State<AppState>,
     user: ConsoleUser,
     Path(id): Path<String>,
-    Query(q): Query<ListQuery>,
+    Params(q): Params<ListQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     let tree = crate::ops::require(&state, &user.principal, Capability::View, org).await?;
@@ -334,6 +335,10 @@ struct ItemPage {
 impl ItemPage {
     fn status_label(&self) -> &'static str {
         self.item.as_ref().map_or("", |i| status_label(&i.status))
+    }
+    /// When it was approved, in Beijing time.
+    fn approved_at(&self) -> String {
+        self.item.as_ref().and_then(|i| i.approved_at.as_deref()).map(crate::templates::beijing).unwrap_or_default()
     }
 }
 
@@ -807,7 +812,7 @@ async fn assessment(
     State(state): State<AppState>,
     user: ConsoleUser,
     Path(id): Path<String>,
-    Query(q): Query<YearQuery>,
+    Params(q): Params<YearQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     let tree = crate::ops::require(&state, &user.principal, Capability::View, org).await?;

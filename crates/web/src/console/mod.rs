@@ -18,11 +18,12 @@ use crate::auth::{ConsoleUser, SESSION_COOKIE, random_hex, set_cookie, sha256_he
 use crate::csrf;
 use crate::error::{AppError, PageResult};
 use crate::forms::CsrfForm;
+use crate::forms::Params;
 use crate::ops;
 use crate::server::AppState;
 use crate::templates::{ConsoleHome, LoginPage, Nav, RoleLine, render};
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -159,7 +160,7 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+async fn login_page(State(state): State<AppState>, headers: HeaderMap, Params(q): Params<NextQuery>) -> Response {
     login_form(&state, &headers, None, safe_next(&q.next), String::new(), axum::http::StatusCode::OK)
 }
 

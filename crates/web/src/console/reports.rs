@@ -4,10 +4,11 @@
 use super::path_id;
 use crate::auth::ConsoleUser;
 use crate::error::{AppError, PageResult};
+use crate::forms::Params;
 use crate::server::AppState;
 use crate::templates::{GridView, ReportPage, render};
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_core::access::Capability;
@@ -58,7 +59,7 @@ async fn show(
     State(state): State<AppState>,
     user: ConsoleUser,
     Path(id): Path<String>,
-    Query(q): Query<YearQuery>,
+    Params(q): Params<YearQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     let tree = crate::ops::require(&state, &user.principal, Capability::View, org).await?;
@@ -236,7 +237,7 @@ async fn aggregate(
     State(state): State<AppState>,
     user: ConsoleUser,
     Path(id): Path<String>,
-    Query(q): Query<YearQuery>,
+    Params(q): Params<YearQuery>,
 ) -> PageResult<Response> {
     use crate::templates::{AggregateLine, AggregatePage, bar_chart};
     let org = OrgId(path_id(&id)?);
