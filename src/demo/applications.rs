@@ -353,12 +353,21 @@ async fn seed_open(
     p.channel = Channel::InPerson;
     p.outcome = None;
     handle(db, actor, cal, p, rng).await?;
-    // Due soon: 17 and 19 working days ago.
+    // Due soon: 17 and 19 working days ago; the handler has drafted the reply of the
+    // first, which waits on the approver's desk.
     for wd in [17, 19] {
         let mut p = plan(rng, city, back(wd)?, anchor.year(), None);
         p.channel = Channel::InPerson;
         p.outcome = None;
-        handle(db, actor, cal, p, rng).await?;
+        let (id, _) = handle(db, actor, cal, p, rng).await?;
+        if wd == 17 {
+            let draft = Event::Replied {
+                on: anchor,
+                outcome: Outcome::Disclosed,
+                summary: "经查，所申请信息已在本机关门户网站公开，现将获取方式告知如下。".into(),
+            };
+            store::propose(db, &Actor::system("gzmz.staff"), id, &draft).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
     }
     // Running normally.
     for wd in [3, 6, 9, 12] {

@@ -62,8 +62,22 @@ try {
   check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `query code shown (${code})`);
   console.log(`applied: ${serial}`);
 
-  // 2. Staff confirm receipt from the inbox.
+  // 2. Staff start at their desk: the counts lead to the register, which filters by year.
   const staff = await login(await browser.newContext(), 'gzmz.staff');
+  await axe(staff, 'console desk');
+  check((await staff.content()).includes('待办事项'), 'the desk lists the to-dos');
+  await Promise.all([staff.waitForNavigation(), staff.click('a:has-text("待确认收到的网上申请")')]);
+  await axe(staff, 'applications register');
+  check((await staff.content()).includes(serial), `the new online application is on the register (${serial})`);
+  await staff.selectOption('#r-status', '');
+  await staff.selectOption('#r-channel', '');
+  await staff.selectOption('#r-year', '2020');
+  await Promise.all([staff.waitForNavigation(), staff.click('form.filters button[type=submit]')]);
+  const reg = await staff.content();
+  check(/共 \d+ 件/.test(reg) && reg.includes('GZMZ-2020-'), 'the register filtered to 2020');
+  check(!reg.includes(serial), 'the new application is not a 2020 one');
+
+  // Staff confirm receipt from the inbox.
   await staff.goto(`${base}/console/orgs`);
   await staff.click('text=广州市民政局');
   await staff.click('text=依申请公开');
@@ -97,6 +111,7 @@ try {
   await axe(pub, 'tracking result');
   const tracked = await pub.content();
   check(tracked.includes('所申请信息已通过电子邮件发送。'), 'applicant sees the delivered reply');
+  check(tracked.includes('政府信息公开申请答复告知书') && tracked.includes('class="letter"'), 'the tracking page shows the reply letter');
   check(!tracked.includes('11010519491231002X'), 'ID masked for the applicant');
 
   // 5. Proactive disclosure: drafted, approved, published, found by search in both scripts.

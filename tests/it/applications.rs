@@ -112,15 +112,29 @@ both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| asy
     assert_eq!(p.status, 303, "{}", p.body);
     let h = staff.get(&format!("/console/applications/{id}")).await;
     assert!(h.body.contains("办理中") && h.body.contains("答复期限："), "{}", h.body);
-    // Replies need an approver.
+    // Replies need an approver: a handler's reply waits on the approver's desk.
     let reply =
         [("type", "replied"), ("on", today.as_str()), ("outcome", "disclosed"), ("summary", "已通过电子邮件提供。")];
     let p = staff.post(&format!("/console/applications/{id}/events"), &reply).await;
-    assert_eq!(p.status, 403);
+    assert_eq!(p.status, 303, "{}", p.body);
+    let prop = store::latest_proposal(&app.db, id).await.unwrap().expect("a proposal");
+    assert!(prop.decision.is_none() && matches!(prop.event, Event::Replied { .. }));
+    assert_eq!(store::events(&app.db, id).await.unwrap().len(), 2, "nothing replied yet");
+    let h = staff.get(&format!("/console/applications/{id}")).await;
+    assert!(h.body.contains("待审核") && h.body.contains("已提交审核人审核"), "{}", h.body);
+    let again = staff.post(&format!("/console/applications/{id}/events"), &reply).await;
+    assert_eq!(again.status, 422, "one proposal at a time");
+    assert!(again.body.contains("已有待审核的答复或延期"), "{}", again.body);
     let mut approver = app.browser();
     approver.login("gzmz.approver").await;
+    let desk = approver.get("/console").await;
+    assert!(desk.body.contains("待审核的答复和延期") && desk.body.contains(&serial), "{}", desk.body);
     approver.get(&format!("/console/applications/{id}")).await;
-    assert_eq!(approver.post(&format!("/console/applications/{id}/events"), &reply).await.status, 303);
+    let p = approver.post(&format!("/console/proposals/{}/approve", prop.id), &[]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert_eq!(store::latest_proposal(&app.db, id).await.unwrap().unwrap().decision.as_deref(), Some("approved"));
+    let replied = store::events(&app.db, id).await.unwrap().pop().unwrap();
+    assert!(matches!(replied.event, Event::Replied { .. }) && replied.actor == "gzmz.approver");
     // Before delivery the applicant does not see the reply yet.
     assert!(!tracker.post("/track", &[("code", &code)]).await.body.contains("已通过电子邮件提供"));
     approver.get(&format!("/console/applications/{id}")).await;
@@ -252,9 +266,12 @@ both!(workflow_rules_are_enforced_over_http, |kind: Kind| async move {
     assert!(p.body.contains("应为1100元"));
     // Extensions: approvers only, once.
     let ext = [("type", "extension_approved"), ("on", "2024-10-21"), ("days", "20"), ("reason", "需调取档案")];
-    assert_eq!(staff.post(&path, &ext).await.status, 403);
+    assert_eq!(staff.post(&path, &ext).await.status, 303, "a handler's extension goes to the approver");
+    assert!(store::latest_proposal(&app.db, id).await.unwrap().unwrap().decision.is_none());
     approver.get(&format!("/console/applications/{id}")).await;
     assert_eq!(approver.post(&path, &ext).await.status, 303);
+    let closed = store::latest_proposal(&app.db, id).await.unwrap().unwrap();
+    assert_eq!(closed.decision.as_deref(), Some("superseded"), "recorded directly, the proposal is closed");
     let p = approver
         .post(&path, &[("type", "extension_approved"), ("on", "2024-10-22"), ("days", "5"), ("reason", "再延")])
         .await;

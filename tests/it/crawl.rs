@@ -2,7 +2,8 @@
 //! each demo role — is crawled by following links, and each page's visible text (text
 //! nodes and the title, alt, placeholder and aria-label attributes) must be Chinese: no
 //! ASCII enum value of the domain (`general`, `published`, `in_progress` …), no English
-//! sentence, no UTC timestamp. A page that fails to load (5xx) fails the crawl too.
+//! sentence, no UTC timestamp. A page that fails to load (5xx) fails the crawl too, and so
+//! does a link that leads a role to a page it may not use (403).
 
 use crate::harness::{Kind, TestApp};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -188,6 +189,10 @@ async fn crawl(
         let label = format!("{} {href}", who.unwrap_or("public"));
         if p.status >= 500 {
             report.entry(label.clone()).or_default().insert(format!("status {}", p.status));
+        }
+        // Every link shown must lead somewhere this person may go.
+        if p.status == 403 {
+            report.entry(label.clone()).or_default().insert("a link to a page this role may not use (403)".into());
         }
         let is_html = p.headers.get("content-type").is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
         if !is_html {

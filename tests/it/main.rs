@@ -13,5 +13,6 @@ mod cli;
 mod console;
 mod crawl;
 mod dates;
+mod desk;
 mod schema;
 mod store;

@@ -7,7 +7,7 @@
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::applications::intake::{ApplicationFacts, same_request};
-use gongkai_core::applications::{Case, Channel, ClockSettings, Event, WorkflowError};
+use gongkai_core::applications::{Case, Channel, ClockSettings, Event, Status, WorkflowError};
 use gongkai_core::calendar::{Calendar, CalendarError};
 use gongkai_core::orgs::OrgId;
 use jiff::civil::Date;
@@ -396,13 +396,19 @@ pub async fn case(db: &Db, id: i64, s: &ClockSettings, cal: &Calendar) -> std::r
     Case::replay(&log, s, cal).map_err(AppendError::Refused)
 }
 
+/// The stored codes of the open statuses, as an SQL list: one definition, core's
+/// [`Status::is_open`], for every query that means "still running".
+fn open_statuses() -> String {
+    Status::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}
+
 /// Open applications of an organisation, most urgent first (earliest due date; those
 /// without a running clock after them).
 pub async fn list_open(db: &Db, org: OrgId) -> Result<Vec<Application>> {
     let sql = format!(
-        "SELECT {COLS} FROM applications WHERE org_id = $1
-           AND status IN ('awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment')
-         ORDER BY CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, id"
+        "SELECT {COLS} FROM applications WHERE org_id = $1 AND status IN ({})
+         ORDER BY CASE WHEN due_on IS NULL THEN 1 ELSE 0 END, due_on, id",
+        open_statuses()
     );
     let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
@@ -419,13 +425,8 @@ pub async fn list_recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Applicat
 /// calendar was loaded); each moved deadline is recorded as an event. Returns how many
 /// moved.
 pub async fn recompute_deadlines(db: &Db, actor: &Actor, s: &ClockSettings, cal: &Calendar) -> Result<u64> {
-    let ids: Vec<i64> = sqlx::query_scalar::<Any, i64>(
-        "SELECT id FROM applications
-         WHERE status IN ('awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment')
-         ORDER BY id",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let sql = format!("SELECT id FROM applications WHERE status IN ({}) ORDER BY id", open_statuses());
+    let ids: Vec<i64> = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
     let mut moved = 0;
     for id in ids {
         let mut tx = db.begin_write().await?;
@@ -469,12 +470,12 @@ pub struct Alert {
 /// Create due-soon and overdue alerts for open applications. Idempotent: one alert per
 /// application, kind and deadline, whatever the number of runs or restarts.
 pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calendar) -> Result<u64> {
-    let rows = sqlx::query::<Any>(
-        "SELECT id, org_id, serial, due_on, due_provisional FROM applications WHERE due_on IS NOT NULL
-           AND status IN ('in_progress', 'consulting', 'awaiting_payment')",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    // Every open case whose clock runs (a paused or uncorrected one has no due date).
+    let sql = format!(
+        "SELECT id, org_id, serial, due_on, due_provisional FROM applications WHERE due_on IS NOT NULL AND status IN ({})",
+        open_statuses()
+    );
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
     let mut created = 0;
     for r in &rows {
         let id: i64 = r.try_get("id")?;
@@ -608,4 +609,310 @@ pub async fn monthly_position(db: &Db, id: i64) -> Result<i64> {
     .bind(id)
     .fetch_one(db.pool())
     .await?)
+}
+
+/// A reply or extension drafted by staff for an approver.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    pub id: i64,
+    pub application_id: i64,
+    pub event: Event,
+    pub proposed_by: Option<i64>,
+    pub proposed_by_label: String,
+    pub proposed_at: String,
+    /// `None` while pending; `Some("approved" | "returned")` once decided.
+    pub decision: Option<String>,
+    pub decided_by_label: Option<String>,
+    pub decided_at: Option<String>,
+    pub note: Option<String>,
+}
+
+const PROPOSAL_COLS: &str = "id, application_id, data, proposed_by, proposed_by_label, proposed_at, decision, decided_by_label, decided_at, note";
+
+fn proposal_from_row(r: &AnyRow) -> Result<Proposal> {
+    let data: String = r.try_get("data")?;
+    Ok(Proposal {
+        id: r.try_get("id")?,
+        application_id: r.try_get("application_id")?,
+        event: serde_json::from_str(&data).map_err(|e| StoreError::Config(format!("corrupt proposal: {e}")))?,
+        proposed_by: r.try_get("proposed_by")?,
+        proposed_by_label: r.try_get("proposed_by_label")?,
+        proposed_at: r.try_get("proposed_at")?,
+        decision: r.try_get("decision")?,
+        decided_by_label: r.try_get("decided_by_label")?,
+        decided_at: r.try_get("decided_at")?,
+        note: r.try_get("note")?,
+    })
+}
+
+/// Record a drafted reply or extension for approval. Refused while another is pending for
+/// the same application (one decision at a time).
+pub async fn propose(db: &Db, actor: &Actor, application_id: i64, e: &Event) -> std::result::Result<i64, AppendError> {
+    let mut tx = db.begin_write().await?;
+    let pending: i64 = sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM application_proposals WHERE application_id = $1 AND decision IS NULL",
+    )
+    .bind(application_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        return Err(AppendError::Refused(WorkflowError::NotAllowed("已有待审核的答复或延期，请等待审核人处理".into())));
+    }
+    let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
+        .bind(application_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let id: i64 = sqlx::query_scalar::<Any, i64>(
+        "INSERT INTO application_proposals (application_id, kind, data, proposed_by, proposed_by_label, proposed_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(application_id)
+    .bind(e.kind())
+    .bind(serde_json::to_string(e).expect("events serialise"))
+    .bind(actor.user_id.map(|u| u.0))
+    .bind(&actor.label)
+    .bind(ts::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let changes = Changes::new().field("event", None, Some(e.describe()));
+    audit::record(&mut tx, actor, "propose", "application", &application_id.to_string(), Some(OrgId(org)), &changes)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The latest proposal of an application (pending or decided), if any.
+pub async fn latest_proposal(db: &Db, application_id: i64) -> Result<Option<Proposal>> {
+    let sql =
+        format!("SELECT {PROPOSAL_COLS} FROM application_proposals WHERE application_id = $1 ORDER BY id DESC LIMIT 1");
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(application_id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(proposal_from_row).transpose()
+}
+
+pub async fn proposal(db: &Db, id: i64) -> Result<Proposal> {
+    let sql = format!("SELECT {PROPOSAL_COLS} FROM application_proposals WHERE id = $1");
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?;
+    row.as_ref().map(proposal_from_row).transpose()?.ok_or(StoreError::NotFound)
+}
+
+/// Pending proposals of an organisation's applications, oldest first, with the serial.
+pub async fn pending_proposals(db: &Db, org: OrgId) -> Result<Vec<(Proposal, String)>> {
+    let rows = sqlx::query::<Any>(
+        "SELECT p.id, p.application_id, p.data, p.proposed_by, p.proposed_by_label, p.proposed_at, p.decision,
+                p.decided_by_label, p.decided_at, p.note, a.serial
+         FROM application_proposals p JOIN applications a ON a.id = p.application_id
+         WHERE a.org_id = $1 AND p.decision IS NULL ORDER BY p.id",
+    )
+    .bind(org.0)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((proposal_from_row(r)?, r.try_get("serial")?))).collect()
+}
+
+/// Claim a pending proposal for a decision: `true` when this call decided it (so two
+/// approvers clicking at once record one decision).
+pub async fn decide_proposal(db: &Db, actor: &Actor, id: i64, decision: &str, note: Option<&str>) -> Result<bool> {
+    let n = sqlx::query::<Any>(
+        "UPDATE application_proposals SET decision = $1, decided_by_label = $2, decided_at = $3, note = $4
+         WHERE id = $5 AND decision IS NULL",
+    )
+    .bind(decision)
+    .bind(&actor.label)
+    .bind(ts::now())
+    .bind(note)
+    .bind(id)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Undo a claim whose event the workflow then refused, so the proposal can be decided again.
+pub async fn reopen_proposal(db: &Db, id: i64) -> Result<()> {
+    sqlx::query::<Any>(
+        "UPDATE application_proposals SET decision = NULL, decided_by_label = NULL, decided_at = NULL, note = NULL
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// What the applications register is filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterFilter {
+    /// Part of the serial, the applicant's name or the information asked for.
+    pub q: Option<String>,
+    /// A status code, or `open` for every open status.
+    pub status: Option<String>,
+    /// Year of receipt (of submission while receipt is not confirmed).
+    pub year: Option<i16>,
+    pub outcome: Option<String>,
+    pub channel: Option<String>,
+    /// Open, running and past its deadline on this day.
+    pub overdue_on: Option<Date>,
+    /// Open, running and due between the two days (inclusive): due soon.
+    pub due_between: Option<(Date, Date)>,
+}
+
+/// `%` and `_` typed by a person are literal characters, not wildcards.
+fn like_pattern(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The register of an organisation's applications (every year), newest first, with the
+/// number of matches for paging.
+pub async fn register(
+    db: &Db,
+    org: OrgId,
+    f: &RegisterFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Application>, i64)> {
+    let mut conds = vec!["org_id = $1".to_string()];
+    let mut binds: Vec<String> = vec![];
+    let mut next = 2;
+    let mut bind = |conds: &mut Vec<String>, sql: &str, values: Vec<String>| {
+        let mut s = sql.to_string();
+        for v in values {
+            s = s.replacen("$?", &format!("${next}"), 1);
+            next += 1;
+            binds.push(v);
+        }
+        conds.push(s);
+    };
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let p = like_pattern(q);
+        bind(
+            &mut conds,
+            "(UPPER(serial) LIKE UPPER($?) ESCAPE '\\' OR applicant_name LIKE $? ESCAPE '\\' OR info_title LIKE $? ESCAPE '\\')",
+            vec![p.clone(), p.clone(), p],
+        );
+    }
+    match f.status.as_deref() {
+        Some("open") => conds.push(format!("status IN ({})", open_statuses())),
+        Some(code) => bind(&mut conds, "status = $?", vec![code.to_string()]),
+        None => {}
+    }
+    if let Some(y) = f.year {
+        bind(
+            &mut conds,
+            "COALESCE(received_on, submitted_on) >= $? AND COALESCE(received_on, submitted_on) <= $?",
+            vec![format!("{y}-01-01"), format!("{y}-12-31")],
+        );
+    }
+    if let Some(o) = &f.outcome {
+        bind(&mut conds, "outcome = $?", vec![o.clone()]);
+    }
+    if let Some(c) = &f.channel {
+        bind(&mut conds, "channel = $?", vec![c.clone()]);
+    }
+    if let Some(d) = f.overdue_on {
+        conds.push(format!("status IN ({})", open_statuses()));
+        bind(&mut conds, "due_on IS NOT NULL AND due_on < $?", vec![d.to_string()]);
+    }
+    if let Some((a, b)) = f.due_between {
+        conds.push(format!("status IN ({})", open_statuses()));
+        bind(&mut conds, "due_on IS NOT NULL AND due_on >= $? AND due_on <= $?", vec![a.to_string(), b.to_string()]);
+    }
+    let w = conds.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM applications WHERE {w}");
+    let mut count = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(count_sql)).bind(org.0);
+    for b in &binds {
+        count = count.bind(b);
+    }
+    let total = count.fetch_one(db.pool()).await?;
+    let list_sql = format!(
+        "SELECT {COLS} FROM applications WHERE {w} ORDER BY COALESCE(received_on, submitted_on) DESC, id DESC
+         LIMIT ${next} OFFSET ${}",
+        next + 1
+    );
+    let mut list = sqlx::query::<Any>(sqlx::AssertSqlSafe(list_sql)).bind(org.0);
+    for b in &binds {
+        list = list.bind(b);
+    }
+    let rows = list.bind(limit).bind(offset).fetch_all(db.pool()).await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// The counts on a handler's desk (工作台) for one organisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeskCounts {
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub unconfirmed_online: i64,
+    pub awaiting_correction: i64,
+    pub consulting: i64,
+    pub awaiting_payment: i64,
+    pub proposals: i64,
+}
+
+/// Counts for the desk: `soon_until` is the last day that counts as due soon (today plus
+/// the due-soon working days, computed by the caller on the calendar).
+pub async fn desk_counts(db: &Db, org: OrgId, today: Date, soon_until: Date) -> Result<DeskCounts> {
+    let sql = format!(
+        "SELECT
+           COALESCE(SUM(CASE WHEN due_on IS NOT NULL AND due_on < $2 THEN 1 ELSE 0 END), 0) AS overdue,
+           COALESCE(SUM(CASE WHEN due_on IS NOT NULL AND due_on >= $2 AND due_on <= $3 THEN 1 ELSE 0 END), 0) AS soon,
+           COALESCE(SUM(CASE WHEN status = 'awaiting_receipt' AND channel = 'online' THEN 1 ELSE 0 END), 0) AS online,
+           COALESCE(SUM(CASE WHEN status = 'awaiting_correction' THEN 1 ELSE 0 END), 0) AS correction,
+           COALESCE(SUM(CASE WHEN status = 'consulting' THEN 1 ELSE 0 END), 0) AS consulting,
+           COALESCE(SUM(CASE WHEN status = 'awaiting_payment' THEN 1 ELSE 0 END), 0) AS payment
+         FROM applications WHERE org_id = $1 AND status IN ({})",
+        open_statuses()
+    );
+    let r = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(today.to_string())
+        .bind(soon_until.to_string())
+        .fetch_one(db.pool())
+        .await?;
+    let proposals: i64 = sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM application_proposals p JOIN applications a ON a.id = p.application_id
+         WHERE a.org_id = $1 AND p.decision IS NULL",
+    )
+    .bind(org.0)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(DeskCounts {
+        overdue: r.try_get("overdue")?,
+        due_soon: r.try_get("soon")?,
+        unconfirmed_online: r.try_get("online")?,
+        awaiting_correction: r.try_get("correction")?,
+        consulting: r.try_get("consulting")?,
+        awaiting_payment: r.try_get("payment")?,
+        proposals,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_open_statuses_are_the_five_that_run_against_the_deadline() {
+        assert_eq!(
+            super::open_statuses(),
+            "'awaiting_receipt', 'in_progress', 'awaiting_correction', 'consulting', 'awaiting_payment'"
+        );
+        assert_eq!(super::like_pattern("50%_a"), "%50\\%\\_a%");
+    }
+}
+
+/// An approver recorded a reply or extension directly: a pending proposal of that kind is
+/// closed as superseded, so it does not wait on the desk for ever.
+pub async fn supersede_proposals(db: &Db, actor: &Actor, application_id: i64, kind: &str) -> Result<u64> {
+    Ok(sqlx::query::<Any>(
+        "UPDATE application_proposals SET decision = 'superseded', decided_by_label = $1, decided_at = $2,
+             note = '审核人已直接办理'
+         WHERE application_id = $3 AND kind = $4 AND decision IS NULL",
+    )
+    .bind(&actor.label)
+    .bind(ts::now())
+    .bind(application_id)
+    .bind(kind)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
 }

@@ -236,6 +236,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "annual reports", include_str!("../migrations/sqlite/0009_annual_reports.sql")),
     (10, "column lists", include_str!("../migrations/sqlite/0010_column_lists.sql")),
     (11, "provisional deadlines", include_str!("../migrations/sqlite/0011_provisional_deadlines.sql")),
+    (12, "application proposals", include_str!("../migrations/sqlite/0012_application_proposals.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -250,6 +251,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "annual reports", include_str!("../migrations/postgres/0009_annual_reports.sql")),
     (10, "column lists", include_str!("../migrations/postgres/0010_column_lists.sql")),
     (11, "provisional deadlines", include_str!("../migrations/postgres/0011_provisional_deadlines.sql")),
+    (12, "application proposals", include_str!("../migrations/postgres/0012_application_proposals.sql")),
 ];
 
 #[cfg(test)]

@@ -112,7 +112,108 @@ pub async fn record_event(
         return Err(FieldError::new("on", "日期不能晚于今天").into());
     }
     let cal = gongkai_store::calendars::active(&state.db).await?;
-    Ok(store::append(&state.db, actor, id, &event, &settings(), &cal).await?)
+    let case = store::append(&state.db, actor, id, &event, &settings(), &cal).await?;
+    if matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. }) {
+        store::supersede_proposals(&state.db, actor, id, event.kind()).await?;
+    }
+    Ok(case)
+}
+
+/// What became of a staff action on the console.
+pub enum Recorded {
+    /// Appended to the case.
+    Event,
+    /// A reply or extension by someone who may not approve it: waiting for an approver.
+    Proposed,
+}
+
+/// The console's path for staff actions: replies and extensions by handlers who are not
+/// approvers go to an approver as a proposal (checked against the workflow now, so a
+/// wrong one is refused at once) instead of being refused.
+pub async fn record_or_propose(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    id: i64,
+    input: &EventInput,
+) -> Result<Recorded, AppError> {
+    let a = visible(state, p, id, Capability::HandleApplications).await?;
+    let event = input.parse(&p.display_name)?;
+    let needs_approval = matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. });
+    let tree = gongkai_store::orgs::tree(&state.db).await?;
+    if !needs_approval || p.can(Capability::ApproveApplications, a.org_id, &tree) {
+        record_event(state, p, actor, id, input).await?;
+        return Ok(Recorded::Event);
+    }
+    if event_date(&event).is_some_and(|d| d > state.today()) {
+        return Err(FieldError::new("on", "日期不能晚于今天").into());
+    }
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    let s = settings();
+    let case = store::case(&state.db, id, &s, &cal).await?;
+    case.apply(&event, &s, &cal).map_err(AppendError::Refused)?;
+    store::propose(&state.db, actor, id, &event).await?;
+    Ok(Recorded::Proposed)
+}
+
+/// The proposed event as the approver decides it: dated the day of approval (a reply is
+/// made when it is signed) and, for an extension, approved by the approver.
+fn as_approved(e: &Event, today: Date, approver: &str) -> Event {
+    match e {
+        Event::Replied { outcome, summary, .. } => {
+            Event::Replied { on: today, outcome: *outcome, summary: summary.clone() }
+        }
+        Event::ExtensionApproved { days, reason, .. } => {
+            Event::ExtensionApproved { on: today, days: *days, reason: reason.clone(), approver: approver.to_string() }
+        }
+        other => other.clone(),
+    }
+}
+
+/// An approver approves a proposal: the event is appended in the approver's name. When the
+/// workflow no longer allows it (the deadline passed meanwhile …) the proposal goes back to
+/// the handler with the reason. Returns the application's id.
+pub async fn approve_proposal(state: &AppState, p: &Principal, actor: &Actor, proposal: i64) -> Result<i64, AppError> {
+    let prop = store::proposal(&state.db, proposal).await?;
+    let a = visible(state, p, prop.application_id, Capability::ApproveApplications).await?;
+    if !store::decide_proposal(&state.db, actor, proposal, "approved", None).await? {
+        return Err(AppError::Conflict("该事项已由其他审核人处理".into()));
+    }
+    let event = as_approved(&prop.event, state.today(), &p.display_name);
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    match store::append(&state.db, actor, a.id, &event, &settings(), &cal).await {
+        Ok(_) => Ok(a.id),
+        Err(AppendError::Refused(w)) => {
+            store::reopen_proposal(&state.db, proposal).await?;
+            let why = w.to_string();
+            store::decide_proposal(&state.db, actor, proposal, "returned", Some(&format!("无法批准：{why}"))).await?;
+            Err(FieldError::new("proposal", format!("无法批准，已退回承办人：{why}")).into())
+        }
+        Err(e) => {
+            store::reopen_proposal(&state.db, proposal).await?;
+            Err(e.into())
+        }
+    }
+}
+
+/// An approver returns a proposal to the handler with a note saying what to change.
+pub async fn return_proposal(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    proposal: i64,
+    note: &str,
+) -> Result<i64, AppError> {
+    let prop = store::proposal(&state.db, proposal).await?;
+    let a = visible(state, p, prop.application_id, Capability::ApproveApplications).await?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(FieldError::new("note", "退回时请写明需要修改的内容").into());
+    }
+    if !store::decide_proposal(&state.db, actor, proposal, "returned", Some(note)).await? {
+        return Err(AppError::Conflict("该事项已由其他审核人处理".into()));
+    }
+    Ok(a.id)
 }
 
 fn event_date(e: &Event) -> Option<Date> {

@@ -180,7 +180,8 @@ async fn track(
     let reply = reply.filter(|_| matches!(case.status, Status::Delivered | Status::Archived));
     let letter = match reply {
         Some(_) => {
-            crate::letters::letter_for(&state, &a, gongkai_core::applications::letters::LetterKind::Reply).await.ok()
+            // The receipt promises the reply here: a letter that cannot be rendered is an error, not a gap.
+            Some(crate::letters::letter_for(&state, &a, gongkai_core::applications::letters::LetterKind::Reply).await?)
         }
         None => None,
     };

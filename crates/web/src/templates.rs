@@ -14,6 +14,8 @@ pub struct Nav {
     pub meta: Vec<(&'static str, String)>,
     /// `<link>`s: (rel, href, type, title), e.g. the column's Atom feed.
     pub links: Vec<(&'static str, String, &'static str, String)>,
+    /// The audit log is for system admins, organisation admins and supervisors.
+    pub can_audit: bool,
 }
 
 pub fn render<T: Template>(t: &T) -> Response {
@@ -97,6 +99,24 @@ pub struct ConsoleHome {
     pub reminder: Option<String>,
     /// Annual reports due within 30 days or overdue, in the user's organisations: (text, link).
     pub report_reminders: Vec<(String, String)>,
+    /// The to-do lists, one per organisation and role.
+    pub desk: Vec<DeskSection>,
+}
+
+/// One block of the desk (工作台): an organisation and what waits there for this user.
+pub struct DeskSection {
+    pub title: String,
+    pub items: Vec<DeskItem>,
+    /// Single cases worth naming: (text, link).
+    pub lines: Vec<(String, String)>,
+}
+
+pub struct DeskItem {
+    pub label: String,
+    pub count: i64,
+    pub href: String,
+    /// Shown as urgent when non-zero (overdue, late).
+    pub urgent: bool,
 }
 
 #[derive(Template)]
@@ -149,6 +169,8 @@ pub struct OrgPage {
     pub parent_name: String,
     pub host_name: Option<String>,
     pub can_manage: bool,
+    /// Application work is the organisation's own (never hosted) or its supervisors'.
+    pub can_applications: bool,
     pub updated: String,
 }
 
@@ -390,6 +412,45 @@ pub struct ApplicationsPage {
     pub alerts: Vec<(String, String, Option<i64>)>,
     pub open: Vec<AppLine>,
     pub recent: Vec<AppLine>,
+    /// Registration and letter templates are for the organisation's own staff (not supervisors).
+    pub can_handle: bool,
+    /// May edit the letter templates (approvers, the organisation's admins).
+    pub can_letters: bool,
+}
+
+/// One line of the applications register.
+pub struct RegisterLine {
+    pub id: i64,
+    pub serial: String,
+    pub applicant: String,
+    pub title: String,
+    pub channel: &'static str,
+    pub received: String,
+    pub status: &'static str,
+    pub due: String,
+    pub overdue: bool,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/register.html")]
+pub struct RegisterPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub q: crate::console::applications::RegisterQuery,
+    /// The filter as a query string (for the pager and the exports), without `page`.
+    pub query: String,
+    pub statuses: Vec<(&'static str, &'static str)>,
+    pub outcomes: Vec<(&'static str, &'static str)>,
+    pub channels: Vec<(&'static str, &'static str)>,
+    pub years: Vec<i16>,
+    pub soon_days: u32,
+    pub lines: Vec<RegisterLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
 
 #[derive(Template)]
@@ -434,6 +495,25 @@ pub struct ApplicationPage {
     pub actions: Vec<(&'static str, &'static str)>,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub today: String,
+    /// The latest reply or extension drafted for approval, if any.
+    pub proposal: Option<ProposalView>,
+    /// May approve replies and extensions of this application.
+    pub can_approve: bool,
+    /// The organisation's own application staff (letters, actions); supervisors only read.
+    pub can_handle: bool,
+}
+
+/// A drafted reply or extension as shown on the handling screen.
+pub struct ProposalView {
+    pub id: i64,
+    pub what: String,
+    pub by: String,
+    pub at: String,
+    pub pending: bool,
+    /// `已批准` or `已退回` once decided.
+    pub decision: String,
+    pub decided_by: String,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -465,6 +545,8 @@ pub struct AppealsPage {
     pub org_name: String,
     pub appeals: Vec<AppealLine>,
     pub can_act: bool,
+    /// May open the linked application (its own staff and supervisors).
+    pub can_open: bool,
     pub errors: Vec<String>,
     pub kinds: Vec<(&'static str, &'static str)>,
     pub results: Vec<(&'static str, &'static str)>,
@@ -533,6 +615,8 @@ pub struct ReportPage {
     /// (cell code, label) of table 二.
     pub t2_cells: Vec<(String, String)>,
     pub can_edit: bool,
+    /// Importing published reports is for approvers.
+    pub can_import: bool,
 }
 
 pub struct AggregateLine {

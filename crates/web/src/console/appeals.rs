@@ -52,6 +52,7 @@ async fn page(state: &AppState, user: &ConsoleUser, org: OrgId, errors: Vec<Stri
         org_name: o.name,
         appeals: lines,
         can_act: user.principal.can(Capability::HandleApplications, org, &tree),
+        can_open: user.principal.can(Capability::HandleApplications, org, &tree) || user.principal.oversees(org, &tree),
         errors,
         kinds: AppealKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         results: AppealResult::ALL.iter().map(|r| (r.code(), r.label())).collect(),

@@ -254,6 +254,8 @@ struct ListPage {
     page: i64,
     pages: i64,
     can_edit: bool,
+    /// Batch import is for approvers (it publishes).
+    can_import: bool,
     statuses: Vec<(&'static str, &'static str)>,
 }
 
@@ -299,6 +301,7 @@ async fn list(
         page,
         pages: ((total + 49) / 50).max(1),
         can_edit: user.principal.can(Capability::EditDisclosure, org, &tree),
+        can_import: user.principal.can(Capability::ApproveDisclosure, org, &tree),
         statuses: [Status::Draft, Status::Submitted, Status::Published, Status::Registered]
             .iter()
             .map(|s| (s.code(), s.label()))

@@ -3,7 +3,7 @@
 
 mod account;
 mod appeals;
-mod applications;
+pub mod applications;
 mod audit;
 mod calendar;
 pub(crate) mod catalog;
@@ -55,6 +55,8 @@ impl ConsoleUser {
         Nav {
             user: Some(self.principal.display_name.clone()),
             csrf: csrf::session_token(&state.secret, &self.session_hash),
+            can_audit: self.principal.system_admin
+                || self.principal.grants.iter().any(|g| matches!(g.role, Role::OrgAdmin | Role::Supervisor)),
             ..Default::default()
         }
     }
@@ -91,9 +93,11 @@ async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
         None
     };
     let report_reminders = report_reminders(&state, p, &all).await?;
+    let desk = desk(&state, p, &all).await?;
     Ok(render(&ConsoleHome {
         reminder,
         report_reminders,
+        desk,
         title: "工作台",
         nav: user.nav(&state),
         username: p.username.clone(),
@@ -256,4 +260,127 @@ async fn logout(
 /// Parse an id from the path, as a 404 when it is not a number.
 pub(crate) fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The desk (工作台): for each organisation the user works in, the counts of what waits for
+/// them by role, each linking to the list that shows those cases.
+async fn desk(
+    state: &AppState,
+    p: &gongkai_core::access::Principal,
+    all: &[gongkai_store::orgs::Org],
+) -> Result<Vec<crate::templates::DeskSection>, AppError> {
+    use crate::templates::{DeskItem, DeskSection};
+    use gongkai_core::access::Capability;
+    use gongkai_store::catalog::{self, ItemFilter};
+    let tree = gongkai_store::orgs::Tree::from_orgs(all);
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    let today = state.today();
+    let soon_wd = crate::apps::settings().due_soon_wd;
+    let soon = cal.add_working_days(today, soon_wd).map_err(|e| AppError::BadRequest(e.message_zh()))?;
+    let item = |label: String, count: i64, href: String, urgent: bool| DeskItem { label, count, href, urgent };
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for g in &p.grants {
+        if !seen.insert(g.org) {
+            continue;
+        }
+        let Some(o) = all.iter().find(|o| o.id == g.org) else { continue };
+        let id = o.id.0;
+        let reg = format!("/console/orgs/{id}/applications/register");
+        let mut items = Vec::new();
+        let mut lines = Vec::new();
+        let handles = p.can(Capability::HandleApplications, o.id, &tree);
+        let approves = p.can(Capability::ApproveApplications, o.id, &tree);
+        if handles {
+            let c = gongkai_store::applications::desk_counts(&state.db, o.id, today, soon).await?;
+            items.push(item("已逾期未答复".into(), c.overdue, format!("{reg}?due=overdue"), true));
+            items.push(item(format!("{soon_wd}个工作日内到期"), c.due_soon, format!("{reg}?due=soon"), false));
+            items.push(item(
+                "待确认收到的网上申请".into(),
+                c.unconfirmed_online,
+                format!("{reg}?status=awaiting_receipt&channel=online"),
+                false,
+            ));
+            items.push(item(
+                "待申请人补正".into(),
+                c.awaiting_correction,
+                format!("{reg}?status=awaiting_correction"),
+                false,
+            ));
+            items.push(item("征求意见中".into(), c.consulting, format!("{reg}?status=consulting"), false));
+            if c.awaiting_payment > 0 {
+                items.push(item("待缴费".into(), c.awaiting_payment, format!("{reg}?status=awaiting_payment"), false));
+            }
+        }
+        if approves {
+            let pending = gongkai_store::applications::pending_proposals(&state.db, o.id).await?;
+            items.push(item(
+                "待审核的答复和延期".into(),
+                pending.len() as i64,
+                format!("/console/orgs/{id}/applications"),
+                false,
+            ));
+            for (prop, serial) in pending.iter().take(10) {
+                lines.push((
+                    format!("{serial}：{}（{}提交）", prop.event.describe(), prop.proposed_by_label),
+                    format!("/console/applications/{}", prop.application_id),
+                ));
+            }
+        }
+        if p.can(Capability::ApproveDisclosure, o.id, &tree) {
+            let f = ItemFilter {
+                org_id: Some(id),
+                status: Some(gongkai_core::catalog::Status::Submitted),
+                ..Default::default()
+            };
+            items.push(item(
+                "待审核发布的公开信息".into(),
+                catalog::count(&state.db, &f).await?,
+                format!("/console/orgs/{id}/catalog?status=submitted"),
+                false,
+            ));
+        } else if p.can(Capability::EditDisclosure, o.id, &tree) {
+            let f = ItemFilter {
+                org_id: Some(id),
+                status: Some(gongkai_core::catalog::Status::Draft),
+                ..Default::default()
+            };
+            items.push(item(
+                "公开信息草稿（含退回修改）".into(),
+                catalog::count(&state.db, &f).await?,
+                format!("/console/orgs/{id}/catalog?status=draft"),
+                false,
+            ));
+        }
+        if g.role == gongkai_core::accounts::Role::Supervisor {
+            // Oversight: the bodies of the subtree with overdue applications.
+            let mut late = 0;
+            for b in all.iter().filter(|b| p.oversees(b.id, &tree)) {
+                let c = gongkai_store::applications::desk_counts(&state.db, b.id, today, soon).await?;
+                if c.overdue > 0 {
+                    late += 1;
+                    lines.push((
+                        format!("{}：{}件申请已逾期未答复", b.name, c.overdue),
+                        format!("/console/orgs/{}/applications/register?due=overdue", b.id.0),
+                    ));
+                }
+            }
+            items.push(item(
+                "有逾期未答复申请的机构".into(),
+                late,
+                format!("/console/orgs/{id}/reports/aggregate"),
+                true,
+            ));
+            items.push(item(
+                "所辖机构（报告与办理情况汇总）".into(),
+                all.iter().filter(|b| p.oversees(b.id, &tree)).count() as i64,
+                format!("/console/orgs/{id}/reports/aggregate"),
+                false,
+            ));
+        }
+        if !items.is_empty() {
+            out.push(DeskSection { title: format!("{}（{}）", o.name, g.role.label()), items, lines });
+        }
+    }
+    Ok(out)
 }

@@ -159,6 +159,8 @@ async fn show(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<S
         title: org.name.clone(),
         nav: user.nav(&state),
         can_manage: user.principal.can(Capability::ManageOrg, id, &tree),
+        can_applications: user.principal.can(Capability::HandleApplications, id, &tree)
+            || user.principal.oversees(id, &tree),
         org,
         parent_name,
         host_name,

@@ -92,6 +92,7 @@ async fn show(
         figures,
         t2_cells: t2_cells(t.format),
         can_edit: user.principal.can(Capability::EditDisclosure, org, &tree),
+        can_import: user.principal.can(Capability::ApproveDisclosure, org, &tree),
     }))
 }
 
