@@ -803,16 +803,23 @@ async fn report_export(
 ) -> anyhow::Result<()> {
     use gongkai_web::report_export as x;
     let t = computed_tables(dbargs, org, year).await?;
+    let db = open(dbargs, false).await?;
+    let o =
+        orgs::find(&db, org).await.map_err(|_| anyhow::anyhow!("no organisation with short code or name '{org}'"))?;
+    // The whole report: the narrative as stored (sections not yet written say so).
+    let (d, _) =
+        gongkai_web::annual::current_document(&db, o.id, year).await.map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     let bytes = match to {
-        "html" => x::html(&t).into_bytes(),
+        "html" => x::html(&d).into_bytes(),
         "json" => serde_json::to_vec_pretty(&t)?,
-        "docx" => x::docx(&t).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
-        "xlsx" => x::xlsx(&t).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
-        "pdf" => x::pdf(&t).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+        "docx" => x::docx(&d).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+        "xlsx" => x::xlsx(&d).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
+        "pdf" => x::pdf(&d).map_err(|e| anyhow::anyhow!("{}", e.message()))?,
         other => bail!("unknown export format '{other}': use html, docx, xlsx, pdf or json"),
     };
     std::fs::write(output, bytes).with_context(|| format!("writing {}", output.display()))?;
-    println!("{} {year} tables written to {} ({to})", t.org, output.display());
+    let what = if to == "json" { "tables" } else { "report" };
+    println!("{} {year} {what} written to {} ({to})", t.org, output.display());
     Ok(())
 }
 

@@ -512,7 +512,10 @@ pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
              <p>（四）监督保障。因政府信息公开引起行政复议{{行政复议数}}件，其中维持{{复议维持数}}件，未发生行政诉讼。</p>"
             .into(),
         s5: "<p>存在的主要问题：政策解读形式还不够丰富，基层政务公开标准目录的落实有待加强。改进措施：增加图解、视频解读，加强对各区民政局的业务指导。</p>".into(),
-        s6: "<p>无其他需要报告的事项。</p>".into(),
+        // The hosted body's statement, as the bureau's own report carries it.
+        s6: "<p>广州市社会组织管理局为广州市民政局管理的机构，其政府信息公开工作由广州市民政局承担（依申请公开由该局自行办理），\
+             相关主动公开情况已纳入本报告。</p><p>无其他需要报告的事项。</p>"
+            .into(),
     };
     gongkai_store::annual::save(db, &actor, org, 2020, &n, None).await.map_err(anyhow::Error::msg)?;
     gongkai_store::annual::advance(db, &actor, org, 2020, gongkai_core::reports::narrative::Step::Submit)

@@ -142,6 +142,15 @@ try {
   await approver.goto(`${base}/console/orgs/${cityId}/catalog/import`);
   await axe(approver, 'console import');
 
+  // The annual report is written as sections; figures are picked from a list, not typed.
+  await staff.goto(`${base}/console/orgs/${cityId}/annual/2025`);
+  await axe(staff, 'annual report editor');
+  check(!(await staff.inputValue('#s1')).includes('<p>'), 'the editor shows plain text, not HTML');
+  await staff.fill('#s1', '本年新收申请');
+  await staff.selectOption('#pick-s1', '新收申请数');
+  await staff.click('button[data-insert="s1"]');
+  check((await staff.inputValue('#s1')) === '本年新收申请{{新收申请数}}', `placeholder inserted (${await staff.inputValue('#s1')})`);
+
   const reader = await (await browser.newContext()).newPage();
   await reader.goto(`${base}/search?q=${encodeURIComponent('長者助餐')}`);
   await axe(reader, 'search results (Traditional query)');

@@ -111,7 +111,11 @@ both!(imported_report_is_corrected_and_saved_as_history, |kind: Kind| async move
         .collect();
     let t = compute(ReportFormat::F2021, "广州市民政局", 2022, &facts, &[]);
     // The published page, in Traditional characters as an old mirror would have it.
-    let page = gongkai_text::to_traditional(&gongkai_web::report_export::html(&t))
+    let doc = gongkai_core::reports::document::Document::tables_only(
+        format!("{}{}年政府信息公开工作年度报告统计表", t.org, t.year),
+        &t,
+    );
+    let page = gongkai_text::to_traditional(&gongkai_web::report_export::html(&doc))
         .replace("年政府信息公开工作年度报告统计表", "年政府信息公开工作年度报告");
     let mut b = app.browser();
     b.login("gzmz.approver").await;

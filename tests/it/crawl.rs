@@ -284,3 +284,17 @@ fn the_checks_catch_what_they_should() {
     );
     assert!(problems(&visible_text("<script>var general = 1;</script><p>有效</p>"), &codes).is_empty());
 }
+
+/// The annual reports are one click from the organisation's page and from its guide.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annual_reports_are_linked_from_the_organisation_page_and_the_guide() {
+    let app = TestApp::spawn(Kind::Sqlite).await.expect("sqlite app");
+    let mut public = app.browser();
+    for page in ["/o/gzmz", "/o/gzmz/guide", "/o/gzshzz"] {
+        let p = public.get(page).await;
+        assert_eq!(p.status, 200);
+        let code = page.split('/').nth(2).unwrap();
+        assert!(p.body.contains(&format!("href=\"/o/{code}/reports\"")), "{page} links its reports");
+    }
+    assert_eq!(public.get("/o/gzmz/reports").await.status, 200);
+}

@@ -86,32 +86,61 @@ async fn report_exports_in_five_forms() {
     );
     // HTML: a snapshot of the whole page (UPDATE_SNAPSHOTS=1 rewrites it after a reviewed change).
     let html = String::from_utf8(export(&app.url, "html", dir.path())).unwrap();
-    let snap = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/gzmz-2020-tables.html");
+    let snap = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/gzmz-2020-report.html");
     if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
         std::fs::write(&snap, &html).unwrap();
     }
     assert_eq!(html, std::fs::read_to_string(&snap).expect("snapshot file"), "HTML export differs from the snapshot");
+    // Every export is the whole report: sections 一 to 六 with the tables in place.
+    let order: Vec<usize> = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+    .iter()
+    .map(|h| html.find(h).unwrap_or_else(|| panic!("{h} in the HTML export")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "sections in order: {order:?}");
+    assert!(html.contains("坚持以公开为常态") && html.contains("未收取信息处理费"), "narrative and fee statement");
     // DOCX: parsed back; merged header cells present.
     let docx = docx_rs::read_docx(&export(&app.url, "docx", dir.path())).expect("well-formed DOCX");
     let json = docx.json();
     assert!(json.contains("三、本年度办理结果") && json.contains("\"63\""), "DOCX carries the figures");
+    assert!(
+        json.contains("一、总体情况") && json.contains("坚持以公开为常态") && json.contains("六、其他需要报告的事项"),
+        "DOCX is the whole report"
+    );
     assert!(json.contains("gridSpan") && json.contains("restart"), "merged cells");
-    // XLSX: three sheets, numbers as numbers, merged ranges.
+    // XLSX: the report on the first sheet, then the three tables, numbers as numbers, merged ranges.
     let xlsx = export(&app.url, "xlsx", dir.path());
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip container");
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(
+        strings.contains("一、总体情况")
+            && strings.contains("坚持以公开为常态")
+            && strings.contains("五、存在的主要问题及改进情况")
+    );
     let mut sheet = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet2.xml").unwrap(), &mut sheet).unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet3.xml").unwrap(), &mut sheet).unwrap();
     assert!(
         sheet.contains("<v>63</v>") && sheet.contains("<mergeCell ref=\"A1:C3\"/>"),
         "{}",
         &sheet[..500.min(sheet.len())]
     );
-    assert!(zip.by_name("xl/worksheets/sheet3.xml").is_ok());
+    assert!(zip.by_name("xl/worksheets/sheet4.xml").is_ok());
     // PDF: read back with pdftotext (fonts from fonts-noto-cjk).
     if gongkai_pdf::fonts_available() {
         let pdf = export(&app.url, "pdf", dir.path());
         if let Some(text) = crate::harness::pdftotext(&pdf) {
             assert!(text.contains("（七）总计") && text.contains("63") && text.contains("申请人情况"), "{text}");
+            assert!(
+                text.contains("总体情况") && text.contains("其他需要报告的事项"),
+                "the PDF is the whole report: {text}"
+            );
         }
     }
 }
@@ -290,7 +319,11 @@ fn imported_report_pages_round_trip_in_every_shape() {
     f19.cells.insert("t2.i5.r1:c2".into(), Value::Int(-8));
     let dir = tempfile::tempdir().unwrap();
     for (name, t) in [("f2021", &f21), ("f2019", &f19)] {
-        let html = gongkai_web::report_export::html(t);
+        let doc = gongkai_core::reports::document::Document::tables_only(
+            format!("{}{}年政府信息公开工作年度报告统计表", t.org, t.year),
+            t,
+        );
+        let html = gongkai_web::report_export::html(&doc);
         // Flattened text: every cell on its own line, in reading order.
         let mut flat = format!("{}{}年政府信息公开工作年度报告\n", t.org, t.year);
         for g in [grid::table2(t), grid::table3(t), grid::table4(t)] {

@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use gongkai_core::access::Capability;
 use gongkai_core::catalog::ItemKind;
 use gongkai_core::orgs::OrgId;
+use gongkai_core::reports::document::{Document, Sections};
 use gongkai_core::reports::narrative::{self, ReportStatus, Step};
 use gongkai_core::reports::{Tables, check};
 use gongkai_store::annual::{self, Narrative};
@@ -93,27 +94,43 @@ pub async fn values(
     Ok(v)
 }
 
-/// The whole report as HTML: narrative sections rendered with their figures, the tables,
-/// and section 六's computed fee statement.
+/// The whole report as one document: narrative sections with their figures filled in, the
+/// tables in their places, and section 六's computed fee statement.
+pub async fn document(
+    db: &gongkai_store::Db,
+    org: OrgId,
+    year: i16,
+    n: &Narrative,
+) -> Result<(Document, Tables), AppError> {
+    let t = gongkai_store::reports::tables(db, org, year).await?;
+    let v = values(db, org, year, &t).await?;
+    let (notices, collected) = annual::fees(db, org, year).await?;
+    let o = orgs::get(db, org).await?;
+    let paras = |s: &str| crate::rich::html_paragraphs(&narrative::render(s, &v));
+    let sections = Sections {
+        s1: paras(&n.s1),
+        s5: paras(&n.s5),
+        s6: paras(&n.s6),
+        fee: narrative::fee_statement(year, notices, collected),
+    };
+    Ok((Document::report(&o.name, year, &t, &sections), t))
+}
+
+/// The document of the year as stored (the narrative being drafted, or none yet).
+pub async fn current_document(db: &gongkai_store::Db, org: OrgId, year: i16) -> Result<(Document, Tables), AppError> {
+    let n = annual::get(db, org, year).await?.map(|r| r.narrative).unwrap_or_default();
+    document(db, org, year, &n).await
+}
+
+/// The whole report as HTML for the portal and the console preview.
 pub async fn render_report(
     db: &gongkai_store::Db,
     org: OrgId,
     year: i16,
     n: &Narrative,
 ) -> Result<(String, Tables), AppError> {
-    let t = gongkai_store::reports::tables(db, org, year).await?;
-    let v = values(db, org, year, &t).await?;
-    let (notices, collected) = annual::fees(db, org, year).await?;
-    let o = orgs::get(db, org).await?;
-    let tables = crate::report_export::tables_fragment(&t);
-    let html = format!(
-        "<h1>{name}{year}年政府信息公开工作年度报告</h1>\n<h2>一、总体情况</h2>\n{s1}\n{tables}<h2>五、存在的主要问题及改进情况</h2>\n{s5}\n<h2>六、其他需要报告的事项</h2>\n<p>{fee}</p>\n{s6}\n",
-        name = crate::report_export::esc(&o.name),
-        s1 = narrative::render(&n.s1, &v),
-        s5 = narrative::render(&n.s5, &v),
-        s6 = narrative::render(&n.s6, &v),
-        fee = narrative::fee_statement(year, notices, collected),
-    );
+    let (d, t) = document(db, org, year, n).await?;
+    let html = format!("<h1>{}</h1>\n{}", crate::report_export::esc(&d.title), crate::report_export::fragment(&d));
     Ok((html, t))
 }
 
@@ -127,7 +144,8 @@ struct ConsolePage {
     short_code: String,
     year: i16,
     status: ReportStatus,
-    narrative: Narrative,
+    /// (field, heading, plain text, rows) of each narrative section.
+    sections: [(&'static str, &'static str, String, usize); 3],
     preview: String,
     failures: Vec<String>,
     errors: Vec<String>,
@@ -178,7 +196,11 @@ async fn page(
         org_name: o.name,
         year,
         status,
-        narrative: n,
+        sections: [
+            ("s1", "一、总体情况", as_text(&n.s1), 12),
+            ("s5", "五、存在的主要问题及改进情况", as_text(&n.s5), 6),
+            ("s6", "六、其他需要报告的事项（收费情况由系统自动生成，写在最前）", as_text(&n.s6), 5),
+        ],
         preview,
         failures: r.failures.iter().map(|f| f.to_string()).collect(),
         errors,
@@ -259,8 +281,15 @@ async fn save(
 }
 
 /// Plain text typed by staff becomes paragraphs; pasted HTML is kept (and sanitised).
+/// Staff write the sections as plain text, one paragraph per line (no HTML to type or to
+/// break); stored as paragraphs.
 fn as_html(s: &str) -> String {
-    if s.contains('<') { s.to_string() } else { crate::rich::paragraphs(s) }
+    crate::rich::paragraphs(s)
+}
+
+/// A stored section as the plain text of the editor: paragraphs separated by a blank line.
+fn as_text(html: &str) -> String {
+    crate::rich::html_paragraphs(html).join("\n\n")
 }
 
 #[derive(serde::Deserialize, Default)]

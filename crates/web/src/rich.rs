@@ -50,6 +50,40 @@ pub fn html_text(html: &str) -> String {
 }
 
 /// Plain text typed into a form, turned into safe paragraphs.
+/// The paragraphs of a sanitised rich-text fragment as plain text (for Word, Excel, PDF
+/// and the plain-text narrative editor): block ends and line breaks separate them, tags go,
+/// entities are decoded.
+pub fn html_paragraphs(html: &str) -> Vec<String> {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&rest[..lt]);
+        let end = rest[lt..].find('>').map_or(rest.len(), |i| lt + i + 1);
+        let tag = rest[lt..end].to_ascii_lowercase();
+        let name: String =
+            tag.trim_start_matches(['<', '/']).chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if matches!(name.as_str(), "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "tr" | "table" | "ul" | "ol")
+        {
+            text.push('\n');
+        }
+        rest = &rest[end..];
+    }
+    text.push_str(rest);
+    text.lines()
+        .map(|l| {
+            l.replace("&nbsp;", " ")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+                .trim()
+                .to_string()
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 pub fn paragraphs(text: &str) -> String {
     text.lines()
         .map(str::trim)

@@ -134,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_page))
         .route("/static/app.css", get(stylesheet))
         .route("/static/back.js", get(back_script))
+        .route("/static/annual.js", get(annual_script))
         .merge(
             portal::routes()
                 .merge(crate::portal_apply::routes())
@@ -199,6 +200,14 @@ async fn back_script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/back.js"),
+    )
+        .into_response()
+}
+
+async fn annual_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/annual.js"),
     )
         .into_response()
 }

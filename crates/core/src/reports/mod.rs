@@ -2,6 +2,7 @@
 //! the computation of tables 三 and 四 from application and appeal records, and the
 //! identities every table must satisfy (annual-report-format.md §3.3, §4).
 
+pub mod document;
 pub mod grid;
 pub mod import;
 pub mod layout;

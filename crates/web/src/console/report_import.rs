@@ -200,7 +200,7 @@ async fn save(
     let html = format!(
         "<h1>{}{year}年政府信息公开工作年度报告</h1>\n<p class=\"hint\">本报告由原发布页面导入，以下为统计表。</p>\n{}",
         o.name.replace('<', "&lt;"),
-        crate::report_export::tables_fragment(&t)
+        crate::report_export::fragment(&gongkai_core::reports::document::Document::tables_only(String::new(), &t))
     );
     let json = serde_json::to_string(&t).map_err(|e| AppError::Internal(e.into()))?;
     let on = published_on.expect("checked").to_string();

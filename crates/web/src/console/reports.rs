@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_core::access::Capability;
 use gongkai_core::orgs::OrgId;
+use gongkai_core::reports::document::Document;
 use gongkai_core::reports::{ReportFormat, Tables, check, grid};
 use gongkai_store::orgs;
 
@@ -196,19 +197,20 @@ async fn export(
     let org = OrgId(path_id(&id)?);
     crate::ops::require(&state, &user.principal, Capability::View, org).await?;
     let year = parse_year(state.today(), Some(&year))?;
-    let t = tables(&state, org, year).await?;
-    let name = format!("{}-{year}-tables.{format}", orgs::get(&state.db, org).await?.short_code);
-    download(&t, &format, &name)
+    let (doc, t) = crate::annual::current_document(&state.db, org, year).await?;
+    let name = format!("{}-{year}-report.{format}", orgs::get(&state.db, org).await?.short_code);
+    download(&doc, &t, &format, &name)
 }
 
-/// Tables as a download in one of the export formats.
-fn download(t: &Tables, format: &str, name: &str) -> Result<Response, AppError> {
+/// The report (or, for sums across bodies, the tables) as a download in one of the
+/// export formats; `json` is the tables.
+fn download(d: &Document, t: &Tables, format: &str, name: &str) -> Result<Response, AppError> {
     use crate::report_export as x;
     let (bytes, mime) = match format {
-        "html" => (x::html(t).into_bytes(), "text/html; charset=utf-8"),
-        "docx" => (x::docx(t)?, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        "xlsx" => (x::xlsx(t)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pdf" => (x::pdf(t)?, "application/pdf"),
+        "html" => (x::html(d).into_bytes(), "text/html; charset=utf-8"),
+        "docx" => (x::docx(d)?, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "xlsx" => (x::xlsx(d)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf" => (x::pdf(d)?, "application/pdf"),
         "json" => (
             serde_json::to_string_pretty(t).map_err(|e| AppError::Internal(e.into()))?.into_bytes(),
             "application/json; charset=utf-8",
@@ -350,5 +352,6 @@ async fn aggregate_export(
     let year = parse_year(state.today(), Some(&year))?;
     let total = aggregate_total(&state, &user, org, year).await?;
     let name = format!("{}-{year}-aggregate.{format}", orgs::get(&state.db, org).await?.short_code);
-    download(&total, &format, &name)
+    let doc = Document::tables_only(format!("{}{year}年政府信息公开工作年度报告统计表（汇总）", total.org), &total);
+    download(&doc, &total, &format, &name)
 }
