@@ -181,6 +181,27 @@ try {
   check(/[页頁]面不存在/.test(await reader.content()), 'Chinese 404 page (Traditional, as this reader chose)');
   await Promise.all([reader.waitForURL(`${base}/o/gzmz/guide`), reader.click('a[data-back]')]);
   check(reader.url() === `${base}/o/gzmz/guide`, `back link returns to the previous page (at ${reader.url()})`);
+
+  // 6. Reading on a phone (390 px): no page scrolls sideways; wide tables scroll in their box.
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  const docLink = await reader.locator('a[href^="/info/"]').first().getAttribute('href').catch(() => null);
+  const pages = ['/', '/o/gzmz', '/o/gzmz/c/normative', '/o/gzmz/c/normative?year=2017', '/o/gzmz/guide',
+    '/o/gzmz/catalog', '/o/gzmz/reports', '/o/gzmz/reports/2020', '/search?q=%E5%85%BB%E8%80%81', '/apply',
+    '/apply/gzmz', '/track', '/info/99999999', '/o/gzmz/c/normative?zh=hant&py=1&size=large'];
+  if (docLink) pages.push(docLink);
+  for (const p of pages) {
+    await phone.goto(`${base}${p}`);
+    const [sw, iw] = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    check(sw <= iw, `no sideways scroll at 390 px on ${p} (page ${sw} px wide)`);
+  }
+  // At desktop width the report's table headers keep at least two characters per line.
+  const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await desk.goto(`${base}/o/gzmz/reports/2020`);
+  const narrow = await desk.evaluate(() => [...document.querySelectorAll('table th')]
+    .filter(th => th.textContent.trim().length > 2)
+    .filter(th => th.getBoundingClientRect().width < 2.2 * parseFloat(getComputedStyle(th).fontSize))
+    .map(th => th.textContent.trim()));
+  check(narrow.length === 0, `report headers readable at 1280 px (one character per line: ${narrow.slice(0, 5).join(' | ')})`);
 } catch (e) {
   failures.push(`exception: ${e.stack || e}`);
 } finally {
