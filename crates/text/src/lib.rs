@@ -6,6 +6,8 @@
 //!   `落實(shí)` are removed only where they follow a Chinese character and are a reading
 //!   of it; ordinary parentheses such as `(一)`, `(試行)` or `(pdf)` stay.
 
+pub mod reading;
+
 use ferrous_opencc::OpenCC;
 use ferrous_opencc::config::BuiltinConfig;
 use pinyin::ToPinyinMulti;

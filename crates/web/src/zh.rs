@@ -157,16 +157,21 @@ pub fn ruby(html: &str) -> String {
         }
         let end = rest.find('<').unwrap_or(rest.len());
         let text = &rest[..end];
-        if skip_until.is_some() {
+        if skip_until.is_some() || !text.chars().any(|c| c.to_pinyin().is_some()) {
             out.push_str(text);
         } else {
-            for c in text.chars() {
-                match c.to_pinyin() {
+            // Read by words on the Simplified form (the readings are listed for it); a
+            // Traditional page keeps its own characters over the same readings.
+            let simplified = gongkai_text::to_simplified(text);
+            let aligned = simplified.chars().count() == text.chars().count();
+            let read = gongkai_text::reading::readings(if aligned { &simplified } else { text });
+            for (c, (_, r)) in text.chars().zip(read) {
+                match r {
                     Some(p) => {
                         out.push_str("<ruby>");
                         out.push(c);
                         out.push_str("<rp>(</rp><rt>");
-                        out.push_str(p.with_tone());
+                        out.push_str(&p);
                         out.push_str("</rt><rp>)</rp></ruby>");
                     }
                     None => out.push(c),
@@ -181,6 +186,17 @@ pub fn ruby(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ruby_reads_by_words_in_both_scripts() {
+        for text in ["<p>重新处理</p>", "<p>重新處理</p>"] {
+            let out = ruby(text);
+            for want in ["<rt>chóng</rt>", "<rt>xīn</rt>", "<rt>chǔ</rt>", "<rt>lǐ</rt>"] {
+                assert!(out.contains(want), "{text}: {out}");
+            }
+            assert!(out.contains("<ruby>理<rp>"), "the page keeps its own characters: {out}");
+        }
+    }
 
     #[test]
     fn ruby_annotates_text_nodes_only() {
