@@ -125,14 +125,21 @@ impl Seeder<'_> {
         Ok(catalog::create(self.db, self.cal, &self.actor, self.org, &draft, entry).await?)
     }
 
-    fn simple(&self, column: &'static str, title: String, published: Date, keywords: &'static str) -> Spec<'static> {
+    fn simple(
+        &mut self,
+        column: &'static str,
+        title: String,
+        published: Date,
+        keywords: &'static str,
+    ) -> Spec<'static> {
+        let body = super::bodies::body(column, &title, published, &mut self.rng);
+        // The first paragraph, without its tags, is the summary.
+        let summary = gongkai_web::rich::html_paragraphs(&body).into_iter().next().unwrap_or_else(|| title.clone());
         Spec {
             column,
             kind: ItemKind::General,
-            summary: format!("{title}。"),
-            body: format!(
-                "<p>{title}。</p><p>具体内容如下，欢迎社会各界监督。如有疑问，请在工作日致电广州市民政局咨询。</p>"
-            ),
+            summary: summary.chars().take(120).collect(),
+            body,
             title,
             doc_number: None,
             genre: "公告",
@@ -257,12 +264,18 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
             ("service", "{t}办事指南"),
             ("result", "{y}年{t}工作情况通报"),
         ];
+        // In 2020, 20 of the 75 are consultation notices: the report's 意见征集公告数.
+        let consultations = if year == 2020 { 20 } else { n_five / five.len() };
         for k in 0..n_five {
-            let (slug, pattern) = five[k % five.len()];
+            // (kind, position j within the kind); 5·j mod 24 gives each title of a kind within
+            // a year its own topic (fewer than 24 of a kind a year).
+            let (kind, j) =
+                if k < consultations { (0, k) } else { (1 + (k - consultations) % 4, (k - consultations) / 4) };
+            let (slug, pattern) = five[kind];
             let Some(day) = s.day(year, 1 + (k * 12 / n_five) as i8) else { break };
-            let t = TOPICS[(k * 7 + year as usize) % TOPICS.len()];
+            let t = TOPICS[(j * 5 + kind * 3 + year as usize) % TOPICS.len()];
             let title = pattern.replace("{t}", t).replace("{y}", &year.to_string());
-            let spec = s.simple(slug, format!("{title}（{}）", k + 1), day, "五公开");
+            let spec = s.simple(slug, title, day, "五公开");
             s.publish(spec).await?;
         }
         // Key areas: in 2020 exactly 26 assistance/welfare, 15 donations, 35 procurement.
@@ -282,8 +295,9 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
                 ("welfare", 3),
                 ("donations", 3),
                 ("procurement", 5),
-                ("elderly", 2),
+                ("elderly", 1),
                 ("funeral", 2),
+                ("blacklist", 1),
             ]
         };
         debug_assert_eq!(key.iter().map(|k| k.1).sum::<usize>(), n_key);
@@ -292,11 +306,16 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
                 let Some(day) = s.day(year, 1 + (k * 12 / n) as i8) else { break };
                 let q = k % 4 + 1;
                 let title = match slug {
-                    "assistance" => {
-                        format!("{year}年{}月广州市城乡最低生活保障和特困人员救助供养资金发放情况", k % 12 + 1)
+                    "assistance" if k < 12 => {
+                        format!("{year}年{}月广州市城乡最低生活保障和特困人员救助供养资金发放情况", k + 1)
                     }
+                    "assistance" => format!("{year}年第{}季度广州市临时救助资金发放情况", k % 4 + 1),
                     "welfare" => format!("{year}年困难残疾人生活补贴和重度残疾人护理补贴发放情况（第{}批）", k + 1),
-                    "donations" => format!("广州市民政局{year}年第{q}季度接收和使用社会捐赠款物情况公示（{}）", k + 1),
+                    "donations" => {
+                        let what =
+                            ["接收社会捐赠款物", "社会捐赠款物使用", "定向捐赠款物分配", "慈善超市接收捐赠"][k / 4 % 4];
+                        format!("广州市民政局{year}年第{q}季度{what}情况公示")
+                    }
                     "procurement" => {
                         let kinds = ["采购意向公开", "公开招标公告", "中标（成交）结果公告", "政府采购合同公告"];
                         format!("广州市民政局{}{year}年养老服务信息化项目（包{}）", kinds[k % 4], k / 4 + 1)
@@ -313,7 +332,7 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
                         ];
                         format!("广州市殡仪馆{}公示（{year}年第{}次更新）", items[k % items.len()], k / items.len() + 1)
                     }
-                    _ => format!("广州市养老服务领域严重失信主体名单（{year}年第{}批）", k + 1),
+                    _ => format!("广州市殡葬服务领域严重失信主体名单（{year}年第{}批）", k + 1),
                 };
                 let mut spec = s.simple(slug, title, day, "重点领域");
                 if slug == "assistance" && k == 0 {
@@ -387,25 +406,28 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
 /// one late publication, and items kept in the internal register.
 async fn seed_workflow(s: &mut Seeder<'_>) -> anyhow::Result<()> {
     let cal = s.cal;
-    let mk = |s: &Seeder, title: &str, disclosure: Disclosure, formed: Date| Draft {
-        column_id: s.column("execution"),
-        kind: ItemKind::General,
-        title: title.to_string(),
-        summary: format!("{title}。"),
-        body_html: format!("<p>{title}。</p>"),
-        body_text: title.to_string(),
-        issuer: s.org_name.clone(),
-        co_issuers: String::new(),
-        doc_number: None,
-        genre: "通知".into(),
-        subject: String::new(),
-        keywords: String::new(),
-        disclosure,
-        formed_on: formed,
-        effective_on: None,
-        interprets_id: None,
-        interp_form: None,
-        media_url: None,
+    let mk = |s: &Seeder, title: &str, disclosure: Disclosure, formed: Date| {
+        let body = super::bodies::body("execution", title, formed, &mut Rng(0x9d1f_0000 + title.len() as u64));
+        Draft {
+            column_id: s.column("execution"),
+            kind: ItemKind::General,
+            title: title.to_string(),
+            summary: format!("{title}。"),
+            body_text: gongkai_web::rich::html_text(&body),
+            body_html: body,
+            issuer: s.org_name.clone(),
+            co_issuers: String::new(),
+            doc_number: None,
+            genre: "通知".into(),
+            subject: String::new(),
+            keywords: String::new(),
+            disclosure,
+            formed_on: formed,
+            effective_on: None,
+            interprets_id: None,
+            interp_form: None,
+            media_url: None,
+        }
     };
     let staff = Actor::system("gzmz.staff");
     let recent = s.today.checked_sub(jiff::Span::new().days(3))?;
@@ -454,7 +476,7 @@ async fn seed_district(db: &Db, cal: &Calendar, org: OrgId, i: usize, today: Dat
         rng: Rng(0xd157_0000 + i as u64),
         today,
     };
-    for (k, year) in [2025i16, 2026].into_iter().enumerate() {
+    for year in [2025i16, 2026] {
         for m in [3i8, 6, 9] {
             let Some(day) = s.day(year, m) else { continue };
             let spec = s.simple(
@@ -466,12 +488,7 @@ async fn seed_district(db: &Db, cal: &Calendar, org: OrgId, i: usize, today: Dat
             s.publish(spec).await?;
         }
         if let Some(day) = s.day(year, 4) {
-            let spec = s.simple(
-                "service",
-                format!("{}婚姻登记预约办事指南（{year}年版，第{}版）", o.name, k + 1),
-                day,
-                "办事指南",
-            );
+            let spec = s.simple("service", format!("{}婚姻登记预约办事指南（{year}年版）", o.name), day, "办事指南");
             s.publish(spec).await?;
         }
     }

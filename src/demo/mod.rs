@@ -6,6 +6,7 @@
 //! synthetic; the credit codes are well-formed (valid check character) but invented.
 
 mod applications;
+mod bodies;
 mod catalog;
 
 use anyhow::Context;

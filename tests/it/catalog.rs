@@ -561,3 +561,55 @@ both!(zip_import_brings_attachments, |kind: Kind| async move {
     let r = app.browser().get("/search?q=%E9%99%84%E8%A1%A8").await;
     assert!(r.body.contains("2024年长者饭堂名录"), "attachment text from the ZIP is searchable");
 });
+
+/// The demo reads like a real bureau's site: no numbered fillers, no empty "具体内容如下"
+/// pages, approvals dated when the item was published, a funeral-services blacklist with
+/// entries every year, and as many 2020 consultation notices as the 2020 report states.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_catalog_reads_like_a_real_site() {
+    use gongkai_store::catalog::ItemFilter;
+    let app = TestApp::spawn_full_demo(Kind::Sqlite).await.unwrap();
+    let org = OrgId(app.org_id("gzmz").await);
+    let f = ItemFilter { org_id: Some(org.0), public_only: true, ..Default::default() };
+    let (lines, total) = catalog::list(&app.db, &f, 0, 100_000).await.unwrap();
+    assert!(total > 500, "{total} public items");
+    let cols = catalog::columns(&app.db, org).await.unwrap();
+    let slug = |id: i64| cols.iter().find(|c| c.id == id).map(|c| c.slug.clone()).unwrap_or_default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut blacklist_years = std::collections::BTreeSet::new();
+    let mut consultations_2020 = 0;
+    for l in &lines {
+        let t = &l.title;
+        let filler = t.ends_with('）')
+            && t.rsplit('（').next().is_some_and(|x| x.trim_end_matches('）').chars().all(|c| c.is_ascii_digit()));
+        assert!(!filler, "a numbered filler title: {t}");
+        let published = l.published_on.clone().unwrap();
+        assert!(
+            seen.insert((slug(l.column_id), published[..4].to_string(), t.clone())),
+            "title repeated in its column and year: {t}"
+        );
+        let item = catalog::get(&app.db, l.id).await.unwrap();
+        assert!(!item.body_html.contains("具体内容如下"), "{t}: an empty page");
+        assert!(gongkai_web::rich::html_paragraphs(&item.body_html).len() >= 2, "{t}: a body of one line");
+        let approved =
+            item.approved_at.as_deref().and_then(gongkai_store::ts::parse).map(gongkai_core::time::china_date);
+        assert_eq!(approved.map(|d| d.to_string()), Some(published.clone()), "{t}: approved when published");
+        if slug(l.column_id) == "blacklist" {
+            assert!(item.body_html.contains("<table>") && item.body_html.contains("统一社会信用代码"), "{t}");
+            assert!(t.contains("殡葬服务领域严重失信主体名单"), "{t}");
+            blacklist_years.insert(published[..4].to_string());
+        }
+        if slug(l.column_id) == "decision" && published.starts_with("2020") && t.contains("征求") && t.contains("意见")
+        {
+            consultations_2020 += 1;
+        }
+    }
+    assert!(blacklist_years.len() >= 5, "a blacklist every year: {blacklist_years:?}");
+    let figures = gongkai_store::reports::figures(&app.db, org, 2020).await.unwrap();
+    let stated = &figures.iter().find(|f| f.cell == "意见征集公告数").expect("the 2020 figure").value;
+    assert_eq!(
+        *stated,
+        gongkai_core::reports::Value::Int(consultations_2020),
+        "the 2020 report states the notices the catalog holds"
+    );
+}

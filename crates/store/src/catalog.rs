@@ -460,7 +460,12 @@ pub async fn create(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        approve_in(&mut tx, cal, actor, org, id, on, &approved_by).await?;
+        // Recorded as published on `on` (imports, back-filled history): it was approved that
+        // day, not when it was typed in.
+        let at = gongkai_core::time::china_tz()
+            .to_timestamp(on.at(9, 0, 0, 0))
+            .map_or_else(|_| jiff::Timestamp::now(), |t| t.min(jiff::Timestamp::now()));
+        approve_in(&mut tx, cal, actor, org, id, on, Approval { by: &approved_by, at: Some(at) }).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -575,10 +580,16 @@ pub async fn approve(
     on: Date,
 ) -> Result<Item, CatalogError> {
     let mut tx = db.begin_write().await?;
-    approve_in(&mut tx, cal, actor, org, id, on, &actor.label).await?;
+    approve_in(&mut tx, cal, actor, org, id, on, Approval { by: &actor.label, at: None }).await?;
     let item = get_in(&mut tx, id).await?;
     tx.commit().await?;
     Ok(item)
+}
+
+/// Who approved, and when (`None`: now; back-filled publications: the day they were published).
+struct Approval<'a> {
+    by: &'a str,
+    at: Option<jiff::Timestamp>,
 }
 
 async fn approve_in(
@@ -588,8 +599,9 @@ async fn approve_in(
     org: OrgId,
     id: i64,
     on: Date,
-    approved_by: &str,
+    approval: Approval<'_>,
 ) -> Result<(), CatalogError> {
+    let approved_by = approval.by;
     let old = get_in(conn, id).await?;
     if old.org_id != org.0 {
         return Err(StoreError::NotFound.into());
@@ -600,6 +612,7 @@ async fn approve_in(
         return Err(CatalogError::Refused("发布日期不能早于成文日期".into()));
     }
     let now = ts::now();
+    let approved_at = approval.at.map_or_else(|| now.clone(), ts::fmt);
     let mut changes = Changes::new().field("status", Some(old.status.as_str()), Some(next.code()));
     if next == Status::Published {
         let limit: Option<i64> =
@@ -614,7 +627,7 @@ async fn approve_in(
         let index_no = allocate_index(conn, org, on).await?;
         sqlx::query::<Any>(
             "UPDATE catalog_items SET status = $1, index_no = $2, published_on = $3, publish_by = $4, late = $5,
-             approved_by = $6, approved_at = $7, review_note = NULL, updated_at = $7 WHERE id = $8",
+             approved_by = $6, approved_at = $9, review_note = NULL, updated_at = $7 WHERE id = $8",
         )
         .bind(next.code())
         .bind(&index_no)
@@ -624,6 +637,7 @@ async fn approve_in(
         .bind(approved_by)
         .bind(&now)
         .bind(id)
+        .bind(&approved_at)
         .execute(&mut *conn)
         .await?;
         log_change_in(conn, id).await?;
@@ -631,12 +645,13 @@ async fn approve_in(
         changes = changes.field("index_no", None, Some(index_no)).field("published_on", None, Some(on.to_string()));
     } else {
         sqlx::query::<Any>(
-            "UPDATE catalog_items SET status = $1, approved_by = $2, approved_at = $3, updated_at = $3 WHERE id = $4",
+            "UPDATE catalog_items SET status = $1, approved_by = $2, approved_at = $5, updated_at = $3 WHERE id = $4",
         )
         .bind(next.code())
         .bind(approved_by)
         .bind(&now)
         .bind(id)
+        .bind(&approved_at)
         .execute(&mut *conn)
         .await?;
     }
