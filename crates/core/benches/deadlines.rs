@@ -43,3 +43,23 @@ fn deadline_from_event_log(bencher: divan::Bencher) {
         divan::black_box(case.due(&s, &cal).unwrap())
     });
 }
+
+/// Parsing the notices file and filling the years without a notice (to 2099) by the rule of
+/// the 放假办法: paid once per loaded calendar (the store caches it).
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn build_calendar_with_provisional_years() -> Calendar {
+    Calendar::from_toml(gongkai_core::calendar::BUILTIN_TOML).unwrap()
+}
+
+/// The 20th working day after a date in a year without a notice (provisional calendar).
+#[divan::bench(sample_count = 50, sample_size = 1000)]
+fn add_20_provisional_working_days(bencher: divan::Bencher) {
+    let cal = Calendar::builtin().with_provisional();
+    let first: Date = "2027-01-04".parse().unwrap();
+    let starts: Vec<Date> = (0..1400).map(|i| first.checked_add(jiff::Span::new().days(i)).unwrap()).collect();
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i = (i + 1) % starts.len();
+        divan::black_box(cal.add_working_days(divan::black_box(starts[i]), 20).unwrap())
+    });
+}
