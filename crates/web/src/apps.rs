@@ -20,8 +20,8 @@ pub fn settings() -> ClockSettings {
 
 /// A deadline as shown to people: `2027-01-18（暂定）` when it was counted through a year
 /// whose holiday notice is not loaded yet.
-pub fn due_label(due: Date, provisional: Option<i16>) -> String {
-    if provisional.is_some() { format!("{due}（暂定）") } else { due.to_string() }
+pub fn due_label(due: Date, provisional: bool) -> String {
+    if provisional { format!("{due}（暂定）") } else { due.to_string() }
 }
 
 /// A tracking code: 12 characters from an alphabet without look-alikes, grouped by 4

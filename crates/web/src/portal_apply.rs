@@ -193,7 +193,7 @@ async fn track(
         phone_masked: a.phone.as_deref().map(mask_phone).unwrap_or_default(),
         org_name: org.name,
         status: case.status.label(),
-        due: clock.due.map(|d| crate::apps::due_label(d, clock.provisional)),
+        due: clock.due.map(|d| crate::apps::due_label(d, clock.provisional.is_some())),
         clock_lines: clock.lines,
         reply,
         events: events

@@ -34,8 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/orgs/{id}/applications/export/{format}", get(register_export))
         .route("/console/applications/{id}", get(show))
         .route("/console/applications/{id}/events", post(record))
-        .route("/console/proposals/{id}/approve", post(approve_proposal))
-        .route("/console/proposals/{id}/return", post(return_proposal))
+        .route("/console/proposals/{id}/{decision}", post(decide_proposal))
         .route("/console/applications/{id}/letters/{kind}", get(letter))
         .route("/console/applications/{id}/letters/{kind}/{format}", get(letter_file))
 }
@@ -46,6 +45,11 @@ fn status_label(code: &str) -> &'static str {
 
 fn outcome_label(code: Option<&str>) -> String {
     code.and_then(|c| Outcome::parse(c).ok()).map(|o| o.label().to_string()).unwrap_or_default()
+}
+
+/// The stored deadline as shown, `2027-01-18（暂定）` when provisional.
+fn due_text(a: &Application) -> Option<String> {
+    a.due_on.as_deref().and_then(|d| d.parse().ok()).map(|d| apps::due_label(d, a.due_provisional))
 }
 
 /// A list line; the applicant's name only (ID numbers and phones stay on the handling screen).
@@ -64,11 +68,7 @@ fn line(a: &Application, cal: &gongkai_core::calendar::Calendar, today: jiff::ci
         applicant: a.applicant_name.clone(),
         title: a.info_title.clone(),
         status: status_label(&a.status),
-        due: match (&a.due_on, a.due_provisional) {
-            (Some(d), true) => format!("{d}（暂定）"),
-            (Some(d), false) => d.clone(),
-            (None, _) => "—".into(),
-        },
+        due: due_text(a).unwrap_or_else(|| "—".into()),
         left,
         overdue,
         outcome: outcome_label(a.outcome.as_deref()),
@@ -246,7 +246,7 @@ async fn handling(
         errors,
         duplicate,
         status: case.status.label(),
-        due: clock.due.map(|d| crate::apps::due_label(d, clock.provisional)),
+        due: clock.due.map(|d| crate::apps::due_label(d, clock.provisional.is_some())),
         left,
         clock_lines: clock.lines,
         channel,
@@ -329,27 +329,21 @@ struct ReturnForm {
     note: String,
 }
 
-async fn approve_proposal(
+/// An approver decides a drafted reply or extension: `approve` or `return` (with a note).
+async fn decide_proposal(
     State(state): State<AppState>,
     user: ConsoleUser,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<ReturnForm>,
-) -> PageResult<Response> {
-    let pid = path_id(&id)?;
-    let app = store::proposal(&state.db, pid).await?.application_id;
-    let result = apps::approve_proposal(&state, &user.principal, &user.actor(), pid).await;
-    after_action(&state, &user, app, result).await
-}
-
-async fn return_proposal(
-    State(state): State<AppState>,
-    user: ConsoleUser,
-    Path(id): Path<String>,
+    Path((id, decision)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<ReturnForm>,
 ) -> PageResult<Response> {
     let pid = path_id(&id)?;
     let app = store::proposal(&state.db, pid).await?.application_id;
-    let result = apps::return_proposal(&state, &user.principal, &user.actor(), pid, &f.note).await;
+    let (p, actor) = (&user.principal, user.actor());
+    let result = match decision.as_str() {
+        "approve" => apps::approve_proposal(&state, p, &actor, pid).await,
+        "return" => apps::return_proposal(&state, p, &actor, pid, &f.note).await,
+        _ => return Err(AppError::NotFound),
+    };
     after_action(&state, &user, app, result).await
 }
 
@@ -477,11 +471,7 @@ fn register_line(a: &Application, today: jiff::civil::Date) -> RegisterLine {
         channel: Channel::parse(&a.channel).map_or("", |c| c.label()),
         received: a.received_on.clone().unwrap_or_else(|| format!("{}（提交）", a.submitted_on)),
         status: status_label(&a.status),
-        due: match (&a.due_on, a.due_provisional) {
-            (Some(d), true) => format!("{d}（暂定）"),
-            (Some(d), false) => d.clone(),
-            (None, _) => "—".into(),
-        },
+        due: due_text(a).unwrap_or_else(|| "—".into()),
         overdue: open && a.due_on.as_deref().is_some_and(|d| d < today.to_string().as_str()),
         outcome: outcome_label(a.outcome.as_deref()),
     }
@@ -551,11 +541,7 @@ fn export_row(a: &Application) -> [String; 14] {
         a.submitted_on.clone(),
         a.received_on.clone().unwrap_or_default(),
         status_label(&a.status).to_string(),
-        match (&a.due_on, a.due_provisional) {
-            (Some(d), true) => format!("{d}（暂定）"),
-            (Some(d), false) => d.clone(),
-            (None, _) => String::new(),
-        },
+        due_text(a).unwrap_or_default(),
         a.finished_on.clone().unwrap_or_default(),
         outcome_label(a.outcome.as_deref()),
     ]
