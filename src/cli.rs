@@ -50,6 +50,9 @@ impl DbArgs {
 enum Command {
     /// Run the web server (portal, console, API)
     Serve(ServeArgs),
+    /// Run background jobs (deadline alerts and their e-mails, session clean-up) until
+    /// stopped; for deployments whose servers run with `serve --no-worker`
+    Worker(WorkerArgs),
     /// Apply pending database migrations
     Migrate,
     /// Manage organisations
@@ -193,6 +196,19 @@ struct ServeArgs {
     /// Run as if today (in China) were this date, YYYY-MM-DD: deadlines, reminders, default
     /// dates and the demo's open cases follow it (tests, demonstrations, training). Recorded
     /// instants keep the real time.
+    #[arg(long, env = "GONGKAI_TODAY", value_parser = parse_clock)]
+    today: Option<WallClock>,
+    /// Do not run background jobs in this process (run `gongkai worker` instead)
+    #[arg(long, env = "GONGKAI_NO_WORKER")]
+    no_worker: bool,
+}
+
+#[derive(clap::Args)]
+struct WorkerArgs {
+    /// Run the jobs that are ready now (after scheduling this period's sweeps), then exit
+    #[arg(long)]
+    once: bool,
+    /// The agency's today, as for `serve --today`
     #[arg(long, env = "GONGKAI_TODAY", value_parser = parse_clock)]
     today: Option<WallClock>,
 }
@@ -362,6 +378,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Worker(args) => worker(&cli.db, args).await,
         Command::Org(cmd) => org(&cli.db, cmd).await,
         Command::User(cmd) => user(&cli.db, cmd).await,
         Command::Calendar(_) | Command::Import(_) => unreachable!("handled in main with its own exit codes"),
@@ -428,42 +445,36 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
             println!("  {:<18} {}", l.username, l.role);
         }
     }
-    // Periodic sweeps (expired sessions; due-soon and overdue alerts). Each is idempotent
-    // over stored data, so a restart loses nothing and never alerts twice.
-    let sweeper_db = db.clone();
-    let mailer = gongkai_web::mail::Mailer::from_env()?;
-    if mailer.is_some() {
-        tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
-    }
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            if let Err(e) = sweep(&sweeper_db, mailer.as_ref(), clock).await {
-                tracing::warn!(error = %e, "periodic sweep failed");
-            }
+    // Background jobs (alerts, their e-mails, session clean-up) from the job table; with
+    // several instances, run them here with --no-worker and `gongkai worker` elsewhere.
+    if !args.no_worker {
+        let mailer = gongkai_web::mail::Mailer::from_env()?;
+        if mailer.is_some() {
+            tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
         }
-    });
+        let worker = gongkai_web::worker::Worker::new(db.clone(), mailer, clock);
+        tokio::spawn(worker.run(std::future::pending()));
+    }
     gongkai_web::serve(listener, state, shutdown_signal()).await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn sweep(db: &Db, mailer: Option<&gongkai_web::mail::Mailer>, clock: WallClock) -> anyhow::Result<()> {
-    gongkai_store::sessions::sweep(db).await?;
-    let cal = gongkai_store::calendars::active(db).await?;
-    let today = clock.today();
-    let n = gongkai_store::applications::sweep_alerts(db, today, &gongkai_web::apps::settings(), &cal).await?;
-    if n > 0 {
-        tracing::info!(alerts = n, "deadline alerts created");
+async fn worker(dbargs: &DbArgs, args: WorkerArgs) -> anyhow::Result<()> {
+    let db = open(dbargs, false).await?;
+    let mailer = gongkai_web::mail::Mailer::from_env()?;
+    let w = gongkai_web::worker::Worker::new(db.clone(), mailer, args.today.unwrap_or_default());
+    if args.once {
+        w.schedule().await?;
+        let n = w.drain().await?;
+        let (queued, running, dead) = gongkai_store::jobs::counts(&db).await?;
+        println!("jobs run: {n}; left: {queued} queued, {running} running, {dead} dead");
+    } else {
+        println!("gongkai worker {} running; stop with Ctrl-C or SIGTERM", w.id);
+        w.run(shutdown_signal()).await;
     }
-    if let Some(m) = mailer {
-        let sent = gongkai_web::mail::send_alerts(db, m).await?;
-        if sent > 0 {
-            tracing::info!(sent, "deadline alert e-mails sent");
-        }
-    }
+    db.close().await;
     Ok(())
 }
 

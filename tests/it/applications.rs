@@ -572,12 +572,21 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     )
     .await
     .unwrap();
-    assert_eq!(store::sweep_alerts(&db, "2024-11-27".parse().unwrap(), &s, &cal).await.unwrap(), 1);
     let (port, got) = crate::harness::smtp_sink().await;
     let mailer =
         gongkai_web::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "平台 <gongkai@example.gov.cn>").unwrap();
-    assert_eq!(gongkai_web::mail::send_alerts(&db, &mailer).await.unwrap(), 2, "handler and approver");
-    assert_eq!(gongkai_web::mail::send_alerts(&db, &mailer).await.unwrap(), 0, "never twice");
+    // Through the job table: the sweep job creates the alert and enqueues its e-mail.
+    let clock = gongkai_web::clock::WallClock::today_is("2024-11-27".parse().unwrap());
+    let worker = gongkai_web::worker::Worker::new(db.clone(), Some(mailer), clock);
+    worker.schedule().await.unwrap();
+    assert_eq!(worker.drain().await.unwrap(), 3, "alert sweep, session sweep, one e-mail");
+    assert_eq!(store::alerts(&db, orgs.city, 10).await.unwrap().len(), 1);
+    assert_eq!(got.lock().unwrap().len(), 2, "handler and approver");
+    // The next period's sweep finds the alert again but never mails it twice.
+    worker.schedule().await.unwrap();
+    worker.drain().await.unwrap();
+    assert_eq!(got.lock().unwrap().len(), 2, "never twice");
+    assert_eq!(gongkai_store::jobs::counts(&db).await.unwrap(), (0, 0, 0), "nothing left queued");
     let mails = got.lock().unwrap().clone();
     let mut to: Vec<String> = mails.iter().flat_map(|m| m.0.clone()).collect();
     to.sort();

@@ -343,3 +343,20 @@ fn report_check_names_every_broken_identity() {
     std::fs::write(&bad, "{not json").unwrap();
     assert_eq!(run(&["report", "check", bad.to_str().unwrap()], None).status.code(), Some(2));
 }
+
+/// `gongkai worker --once` schedules this period's sweeps and runs them from the job table.
+#[test]
+fn worker_once_runs_the_scheduled_sweeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/g.db", dir.path().display());
+    assert!(run(&["--database", &url, "migrate", "--create"], None).status.success());
+    let o = run(&["--database", &url, "worker", "--once"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("jobs run: 2; left: 0 queued, 0 running, 0 dead"),
+        "{}",
+        text(&o)
+    );
+    let help = run(&["serve", "--help"], None);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--no-worker"));
+}

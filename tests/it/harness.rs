@@ -250,6 +250,37 @@ impl TestApp {
     }
 }
 
+/// A test that leaves work in the job table has not finished what it started (or
+/// enqueues work it does not test): it fails. Checked on a connection of its own, since the
+/// test's runtime is being torn down.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let url = self.url.clone();
+        let left = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async {
+                let db = Db::open(&url, OpenMode::Existing).await.ok()?;
+                let n = gongkai_store::jobs::counts(&db).await.ok().map(|(q, r, _)| q + r);
+                db.close().await;
+                n
+            })
+        })
+        .join()
+        .ok()
+        .flatten();
+        if let Some(n) = left
+            && n > 0
+        {
+            panic!(
+                "the test left {n} job(s) queued or running in the job table; run them (Worker::drain) or remove them"
+            );
+        }
+    }
+}
+
 /// A minimal browser: keeps cookies, does not follow redirects, remembers the last
 /// CSRF token it saw in a page.
 pub struct Browser {

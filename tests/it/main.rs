@@ -2,6 +2,7 @@
 //! listening server and CLI tests, each on SQLite and on PostgreSQL.
 
 mod harness;
+mod jobs;
 mod reports;
 
 mod annual;

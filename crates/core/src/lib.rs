@@ -11,6 +11,7 @@ pub mod applications;
 pub mod calendar;
 pub mod catalog;
 pub mod field;
+pub mod jobs;
 pub mod orgs;
 pub mod reports;
 pub mod time;

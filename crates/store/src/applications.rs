@@ -548,44 +548,55 @@ pub struct AlertMail {
     pub recipients: Vec<String>,
 }
 
-/// Claim the alerts not yet e-mailed (created since `since`, RFC 3339) by marking them
-/// sent *before* sending: a crash between claim and send loses an e-mail rather than
-/// sending it twice, and concurrent instances never claim the same alert. Recipients are
-/// the handler and the organisation's approvers who have an e-mail address.
-pub async fn claim_alert_mail(db: &Db, since: &str, limit: i64) -> Result<Vec<AlertMail>> {
-    let rows = sqlx::query::<Any>(
-        "SELECT al.id, al.org_id, al.message, ap.handler_id FROM alerts al LEFT JOIN applications ap ON ap.id = al.application_id
-         WHERE al.emailed_at IS NULL AND al.created_at >= $1 ORDER BY al.id LIMIT $2",
+/// Alerts created since `since` (RFC 3339) that have not been e-mailed: each gets a mail job
+/// (deduplicated), so an alert whose job was lost in a crash is found again by the next sweep.
+pub async fn unmailed_alerts(db: &Db, since: &str) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT id FROM alerts WHERE emailed_at IS NULL AND created_at >= $1 ORDER BY id",
     )
     .bind(since)
-    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The e-mail of alert `id` with its recipients (the handler and the organisation's
+/// approvers who have an address), or `None` when it was already sent.
+pub async fn alert_mail(db: &Db, id: i64) -> Result<Option<AlertMail>> {
+    let Some(r) = sqlx::query::<Any>(
+        "SELECT al.id, al.org_id, al.message, al.emailed_at, ap.handler_id FROM alerts al
+         LEFT JOIN applications ap ON ap.id = al.application_id WHERE al.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Err(StoreError::NotFound);
+    };
+    if r.try_get::<Option<String>, _>("emailed_at")?.is_some() {
+        return Ok(None);
+    }
+    let org: i64 = r.try_get("org_id")?;
+    let handler: Option<i64> = r.try_get("handler_id")?;
+    let recipients: Vec<String> = sqlx::query_scalar::<Any, String>(
+        "SELECT DISTINCT u.email FROM users u WHERE u.active = 1 AND u.email IS NOT NULL AND (u.id = $1 OR u.id IN
+           (SELECT user_id FROM user_roles WHERE org_id = $2 AND role = 'approver')) ORDER BY u.email",
+    )
+    .bind(handler.unwrap_or(-1))
+    .bind(org)
     .fetch_all(db.pool())
     .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let claimed = sqlx::query::<Any>("UPDATE alerts SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL")
-            .bind(ts::now())
-            .bind(id)
-            .execute(db.pool())
-            .await?
-            .rows_affected();
-        if claimed == 0 {
-            continue;
-        }
-        let org: i64 = r.try_get("org_id")?;
-        let handler: Option<i64> = r.try_get("handler_id")?;
-        let recipients: Vec<String> = sqlx::query_scalar::<Any, String>(
-            "SELECT DISTINCT u.email FROM users u WHERE u.active = 1 AND u.email IS NOT NULL AND (u.id = $1 OR u.id IN
-               (SELECT user_id FROM user_roles WHERE org_id = $2 AND role = 'approver')) ORDER BY u.email",
-        )
-        .bind(handler.unwrap_or(-1))
-        .bind(org)
-        .fetch_all(db.pool())
-        .await?;
-        out.push(AlertMail { alert_id: id, message: r.try_get("message")?, recipients });
-    }
-    Ok(out)
+    Ok(Some(AlertMail { alert_id: id, message: r.try_get("message")?, recipients }))
+}
+
+/// Record that alert `id` was e-mailed; `false` when another worker already did.
+pub async fn mark_emailed(db: &Db, id: i64) -> Result<bool> {
+    Ok(sqlx::query::<Any>("UPDATE alerts SET emailed_at = $1 WHERE id = $2 AND emailed_at IS NULL")
+        .bind(ts::now())
+        .bind(id)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+        == 1)
 }
 
 /// The position of application `id` among its applicant's applications to the same

@@ -237,6 +237,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "column lists", include_str!("../migrations/sqlite/0010_column_lists.sql")),
     (11, "provisional deadlines", include_str!("../migrations/sqlite/0011_provisional_deadlines.sql")),
     (12, "application proposals", include_str!("../migrations/sqlite/0012_application_proposals.sql")),
+    (13, "jobs", include_str!("../migrations/sqlite/0013_jobs.sql")),
 ];
 #[rustfmt::skip]
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -252,6 +253,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "column lists", include_str!("../migrations/postgres/0010_column_lists.sql")),
     (11, "provisional deadlines", include_str!("../migrations/postgres/0011_provisional_deadlines.sql")),
     (12, "application proposals", include_str!("../migrations/postgres/0012_application_proposals.sql")),
+    (13, "jobs", include_str!("../migrations/postgres/0013_jobs.sql")),
 ];
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod backup;
 pub mod calendars;
 pub mod catalog;
 mod db;
+pub mod jobs;
 pub mod letters;
 pub mod orgs;
 pub mod reports;

@@ -31,6 +31,7 @@ pub mod report_export;
 pub mod rich;
 pub mod server;
 mod templates;
+pub mod worker;
 pub mod zh;
 
 pub use server::{AppState, WebConfig, router, serve};

@@ -3,7 +3,6 @@
 //! `smtps://user:password@mail.example.gov.cn`, and `GONGKAI_MAIL_FROM`).
 
 use gongkai_store::Db;
-use gongkai_store::applications::claim_alert_mail;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -40,26 +39,23 @@ impl Mailer {
     }
 }
 
-/// E-mail the alerts of the last two days that have not been e-mailed yet. Each alert is
-/// claimed before it is sent, so no alert is ever e-mailed twice (also across restarts
-/// and instances). Returns how many messages were sent.
-pub async fn send_alerts(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
-    let since = gongkai_store::ts::fmt(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48));
-    let mut sent = 0;
-    for a in claim_alert_mail(db, &since, 200).await? {
-        for to in &a.recipients {
-            match mailer
-                .send(
-                    to,
-                    "【政府信息公开】申请答复期限提醒",
-                    &format!("{}\n\n（本邮件由政府信息公开平台自动发送）", a.message),
-                )
-                .await
-            {
-                Ok(()) => sent += 1,
-                Err(e) => tracing::warn!(alert = a.alert_id, to = %to, error = %e, "alert e-mail failed"),
-            }
-        }
+/// E-mail one alert to its recipients (the job `AlertMail`). Sent, then marked: a failure
+/// leaves it to the job's retries, so an alert is never lost to a passing SMTP fault.
+/// Returns how many messages were sent (0 when it had been sent already).
+pub async fn send_alert(db: &Db, mailer: &Mailer, alert_id: i64) -> anyhow::Result<usize> {
+    let Some(a) = gongkai_store::applications::alert_mail(db, alert_id).await? else {
+        return Ok(0);
+    };
+    for to in &a.recipients {
+        mailer
+            .send(
+                to,
+                "【政府信息公开】申请答复期限提醒",
+                &format!("{}\n\n（本邮件由政府信息公开平台自动发送）", a.message),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("to {to}: {e}"))?;
     }
-    Ok(sent)
+    gongkai_store::applications::mark_emailed(db, alert_id).await?;
+    Ok(a.recipients.len())
 }

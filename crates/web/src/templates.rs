@@ -16,6 +16,8 @@ pub struct Nav {
     pub links: Vec<(&'static str, String, &'static str, String)>,
     /// The audit log is for system admins, organisation admins and supervisors.
     pub can_audit: bool,
+    /// System admins see the background jobs.
+    pub system_admin: bool,
 }
 
 pub fn render<T: Template>(t: &T) -> Response {

@@ -7,6 +7,7 @@ pub mod applications;
 mod audit;
 mod calendar;
 pub(crate) mod catalog;
+mod jobs;
 pub use catalog::attachment_from;
 mod letters;
 mod orgs;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(account::routes())
         .merge(audit::routes())
+        .merge(jobs::routes())
 }
 
 impl ConsoleUser {
@@ -55,6 +57,7 @@ impl ConsoleUser {
         Nav {
             user: Some(self.principal.display_name.clone()),
             csrf: csrf::session_token(&state.secret, &self.session_hash),
+            system_admin: self.principal.system_admin,
             can_audit: self.principal.system_admin
                 || self.principal.grants.iter().any(|g| matches!(g.role, Role::OrgAdmin | Role::Supervisor)),
             ..Default::default()
@@ -279,6 +282,20 @@ async fn desk(
     let soon = cal.add_working_days(today, soon_wd).map_err(|e| AppError::BadRequest(e.message_zh()))?;
     let item = |label: String, count: i64, href: String, urgent: bool| DeskItem { label, count, href, urgent };
     let mut out = Vec::new();
+    if p.system_admin {
+        let (queued, _, dead) = gongkai_store::jobs::counts(&state.db).await?;
+        let next = today.year() + 1;
+        let missing = [today.year(), next].into_iter().filter(|y| !cal.covers(*y)).count() as i64;
+        out.push(DeskSection {
+            title: "系统".into(),
+            items: vec![
+                item("尚未载入的节假日安排（今明两年）".into(), missing, "/console/calendar".into(), true),
+                item("停止重试的后台任务".into(), dead, "/console/jobs".into(), true),
+                item("排队中的后台任务".into(), queued, "/console/jobs".into(), false),
+            ],
+            lines: vec![],
+        });
+    }
     let mut seen = std::collections::BTreeSet::new();
     for g in &p.grants {
         if !seen.insert(g.org) {
