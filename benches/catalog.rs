@@ -171,7 +171,7 @@ async fn run() {
     let index: Arc<dyn SearchIndex> = Arc::new(gongkai_search::TantivyIndex::open(Some(&index_dir)).unwrap());
     if index.len() < n as u64 {
         let started = Instant::now();
-        let applied = gongkai_web::indexer::catch_up(&db, &index).await.unwrap();
+        let applied = gongkai_web::catalog::indexer::catch_up(&db, &index).await.unwrap();
         let s = started.elapsed().as_secs_f64();
         println!(
             "indexing: {applied} items in {s:.1} s = {:.0} items/s (index now {} documents)",

@@ -30,7 +30,7 @@ async fn run() {
         &gongkai_store::Actor::system("bench"),
         staff.id,
         "bench",
-        &gongkai_web::auth::sha256_hex(token),
+        &gongkai_web::http::auth::sha256_hex(token),
         "gk_bench",
         None,
     )

@@ -9,7 +9,7 @@ use gongkai_core::access::Grant;
 use gongkai_core::accounts::{NewPassword, Role, Username, parse_display_name};
 use gongkai_core::orgs::OrgInput;
 use gongkai_store::{Actor, Db, OpenMode, orgs, users};
-use gongkai_web::clock::WallClock;
+use gongkai_web::http::clock::WallClock;
 use gongkai_web::{AppState, WebConfig};
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -393,7 +393,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let index: std::sync::Arc<dyn gongkai_search::SearchIndex> =
                 std::sync::Arc::new(gongkai_search::TantivyIndex::open(dir.as_deref())?);
             let started = std::time::Instant::now();
-            let n = gongkai_web::indexer::rebuild(&db, &index).await?;
+            let n = gongkai_web::catalog::indexer::rebuild(&db, &index).await?;
             println!(
                 "search index rebuilt: {} documents from {n} change-log entries in {:.1} s{}",
                 index.len(),
@@ -448,11 +448,11 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     // Background jobs (alerts, their e-mails, session clean-up) from the job table; with
     // several instances, run them here with --no-worker and `gongkai worker` elsewhere.
     if !args.no_worker {
-        let mailer = gongkai_web::mail::Mailer::from_env()?;
+        let mailer = gongkai_web::applications::mail::Mailer::from_env()?;
         if mailer.is_some() {
             tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
         }
-        let worker = gongkai_web::worker::Worker::new(db.clone(), mailer, clock);
+        let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, clock);
         tokio::spawn(worker.run(std::future::pending()));
     }
     gongkai_web::serve(listener, state, shutdown_signal()).await?;
@@ -463,8 +463,8 @@ async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
 
 async fn worker(dbargs: &DbArgs, args: WorkerArgs) -> anyhow::Result<()> {
     let db = open(dbargs, false).await?;
-    let mailer = gongkai_web::mail::Mailer::from_env()?;
-    let w = gongkai_web::worker::Worker::new(db.clone(), mailer, args.today.unwrap_or_default());
+    let mailer = gongkai_web::applications::mail::Mailer::from_env()?;
+    let w = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, args.today.unwrap_or_default());
     if args.once {
         w.schedule().await?;
         let n = w.drain().await?;
@@ -564,7 +564,7 @@ fn obtain_password(from_stdin: bool, username: &Username) -> anyhow::Result<NewP
         let pw = line.trim_end_matches(['\r', '\n']);
         NewPassword::parse(pw, Some(username)).map_err(|e| anyhow::anyhow!("password: {}", e.message))
     } else {
-        let generated = format!("Gk-{}", gongkai_web::auth::random_hex(8));
+        let generated = format!("Gk-{}", gongkai_web::http::auth::random_hex(8));
         println!("generated password for {username}: {generated}");
         NewPassword::parse(&generated, Some(username)).map_err(|e| anyhow::anyhow!("{}", e.message))
     }
@@ -612,7 +612,7 @@ async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
                 None => None,
             };
             let pw = obtain_password(a.password_stdin, &username)?;
-            let hash = gongkai_web::auth::hash_password(&pw)?;
+            let hash = gongkai_web::http::auth::hash_password(&pw)?;
             let new = users::NewUser {
                 username,
                 display_name,
@@ -631,7 +631,7 @@ async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
                 bail!("no user '{name}'");
             };
             let pw = obtain_password(password_stdin, &name)?;
-            let hash = gongkai_web::auth::hash_password(&pw)?;
+            let hash = gongkai_web::http::auth::hash_password(&pw)?;
             users::set_password(&db, &cli_actor(), u.id, &hash).await?;
             println!("password of {name} changed; the user's sessions were ended");
             Ok(())
@@ -682,7 +682,7 @@ async fn calendar(dbargs: &DbArgs, cmd: &CalendarCmd) -> ExitCode {
                 match gongkai_store::applications::recompute_deadlines(
                     &db,
                     &cli_actor(),
-                    &gongkai_web::apps::settings(),
+                    &gongkai_web::applications::ops::settings(),
                     &c,
                 )
                 .await
@@ -812,14 +812,15 @@ async fn report_export(
     to: &str,
     output: &std::path::Path,
 ) -> anyhow::Result<()> {
-    use gongkai_web::report_export as x;
+    use gongkai_web::reports::export as x;
     let t = computed_tables(dbargs, org, year).await?;
     let db = open(dbargs, false).await?;
     let o =
         orgs::find(&db, org).await.map_err(|_| anyhow::anyhow!("no organisation with short code or name '{org}'"))?;
     // The whole report: the narrative as stored (sections not yet written say so).
-    let (d, _) =
-        gongkai_web::annual::current_document(&db, o.id, year).await.map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    let (d, _) = gongkai_web::reports::annual::current_document(&db, o.id, year)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     let bytes = match to {
         "html" => x::html(&d).into_bytes(),
         "json" => serde_json::to_vec_pretty(&t)?,

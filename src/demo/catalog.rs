@@ -102,7 +102,7 @@ impl Seeder<'_> {
             kind: s.kind,
             title: s.title,
             summary: s.summary,
-            body_text: gongkai_web::rich::html_text(&s.body),
+            body_text: gongkai_web::catalog::rich::html_text(&s.body),
             body_html: s.body,
             issuer: self.org_name.clone(),
             co_issuers: String::new(),
@@ -134,7 +134,8 @@ impl Seeder<'_> {
     ) -> Spec<'static> {
         let body = super::bodies::body(column, &title, published, &mut self.rng);
         // The first paragraph, without its tags, is the summary.
-        let summary = gongkai_web::rich::html_paragraphs(&body).into_iter().next().unwrap_or_else(|| title.clone());
+        let summary =
+            gongkai_web::catalog::rich::html_paragraphs(&body).into_iter().next().unwrap_or_else(|| title.clone());
         Spec {
             column,
             kind: ItemKind::General,
@@ -392,7 +393,8 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
             ))))
             .build()
             .pack(&mut buf)?;
-        let a = gongkai_web::console::attachment_from("申请表.docx", buf.into_inner()).map_err(anyhow::Error::msg)?;
+        let a = gongkai_web::catalog::console::attachment_from("申请表.docx", buf.into_inner())
+            .map_err(anyhow::Error::msg)?;
         catalog::add_attachment(db, &Actor::system("demo"), orgs.city, *id, &a).await?;
     }
     seed_workflow(&mut s).await?;
@@ -413,7 +415,7 @@ async fn seed_workflow(s: &mut Seeder<'_>) -> anyhow::Result<()> {
             kind: ItemKind::General,
             title: title.to_string(),
             summary: format!("{title}。"),
-            body_text: gongkai_web::rich::html_text(&body),
+            body_text: gongkai_web::catalog::rich::html_text(&body),
             body_html: body,
             issuer: s.org_name.clone(),
             co_issuers: String::new(),
@@ -548,7 +550,7 @@ pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
     .await
     .map_err(anyhow::Error::msg)?;
     let (html, t) =
-        gongkai_web::annual::render_report(db, org, 2020, &n).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        gongkai_web::reports::annual::render_report(db, org, 2020, &n).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let approver = Actor::system("gzmz.approver");
     let json = serde_json::to_string(&t)?;
     let snap = gongkai_store::annual::Snapshot { on: "2021-01-25", html: &html, tables_json: &json, change_note: "" };

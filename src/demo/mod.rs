@@ -182,7 +182,7 @@ async fn seed_users(db: &Db, actor: &Actor, ids: &DemoOrgs) -> anyhow::Result<()
     ];
     // One hash for all demo accounts: Argon2 is slow by design and they share a password.
     let pw = NewPassword::parse(DEMO_PASSWORD, None).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = gongkai_web::auth::hash_password(&pw)?;
+    let hash = gongkai_web::http::auth::hash_password(&pw)?;
     for (name, display, sys, grants) in accounts {
         let new = users::NewUser {
             username: Username::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?,

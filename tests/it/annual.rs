@@ -115,7 +115,7 @@ both!(imported_report_is_corrected_and_saved_as_history, |kind: Kind| async move
         format!("{}{}年政府信息公开工作年度报告统计表", t.org, t.year),
         &t,
     );
-    let page = gongkai_text::to_traditional(&gongkai_web::report_export::html(&doc))
+    let page = gongkai_text::to_traditional(&gongkai_web::reports::export::html(&doc))
         .replace("年政府信息公开工作年度报告统计表", "年政府信息公开工作年度报告");
     let mut b = app.browser();
     b.login("gzmz.approver").await;

@@ -573,11 +573,14 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     .await
     .unwrap();
     let (port, got) = crate::harness::smtp_sink().await;
-    let mailer =
-        gongkai_web::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "平台 <gongkai@example.gov.cn>").unwrap();
+    let mailer = gongkai_web::applications::mail::Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "平台 <gongkai@example.gov.cn>",
+    )
+    .unwrap();
     // Through the job table: the sweep job creates the alert and enqueues its e-mail.
-    let clock = gongkai_web::clock::WallClock::today_is("2024-11-27".parse().unwrap());
-    let worker = gongkai_web::worker::Worker::new(db.clone(), Some(mailer), clock);
+    let clock = gongkai_web::http::clock::WallClock::today_is("2024-11-27".parse().unwrap());
+    let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), Some(mailer), clock);
     worker.schedule().await.unwrap();
     assert_eq!(worker.drain().await.unwrap(), 3, "alert sweep, session sweep, one e-mail");
     assert_eq!(store::alerts(&db, orgs.city, 10).await.unwrap().len(), 1);

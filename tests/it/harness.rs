@@ -219,7 +219,7 @@ impl TestApp {
         } else {
             gongkai::demo::seed_base(&db).await.expect("seed demo organisations and users");
         }
-        config.clock = gongkai_web::clock::WallClock::today_is(today);
+        config.clock = gongkai_web::http::clock::WallClock::today_is(today);
         let state = AppState::new(db.clone(), config).await.expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));

@@ -323,7 +323,7 @@ fn imported_report_pages_round_trip_in_every_shape() {
             format!("{}{}年政府信息公开工作年度报告统计表", t.org, t.year),
             t,
         );
-        let html = gongkai_web::report_export::html(&doc);
+        let html = gongkai_web::reports::export::html(&doc);
         // Flattened text: every cell on its own line, in reading order.
         let mut flat = format!("{}{}年政府信息公开工作年度报告\n", t.org, t.year);
         for g in [grid::table2(t), grid::table3(t), grid::table4(t)] {

@@ -2,7 +2,7 @@
 //! or as JSON (API). Internal errors are logged with the request id and shown as a
 //! generic message, never with their cause.
 
-use crate::templates::{ErrorPage, render};
+use crate::pages::{ErrorPage, render};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_core::{FieldError, FieldErrors};
@@ -132,7 +132,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         if let AppError::LoginRequired { next } = &self {
-            let to = format!("/console/login?next={}", crate::forms::url_encode(next));
+            let to = format!("/console/login?next={}", crate::http::forms::url_encode(next));
             return Redirect::to(&to).into_response();
         }
         let fields = match &self {

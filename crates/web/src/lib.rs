@@ -1,37 +1,31 @@
-//! gongkai-web: the HTTP face of gongkai.
+//! gongkai-web: the HTTP face of gongkai, laid out by concept.
 //!
-//! - `portal`: public pages (no login);
-//! - `console`: staff pages, server-rendered, usable without JavaScript, CSRF-protected;
-//! - `api`: the JSON API under `/api/v1` (bearer tokens) and its OpenAPI document.
+//! - `state` (the bottom: what every handler shares) and `app` (the top: the router);
+//! - `http`: authentication, CSRF, forms, the clock, reading aids, caches, metrics;
+//! - `pages`: the page frame and templates; `console` and `api`: the two shells that merge
+//!   each concept's console pages and API;
+//! - one folder per concept — `orgs`, `calendar`, `catalog`, `applications`, `appeals`,
+//!   `reports`, `audit`, `jobs` — each with its portal, console and API side by side.
 //!
 //! Every handler parses input into core types at the edge, asks
 //! [`gongkai_core::access::Principal::can`] before touching an organisation's records,
 //! and maps errors through one [`error`] module to Chinese pages or JSON.
 
-pub mod annual;
 pub mod api;
-pub mod apps;
-pub mod auth;
-mod cache;
-mod catalog_import;
-pub mod clock;
+pub mod app;
+pub mod appeals;
+pub mod applications;
+pub mod audit;
+pub mod calendar;
+pub mod catalog;
 pub mod console;
-pub mod csrf;
 pub mod error;
-pub mod forms;
-pub mod indexer;
-pub mod letters;
-pub mod mail;
-mod metrics;
-pub mod ops;
-pub mod portal;
-mod portal_apply;
-mod portal_catalog;
-pub mod report_export;
-pub mod rich;
-pub mod server;
-mod templates;
-pub mod worker;
-pub mod zh;
+pub mod http;
+pub mod jobs;
+pub mod orgs;
+pub mod pages;
+pub mod reports;
+pub mod state;
 
-pub use server::{AppState, WebConfig, router, serve};
+pub use app::{router, serve};
+pub use state::{AppState, WebConfig};

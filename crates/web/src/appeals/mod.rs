@@ -1,0 +1,4 @@
+//! Administrative reconsideration and litigation records.
+
+pub mod api;
+pub mod console;

@@ -1,0 +1,284 @@
+//! Application operations shared by the portal, the console and the API.
+
+use crate::error::AppError;
+use crate::http::auth::sha256_hex;
+use crate::state::AppState;
+use gongkai_core::FieldError;
+use gongkai_core::access::{Capability, Principal};
+use gongkai_core::applications::event_input::EventInput;
+use gongkai_core::applications::intake::ApplicationInput;
+use gongkai_core::applications::{Case, Channel, ClockSettings, Event};
+use gongkai_core::orgs::OrgId;
+use gongkai_store::Actor;
+use gongkai_store::applications::{self as store, AppendError, Application, Created};
+use jiff::civil::Date;
+
+/// Clock parameters; the unconfirmed ones keep their documented defaults.
+pub fn settings() -> ClockSettings {
+    ClockSettings::default()
+}
+
+/// A deadline as shown to people: `2027-01-18（暂定）` when it was counted through a year
+/// whose holiday notice is not loaded yet.
+pub fn due_label(due: Date, provisional: bool) -> String {
+    if provisional { format!("{due}（暂定）") } else { due.to_string() }
+}
+
+/// A tracking code: 12 characters from an alphabet without look-alikes, grouped by 4
+/// (about 60 bits, with per-address rate limits on the tracking form).
+pub fn new_query_code() -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut buf = [0u8; 12];
+    getrandom::fill(&mut buf).expect("the operating system provides randomness");
+    let chars: Vec<char> = buf.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// The hash under which a code is stored (case and dashes do not matter when typed).
+pub fn query_code_hash(code: &str) -> String {
+    let norm: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    sha256_hex(&format!("gongkai-query:{norm}"))
+}
+
+impl From<AppendError> for AppError {
+    fn from(e: AppendError) -> Self {
+        match e {
+            AppendError::Refused(w) => AppError::Invalid(FieldError::new("event", w.to_string()).into()),
+            AppendError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Record a new application; returns the row data and the tracking code (shown once).
+pub async fn register(
+    state: &AppState,
+    actor: &Actor,
+    org: OrgId,
+    input: &ApplicationInput,
+    channel: Channel,
+    submitted_on: Date,
+) -> Result<(Created, String), AppError> {
+    let facts = input.parse()?;
+    if submitted_on > state.today() {
+        return Err(FieldError::new("submitted_on", "提交日期不能晚于今天").into());
+    }
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    let code = new_query_code();
+    let created =
+        store::create(&state.db, actor, org, &facts, channel, submitted_on, &query_code_hash(&code), &settings(), &cal)
+            .await?;
+    Ok((created, code))
+}
+
+/// The application, after checking that `p` may see it (its own organisation's staff,
+/// supervisors of it, system admins).
+pub async fn visible(state: &AppState, p: &Principal, id: i64, cap: Capability) -> Result<Application, AppError> {
+    let a = store::get(&state.db, id).await?;
+    crate::orgs::access::require(state, p, cap, a.org_id).await?;
+    Ok(a)
+}
+
+/// Parse and append a staff action. Replies and extensions need an approver.
+pub async fn record_event(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    id: i64,
+    input: &EventInput,
+) -> Result<Case, AppError> {
+    let a = visible(state, p, id, Capability::HandleApplications).await?;
+    let event = input.parse(&p.display_name)?;
+    if matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. }) {
+        let tree = gongkai_store::orgs::tree(&state.db).await?;
+        if !p.can(Capability::ApproveApplications, a.org_id, &tree) {
+            return Err(AppError::Forbidden(
+                "作出答复和延长答复期限须由审核人（政府信息公开工作机构负责人）办理".into(),
+            ));
+        }
+    }
+    // Per-item fees count the applicant's applications in the calendar month from the
+    // records, not from what is typed.
+    if let Event::FeeNoticed { basis: gongkai_core::applications::FeeBasis::PerItem { nth }, .. } = &event {
+        let pos = store::monthly_position(&state.db, id).await?;
+        if i64::from(*nth) != pos {
+            return Err(FieldError::new(
+                "nth",
+                format!("按件计收以申请人本自然月内向本机关提出的申请件数计算：本申请为第{pos}件，填写的是第{nth}件"),
+            )
+            .into());
+        }
+    }
+    if event_date(&event).is_some_and(|d| d > state.today()) {
+        return Err(FieldError::new("on", "日期不能晚于今天").into());
+    }
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    let case = store::append(&state.db, actor, id, &event, &settings(), &cal).await?;
+    if matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. }) {
+        store::supersede_proposals(&state.db, actor, id, event.kind()).await?;
+    }
+    Ok(case)
+}
+
+/// What became of a staff action on the console.
+pub enum Recorded {
+    /// Appended to the case.
+    Event,
+    /// A reply or extension by someone who may not approve it: waiting for an approver.
+    Proposed,
+}
+
+/// The console's path for staff actions: replies and extensions by handlers who are not
+/// approvers go to an approver as a proposal (checked against the workflow now, so a
+/// wrong one is refused at once) instead of being refused.
+pub async fn record_or_propose(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    id: i64,
+    input: &EventInput,
+) -> Result<Recorded, AppError> {
+    let a = visible(state, p, id, Capability::HandleApplications).await?;
+    let event = input.parse(&p.display_name)?;
+    let needs_approval = matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. });
+    let tree = gongkai_store::orgs::tree(&state.db).await?;
+    if !needs_approval || p.can(Capability::ApproveApplications, a.org_id, &tree) {
+        record_event(state, p, actor, id, input).await?;
+        return Ok(Recorded::Event);
+    }
+    if event_date(&event).is_some_and(|d| d > state.today()) {
+        return Err(FieldError::new("on", "日期不能晚于今天").into());
+    }
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    let s = settings();
+    let case = store::case(&state.db, id, &s, &cal).await?;
+    case.apply(&event, &s, &cal).map_err(AppendError::Refused)?;
+    store::propose(&state.db, actor, id, &event).await?;
+    Ok(Recorded::Proposed)
+}
+
+/// The proposed event as the approver decides it: dated the day of approval (a reply is
+/// made when it is signed) and, for an extension, approved by the approver.
+fn as_approved(e: &Event, today: Date, approver: &str) -> Event {
+    match e {
+        Event::Replied { outcome, summary, .. } => {
+            Event::Replied { on: today, outcome: *outcome, summary: summary.clone() }
+        }
+        Event::ExtensionApproved { days, reason, .. } => {
+            Event::ExtensionApproved { on: today, days: *days, reason: reason.clone(), approver: approver.to_string() }
+        }
+        other => other.clone(),
+    }
+}
+
+/// An approver approves a proposal: the event is appended in the approver's name. When the
+/// workflow no longer allows it (the deadline passed meanwhile …) the proposal goes back to
+/// the handler with the reason. Returns the application's id.
+pub async fn approve_proposal(state: &AppState, p: &Principal, actor: &Actor, proposal: i64) -> Result<i64, AppError> {
+    let prop = store::proposal(&state.db, proposal).await?;
+    let a = visible(state, p, prop.application_id, Capability::ApproveApplications).await?;
+    if !store::decide_proposal(&state.db, actor, proposal, "approved", None).await? {
+        return Err(AppError::Conflict("该事项已由其他审核人处理".into()));
+    }
+    let event = as_approved(&prop.event, state.today(), &p.display_name);
+    let cal = gongkai_store::calendars::active(&state.db).await?;
+    match store::append(&state.db, actor, a.id, &event, &settings(), &cal).await {
+        Ok(_) => Ok(a.id),
+        Err(AppendError::Refused(w)) => {
+            store::reopen_proposal(&state.db, proposal).await?;
+            let why = w.to_string();
+            store::decide_proposal(&state.db, actor, proposal, "returned", Some(&format!("无法批准：{why}"))).await?;
+            Err(FieldError::new("proposal", format!("无法批准，已退回承办人：{why}")).into())
+        }
+        Err(e) => {
+            store::reopen_proposal(&state.db, proposal).await?;
+            Err(e.into())
+        }
+    }
+}
+
+/// An approver returns a proposal to the handler with a note saying what to change.
+pub async fn return_proposal(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    proposal: i64,
+    note: &str,
+) -> Result<i64, AppError> {
+    let prop = store::proposal(&state.db, proposal).await?;
+    let a = visible(state, p, prop.application_id, Capability::ApproveApplications).await?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(FieldError::new("note", "退回时请写明需要修改的内容").into());
+    }
+    if !store::decide_proposal(&state.db, actor, proposal, "returned", Some(note)).await? {
+        return Err(AppError::Conflict("该事项已由其他审核人处理".into()));
+    }
+    Ok(a.id)
+}
+
+fn event_date(e: &Event) -> Option<Date> {
+    match e {
+        Event::ReceiptConfirmed { on }
+        | Event::CorrectionRequested { on, .. }
+        | Event::Corrected { on }
+        | Event::CorrectionLapsed { on }
+        | Event::ConsultationOpened { on, .. }
+        | Event::ConsultationClosed { on, .. }
+        | Event::ExtensionApproved { on, .. }
+        | Event::FeeNoticed { on, .. }
+        | Event::FeePaid { on }
+        | Event::FeeLapsed { on }
+        | Event::DelayFixed { on, .. }
+        | Event::Replied { on, .. }
+        | Event::Delivered { on, .. }
+        | Event::Withdrawn { on, .. }
+        | Event::Archived { on } => Some(*on),
+        _ => None,
+    }
+}
+
+/// Per-address limits for public forms: at most `max` submissions per minute.
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn allow(&self, ip: std::net::IpAddr, max: u32) -> bool {
+        let now = std::time::Instant::now();
+        let mut w = self.windows.lock().expect("limiter lock");
+        if w.len() > 10_000 {
+            w.retain(|_, (t, _)| now.duration_since(*t).as_secs() < 60);
+        }
+        let e = w.entry(ip).or_insert((now, 0));
+        if now.duration_since(e.0).as_secs() >= 60 {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+        e.1 <= max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_codes_look_right_and_hash_forgivingly() {
+        let c = new_query_code();
+        assert_eq!(c.len(), 14);
+        assert_eq!(c.matches('-').count(), 2);
+        assert_ne!(c, new_query_code());
+        assert_eq!(query_code_hash(&c), query_code_hash(&c.to_lowercase().replace('-', " ")));
+    }
+
+    #[test]
+    fn limiter_counts_per_address() {
+        let l = RateLimiter::default();
+        let a: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        let b: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        assert!((0..3).all(|_| l.allow(a, 3)));
+        assert!(!l.allow(a, 3));
+        assert!(l.allow(b, 3));
+    }
+}

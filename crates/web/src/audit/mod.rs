@@ -1,0 +1,3 @@
+//! The audit log on the console.
+
+pub mod console;

@@ -1,0 +1,3 @@
+//! The working-day calendar on the console.
+
+pub mod console;

@@ -1,0 +1,10 @@
+//! HTTP plumbing shared by every concept: authentication, CSRF, forms and query strings,
+//! the clock, the reading aids, caches and metrics.
+
+pub mod auth;
+pub mod cache;
+pub mod clock;
+pub mod csrf;
+pub mod forms;
+pub mod metrics;
+pub mod zh;

@@ -1,0 +1,4 @@
+//! Background jobs: the worker and the console page.
+
+pub mod console;
+pub mod worker;

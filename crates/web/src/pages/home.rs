@@ -1,0 +1,23 @@
+//! The public portal's home page: every disclosing organisation with the contact facts of
+//! its guide and a link to its disclosure page, and the newest publications.
+
+use crate::error::PageResult;
+use crate::pages::{Nav, PortalHome, render, tree_lines};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use gongkai_store::orgs;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+async fn home(State(state): State<AppState>) -> PageResult<Response> {
+    let all = orgs::list(&state.db).await?;
+    let names = all.iter().map(|o| (o.id.0, o.name.clone())).collect();
+    let filter = gongkai_store::catalog::ItemFilter { public_only: true, ..Default::default() };
+    let (latest, _) = gongkai_store::catalog::list(&state.db, &filter, 0, 10).await?;
+    Ok(render(&PortalHome { title: "首页", nav: Nav::default(), orgs: tree_lines(all, &names), latest }))
+}

@@ -1,0 +1,102 @@
+//! The state every handler shares (the bottom of the web crate: it imports no concept).
+
+use gongkai_store::Db;
+use jiff::SignedDuration;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Mark cookies `Secure` (browsers still accept them on http://localhost). Turn off
+    /// only for plain-HTTP test installations on a LAN address.
+    pub cookie_secure: bool,
+    /// Idle lifetime of a console session (sliding).
+    pub session_ttl: SignedDuration,
+    /// Folder of this instance's search index; `None` keeps it in memory (rebuilt from
+    /// the change log at start).
+    pub index_dir: Option<std::path::PathBuf>,
+    /// Public base URL of the portal (sitemap, feeds, QR codes), e.g. `https://mzj.example.gov.cn`.
+    /// Without it, URLs are built from the request's Host header.
+    pub base_url: Option<String>,
+    /// The agency's today (shifted for tests and demonstrations; see `clock`).
+    pub clock: crate::http::clock::WallClock,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            body_limit: 2 * 1024 * 1024,
+            cookie_secure: true,
+            session_ttl: SignedDuration::from_hours(8),
+            index_dir: None,
+            base_url: None,
+            clock: crate::http::clock::WallClock::system(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    /// Server secret for CSRF tokens (shared by all instances through the database).
+    pub secret: Arc<Vec<u8>>,
+    /// Per-address limits on public forms (application, tracking).
+    pub limiter: Arc<crate::applications::ops::RateLimiter>,
+    /// This instance's full-text index, fed from the database's change log.
+    pub search: Arc<dyn gongkai_search::SearchIndex>,
+    /// Portal caches (see `cache`): issuing bodies per organisation (a distinct scan over
+    /// every item is too slow per request at a million items), item counts of column pages
+    /// by filter, rendered column pages by URL, and the organisations and columns.
+    pub caches: Arc<PortalCaches>,
+    /// Moved on by every applied catalog change (any instance, through the change log).
+    pub generation: Arc<AtomicU64>,
+}
+
+pub struct PortalCaches {
+    pub issuers: crate::http::cache::Cache<Arc<Vec<String>>>,
+    pub counts: crate::http::cache::Cache<i64>,
+    pub pages: crate::http::cache::Cache<Arc<String>>,
+    pub directory: crate::http::cache::Cache<Arc<(Vec<gongkai_store::orgs::Org>, Vec<gongkai_store::catalog::Column>)>>,
+}
+
+impl Default for PortalCaches {
+    fn default() -> Self {
+        use std::time::Duration;
+        Self {
+            issuers: crate::http::cache::Cache::new(Duration::from_secs(300), 10_000),
+            counts: crate::http::cache::Cache::new(Duration::from_secs(60), 10_000),
+            pages: crate::http::cache::Cache::new(Duration::from_secs(30), 5_000),
+            directory: crate::http::cache::Cache::new(Duration::from_secs(30), 1),
+        }
+    }
+}
+
+impl AppState {
+    /// Today's civil date in China on the configured clock.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.config.clock.today()
+    }
+
+    /// Build the state; the server secret is created on first start and kept in the
+    /// database so that several instances agree on it.
+    pub async fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
+        let secret =
+            gongkai_store::settings::get_or_init(&db, "server_secret", || crate::http::auth::random_hex(32)).await?;
+        let search: Arc<dyn gongkai_search::SearchIndex> =
+            Arc::new(gongkai_search::TantivyIndex::open(config.index_dir.as_deref())?);
+        // Serve at once; the index catches up in the background (and on each publication).
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            secret: Arc::new(secret.into_bytes()),
+            limiter: Default::default(),
+            search,
+            caches: Default::default(),
+            generation: Default::default(),
+        })
+    }
+}
