@@ -102,7 +102,7 @@ impl Seeder<'_> {
             kind: s.kind,
             title: s.title,
             summary: s.summary,
-            body_text: gongkai_web::catalog::rich::html_text(&s.body),
+            body_text: gongkai_web::http::rich::html_text(&s.body),
             body_html: s.body,
             issuer: self.org_name.clone(),
             co_issuers: String::new(),
@@ -135,7 +135,7 @@ impl Seeder<'_> {
         let body = super::bodies::body(column, &title, published, &mut self.rng);
         // The first paragraph, without its tags, is the summary.
         let summary =
-            gongkai_web::catalog::rich::html_paragraphs(&body).into_iter().next().unwrap_or_else(|| title.clone());
+            gongkai_web::http::rich::html_paragraphs(&body).into_iter().next().unwrap_or_else(|| title.clone());
         Spec {
             column,
             kind: ItemKind::General,
@@ -415,7 +415,7 @@ async fn seed_workflow(s: &mut Seeder<'_>) -> anyhow::Result<()> {
             kind: ItemKind::General,
             title: title.to_string(),
             summary: format!("{title}。"),
-            body_text: gongkai_web::catalog::rich::html_text(&body),
+            body_text: gongkai_web::http::rich::html_text(&body),
             body_html: body,
             issuer: s.org_name.clone(),
             co_issuers: String::new(),

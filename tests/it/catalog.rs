@@ -590,7 +590,7 @@ async fn the_demo_catalog_reads_like_a_real_site() {
         );
         let item = catalog::get(&app.db, l.id).await.unwrap();
         assert!(!item.body_html.contains("具体内容如下"), "{t}: an empty page");
-        assert!(gongkai_web::catalog::rich::html_paragraphs(&item.body_html).len() >= 2, "{t}: a body of one line");
+        assert!(gongkai_web::http::rich::html_paragraphs(&item.body_html).len() >= 2, "{t}: a body of one line");
         let approved =
             item.approved_at.as_deref().and_then(gongkai_store::ts::parse).map(gongkai_core::time::china_date);
         assert_eq!(approved.map(|d| d.to_string()), Some(published.clone()), "{t}: approved when published");

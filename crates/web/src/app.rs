@@ -41,7 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/back.js", get(back_script))
         .route("/static/annual.js", get(annual_script))
         .merge(
-            crate::pages::home::routes()
+            crate::catalog::home::routes()
                 .merge(crate::applications::portal::routes())
                 .merge(crate::catalog::portal::routes())
                 .merge(crate::reports::annual::portal_routes())

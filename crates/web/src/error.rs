@@ -132,7 +132,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         if let AppError::LoginRequired { next } = &self {
-            let to = format!("/console/login?next={}", crate::http::forms::url_encode(next));
+            let to = format!("/console/login?next={}", crate::http::escape::url_encode(next));
             return Redirect::to(&to).into_response();
         }
         let fields = match &self {

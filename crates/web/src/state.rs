@@ -45,7 +45,7 @@ pub struct AppState {
     /// Server secret for CSRF tokens (shared by all instances through the database).
     pub secret: Arc<Vec<u8>>,
     /// Per-address limits on public forms (application, tracking).
-    pub limiter: Arc<crate::applications::ops::RateLimiter>,
+    pub limiter: Arc<crate::http::limits::RateLimiter>,
     /// This instance's full-text index, fed from the database's change log.
     pub search: Arc<dyn gongkai_search::SearchIndex>,
     /// Portal caches (see `cache`): issuing bodies per organisation (a distinct scan over
@@ -85,7 +85,7 @@ impl AppState {
     /// database so that several instances agree on it.
     pub async fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
         let secret =
-            gongkai_store::settings::get_or_init(&db, "server_secret", || crate::http::auth::random_hex(32)).await?;
+            gongkai_store::settings::get_or_init(&db, "server_secret", || crate::http::secrets::random_hex(32)).await?;
         let search: Arc<dyn gongkai_search::SearchIndex> =
             Arc::new(gongkai_search::TantivyIndex::open(config.index_dir.as_deref())?);
         // Serve at once; the index catches up in the background (and on each publication).

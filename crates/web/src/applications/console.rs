@@ -7,11 +7,12 @@ use crate::error::{AppError, PageResult};
 use crate::http::auth::ConsoleUser;
 use crate::http::forms::path_id;
 use crate::http::forms::{CsrfForm, Params};
+use crate::pages::Nav;
 use crate::pages::{
-    AppLine, ApplicationForm, ApplicationNewPage, ApplicationPage, ApplicationsPage, FormChoices, LetterPage,
-    RegisterLine, RegisterPage, render,
+    AppLine, ApplicationForm, ApplicationNewPage, ApplicationPage, ApplicationsPage, FormChoices, LetterPage, render,
 };
 use crate::state::AppState;
+use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -604,7 +605,7 @@ async fn register_export(
         }
         _ => return Err(AppError::NotFound),
     };
-    let encoded = crate::http::forms::url_encode(&format!("{name}.{ext}"));
+    let encoded = crate::http::escape::url_encode(&format!("{name}.{ext}"));
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, mime.to_string()),
@@ -617,4 +618,39 @@ async fn register_export(
         bytes,
     )
         .into_response())
+}
+
+/// One line of the applications register.
+pub struct RegisterLine {
+    pub id: i64,
+    pub serial: String,
+    pub applicant: String,
+    pub title: String,
+    pub channel: &'static str,
+    pub received: String,
+    pub status: &'static str,
+    pub due: String,
+    pub overdue: bool,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/register.html")]
+pub struct RegisterPage {
+    pub title: String,
+    pub nav: Nav,
+    pub org_id: i64,
+    pub org_name: String,
+    pub q: RegisterQuery,
+    /// The filter as a query string (for the pager and the exports), without `page`.
+    pub query: String,
+    pub statuses: Vec<(&'static str, &'static str)>,
+    pub outcomes: Vec<(&'static str, &'static str)>,
+    pub channels: Vec<(&'static str, &'static str)>,
+    pub years: Vec<i16>,
+    pub soon_days: u32,
+    pub lines: Vec<RegisterLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }

@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/catalog/{id}/validity", post(validity))
         .route(
             "/console/catalog/{id}/attachments",
-            post(attach).layer(DefaultBodyLimit::max(crate::catalog::rich::MAX_ATTACHMENT + 64 * 1024)),
+            post(attach).layer(DefaultBodyLimit::max(crate::http::rich::MAX_ATTACHMENT + 64 * 1024)),
         )
         .route("/console/files/{id}", get(download))
 }
@@ -180,9 +180,9 @@ impl ItemForm {
         }
         e.into_result()?;
         let (body_html, body_text) = if self.body.contains('<') {
-            crate::catalog::rich::sanitize(&self.body)
+            crate::http::rich::sanitize(&self.body)
         } else {
-            crate::catalog::rich::sanitize(&crate::catalog::rich::paragraphs(&self.body))
+            crate::http::rich::sanitize(&crate::http::rich::paragraphs(&self.body))
         };
         Ok(Draft {
             column_id: column_id.expect("checked"),
@@ -621,10 +621,10 @@ async fn attach(
 
 /// Check an uploaded file by content and extract its text.
 pub fn attachment_from(filename: &str, data: Vec<u8>) -> Result<catalog::NewAttachment, String> {
-    let kind = crate::catalog::rich::sniff(&data)?;
-    let text = crate::catalog::rich::extract_text(kind, &data);
+    let kind = crate::http::rich::sniff(&data)?;
+    let text = crate::http::rich::extract_text(kind, &data);
     Ok(catalog::NewAttachment {
-        name: crate::catalog::rich::safe_name(filename, kind),
+        name: crate::http::rich::safe_name(filename, kind),
         mime: kind.mime().into(),
         sha256: crate::http::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(&data)),
         data,

@@ -101,7 +101,7 @@ pub async fn run(
             }
             let fname = f.name().rsplit('/').next().unwrap_or("").to_string();
             let mut buf = Vec::new();
-            if f.by_ref().take(crate::catalog::rich::MAX_ATTACHMENT as u64 + 1).read_to_end(&mut buf).is_err() {
+            if f.by_ref().take(crate::http::rich::MAX_ATTACHMENT as u64 + 1).read_to_end(&mut buf).is_err() {
                 return Ok(fatal(dry_run, format!("ZIP 中的文件 {fname} 无法读取")));
             }
             unpacked += buf.len();

@@ -1,8 +1,8 @@
-//! Proactive disclosure (主动公开): portal pages and search (`portal`), the console
-//! (`console`), batch import, the search indexer and rich-text handling.
+//! Proactive disclosure (主动公开): the portal's home (`home`), portal pages and search (`portal`), the console
+//! (`console`), batch import and the search indexer.
 
 pub mod console;
+pub mod home;
 pub mod import;
 pub mod indexer;
 pub mod portal;
-pub mod rich;

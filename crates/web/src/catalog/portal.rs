@@ -298,7 +298,7 @@ async fn render_column_page(
         ("issuer", issuer.clone()),
     ] {
         if let Some(v) = v {
-            filter_query.push_str(&format!("{k}={}&", crate::http::forms::url_encode(&v)));
+            filter_query.push_str(&format!("{k}={}&", crate::http::escape::url_encode(&v)));
         }
     }
     Ok(render(&ColumnPage {
@@ -434,7 +434,7 @@ async fn attachment(State(state): State<AppState>, Path(id): Path<String>) -> Pa
 
 /// An attachment download: the sniffed type, never rendered inline as HTML.
 pub fn file_response(a: &catalog::Attachment, data: Vec<u8>) -> Response {
-    let encoded = crate::http::forms::url_encode(&a.name);
+    let encoded = crate::http::escape::url_encode(&a.name);
     (
         [
             (header::CONTENT_TYPE, a.mime.clone()),
@@ -594,7 +594,7 @@ async fn search(
     };
     let org_name = |id: i64| all_orgs.iter().find(|o| o.id.0 == id).map(|o| o.name.clone()).unwrap_or_default();
     let org_code = |id: i64| all_orgs.iter().find(|o| o.id.0 == id).map(|o| o.short_code.clone()).unwrap_or_default();
-    let enc = crate::http::forms::url_encode;
+    let enc = crate::http::escape::url_encode;
     let mut base_query = format!("q={}", enc(&q));
     let selected_org = org_id.map(org_code).unwrap_or_default();
     for (k, v) in [
@@ -698,24 +698,24 @@ async fn feed(
     let updated = items.first().and_then(|i| i.published_on.clone()).unwrap_or_else(|| "2000-01-01".into());
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{} - {}</title>\n<id>{base}/o/{}/c/{}</id>\n<link rel=\"self\" href=\"{base}/o/{}/c/{}/feed.xml\"/>\n<link href=\"{base}/o/{}/c/{}\"/>\n<updated>{updated}T00:00:00+08:00</updated>\n<author><name>{}</name></author>\n",
-        crate::reports::export::esc(&column.name),
-        crate::reports::export::esc(&org.name),
+        crate::http::escape::esc(&column.name),
+        crate::http::escape::esc(&org.name),
         org.short_code,
         column.slug,
         org.short_code,
         column.slug,
         org.short_code,
         column.slug,
-        crate::reports::export::esc(&org.name)
+        crate::http::escape::esc(&org.name)
     );
     for i in &items {
         let day = i.published_on.clone().unwrap_or_default();
         xml.push_str(&format!(
             "<entry><title>{}</title><id>{base}/info/{}</id><link href=\"{base}/info/{}\"/><updated>{day}T00:00:00+08:00</updated><summary>{}</summary></entry>\n",
-            crate::reports::export::esc(&i.title),
+            crate::http::escape::esc(&i.title),
             i.id,
             i.id,
-            crate::reports::export::esc(&mask_in_text(&i.summary))
+            crate::http::escape::esc(&mask_in_text(&i.summary))
         ));
     }
     xml.push_str("</feed>\n");

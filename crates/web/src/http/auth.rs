@@ -1,6 +1,7 @@
 //! Authentication: password hashing, random tokens, the console session and the API
 //! bearer token, each as an axum extractor that yields a [`Principal`].
 
+pub use super::secrets::{hex, random_hex, sha256_hex};
 use crate::error::{ApiError, AppError};
 use crate::state::AppState;
 use argon2::Argon2;
@@ -12,7 +13,6 @@ use axum::http::{HeaderMap, header};
 use gongkai_core::access::Principal;
 use gongkai_core::accounts::NewPassword;
 use gongkai_store::{Actor, sessions, tokens, users};
-use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "gk_session";
 
@@ -40,21 +40,6 @@ pub fn dummy_hash() -> &'static str {
         let pw = NewPassword::parse(&format!("Dummy-{}", random_hex(16)), None).expect("policy-conform");
         hash_password(&pw).expect("hashing works")
     })
-}
-
-/// `n` random bytes as lower-case hex.
-pub fn random_hex(n: usize) -> String {
-    let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).expect("the operating system provides randomness");
-    hex(&buf)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    hex(&Sha256::digest(s.as_bytes()))
 }
 
 /// Read one cookie from the request headers.

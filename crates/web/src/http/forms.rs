@@ -134,19 +134,6 @@ pub fn path_id(raw: &str) -> Result<i64, AppError> {
 #[derive(serde::Deserialize, Default)]
 pub struct Empty {}
 
-/// Percent-encode a string for use in a query parameter.
-pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Empty form strings as `None` for optional numeric ids.
 pub fn opt_id(raw: &Option<String>) -> Result<Option<i64>, gongkai_core::FieldError> {
     match raw.as_deref().map(str::trim) {

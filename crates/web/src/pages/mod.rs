@@ -1,7 +1,5 @@
 //! Page templates (askama, compiled and type-checked with the crate).
 
-pub mod home;
-
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -426,41 +424,6 @@ pub struct ApplicationsPage {
     pub can_handle: bool,
     /// May edit the letter templates (approvers, the organisation's admins).
     pub can_letters: bool,
-}
-
-/// One line of the applications register.
-pub struct RegisterLine {
-    pub id: i64,
-    pub serial: String,
-    pub applicant: String,
-    pub title: String,
-    pub channel: &'static str,
-    pub received: String,
-    pub status: &'static str,
-    pub due: String,
-    pub overdue: bool,
-    pub outcome: String,
-}
-
-#[derive(Template)]
-#[template(path = "console/register.html")]
-pub struct RegisterPage {
-    pub title: String,
-    pub nav: Nav,
-    pub org_id: i64,
-    pub org_name: String,
-    pub q: crate::applications::console::RegisterQuery,
-    /// The filter as a query string (for the pager and the exports), without `page`.
-    pub query: String,
-    pub statuses: Vec<(&'static str, &'static str)>,
-    pub outcomes: Vec<(&'static str, &'static str)>,
-    pub channels: Vec<(&'static str, &'static str)>,
-    pub years: Vec<i16>,
-    pub soon_days: u32,
-    pub lines: Vec<RegisterLine>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
 }
 
 #[derive(Template)]

@@ -106,7 +106,7 @@ pub async fn document(
     let v = values(db, org, year, &t).await?;
     let (notices, collected) = annual::fees(db, org, year).await?;
     let o = orgs::get(db, org).await?;
-    let paras = |s: &str| crate::catalog::rich::html_paragraphs(&narrative::render(s, &v));
+    let paras = |s: &str| crate::http::rich::html_paragraphs(&narrative::render(s, &v));
     let sections = Sections {
         s1: paras(&n.s1),
         s5: paras(&n.s5),
@@ -130,7 +130,7 @@ pub async fn render_report(
     n: &Narrative,
 ) -> Result<(String, Tables), AppError> {
     let (d, t) = document(db, org, year, n).await?;
-    let html = format!("<h1>{}</h1>\n{}", crate::reports::export::esc(&d.title), crate::reports::export::fragment(&d));
+    let html = format!("<h1>{}</h1>\n{}", crate::http::escape::esc(&d.title), crate::reports::export::fragment(&d));
     Ok((html, t))
 }
 
@@ -251,9 +251,9 @@ async fn save(
     let known = |p: &str| narrative::is_known(p, &|c: &str| t.cells.contains_key(c));
     let mut errors = Vec::new();
     let n = Narrative {
-        s1: crate::catalog::rich::sanitize(&as_html(&f.s1)).0,
-        s5: crate::catalog::rich::sanitize(&as_html(&f.s5)).0,
-        s6: crate::catalog::rich::sanitize(&as_html(&f.s6)).0,
+        s1: crate::http::rich::sanitize(&as_html(&f.s1)).0,
+        s5: crate::http::rich::sanitize(&as_html(&f.s5)).0,
+        s6: crate::http::rich::sanitize(&as_html(&f.s6)).0,
     };
     for (label, text) in [("一", &n.s1), ("五", &n.s5), ("六", &n.s6)] {
         let bad = narrative::unknown(text, &known);
@@ -284,12 +284,12 @@ async fn save(
 /// Staff write the sections as plain text, one paragraph per line (no HTML to type or to
 /// break); stored as paragraphs.
 fn as_html(s: &str) -> String {
-    crate::catalog::rich::paragraphs(s)
+    crate::http::rich::paragraphs(s)
 }
 
 /// A stored section as the plain text of the editor: paragraphs separated by a blank line.
 fn as_text(html: &str) -> String {
-    crate::catalog::rich::html_paragraphs(html).join("\n\n")
+    crate::http::rich::html_paragraphs(html).join("\n\n")
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -4,13 +4,9 @@
 //! embedded) — the tables all from the one grid model of `core::reports::grid`.
 
 use crate::error::AppError;
+use crate::http::escape::esc;
 use gongkai_core::reports::document::{Block, Document};
 use gongkai_core::reports::grid::Grid;
-
-/// Escape text for HTML or XML (element content and double-quoted attributes).
-pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// A standalone, printable HTML page.
 pub fn html(d: &Document) -> String {

@@ -88,7 +88,7 @@ pub fn paragraphs(text: &str) -> String {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| format!("<p>{}</p>", crate::reports::export::esc(l)))
+        .map(|l| format!("<p>{}</p>", crate::http::escape::esc(l)))
         .collect::<Vec<_>>()
         .join("\n")
 }
