@@ -635,7 +635,7 @@ pub struct RegisterLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/register.html")]
+#[template(path = "applications/console/register.html")]
 pub struct RegisterPage {
     pub title: String,
     pub nav: Nav,

@@ -240,7 +240,7 @@ async fn find_item(state: &AppState, org: OrgId, raw: &str) -> Option<i64> {
 }
 
 #[derive(Template)]
-#[template(path = "console/catalog.html")]
+#[template(path = "catalog/console/catalog.html")]
 struct ListPage {
     title: String,
     nav: Nav,
@@ -310,7 +310,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "console/catalog_item.html")]
+#[template(path = "catalog/console/catalog_item.html")]
 struct ItemPage {
     title: String,
     nav: Nav,
@@ -639,7 +639,7 @@ async fn download(State(state): State<AppState>, user: ConsoleUser, Path(id): Pa
 }
 
 #[derive(Template)]
-#[template(path = "console/columns.html")]
+#[template(path = "catalog/console/columns.html")]
 struct ColumnsPage {
     title: String,
     nav: Nav,
@@ -791,7 +791,7 @@ async fn save_settings(
 }
 
 #[derive(Template)]
-#[template(path = "console/assessment.html")]
+#[template(path = "catalog/console/assessment.html")]
 struct AssessmentPage {
     title: String,
     nav: Nav,
@@ -839,7 +839,7 @@ async fn assessment(
 }
 
 #[derive(Template)]
-#[template(path = "console/catalog_import.html")]
+#[template(path = "catalog/console/catalog_import.html")]
 struct ImportPage {
     title: String,
     nav: Nav,

@@ -111,7 +111,7 @@ pub fn subtree_ids(cols: &[Column], root: i64) -> Vec<i64> {
 }
 
 #[derive(Template)]
-#[template(path = "portal/org.html")]
+#[template(path = "catalog/portal/org.html")]
 struct OrgPage {
     title: String,
     nav: Nav,
@@ -147,7 +147,7 @@ struct ListQuery {
 }
 
 #[derive(Template)]
-#[template(path = "portal/column.html")]
+#[template(path = "catalog/portal/column.html")]
 struct ColumnPage {
     title: String,
     nav: Nav,
@@ -327,7 +327,7 @@ async fn render_column_page(
 }
 
 #[derive(Template)]
-#[template(path = "portal/document.html")]
+#[template(path = "catalog/portal/document.html")]
 struct DocumentPage {
     title: String,
     nav: Nav,
@@ -447,7 +447,7 @@ pub fn file_response(a: &catalog::Attachment, data: Vec<u8>) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "portal/guide.html")]
+#[template(path = "catalog/portal/guide.html")]
 struct GuidePage {
     title: String,
     nav: Nav,
@@ -477,7 +477,7 @@ async fn guide(State(state): State<AppState>, headers: HeaderMap, Path(code): Pa
 }
 
 #[derive(Template)]
-#[template(path = "portal/catalog.html")]
+#[template(path = "catalog/portal/catalog.html")]
 struct CatalogPage {
     title: String,
     nav: Nav,
@@ -537,7 +537,7 @@ pub struct HitLine {
 }
 
 #[derive(Template)]
-#[template(path = "portal/search.html")]
+#[template(path = "catalog/portal/search.html")]
 struct SearchPage {
     title: String,
     nav: Nav,

@@ -28,7 +28,7 @@ pub struct JobLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/jobs.html")]
+#[template(path = "jobs/console/jobs.html")]
 struct JobsPage {
     title: &'static str,
     nav: Nav,

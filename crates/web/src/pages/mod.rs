@@ -31,7 +31,7 @@ pub fn render<T: Template>(t: &T) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "pages/error.html")]
 pub struct ErrorPage {
     pub title: &'static str,
     /// Error pages show no user menu: they are rendered without a database round trip.
@@ -55,7 +55,7 @@ impl ErrorPage {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "pages/login.html")]
 pub struct LoginPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -72,7 +72,7 @@ pub struct OrgLine {
 }
 
 #[derive(Template)]
-#[template(path = "portal/home.html")]
+#[template(path = "catalog/portal/home.html")]
 pub struct PortalHome {
     pub title: &'static str,
     pub nav: Nav,
@@ -89,7 +89,7 @@ pub struct RoleLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/home.html")]
+#[template(path = "pages/desk.html")]
 pub struct ConsoleHome {
     pub title: &'static str,
     pub nav: Nav,
@@ -122,7 +122,7 @@ pub struct DeskItem {
 }
 
 #[derive(Template)]
-#[template(path = "console/orgs.html")]
+#[template(path = "orgs/console/orgs.html")]
 pub struct OrgsPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -149,7 +149,7 @@ pub struct OrgForm {
 }
 
 #[derive(Template)]
-#[template(path = "console/org_form.html")]
+#[template(path = "orgs/console/org_form.html")]
 pub struct OrgFormPage {
     pub title: String,
     pub nav: Nav,
@@ -163,7 +163,7 @@ pub struct OrgFormPage {
 }
 
 #[derive(Template)]
-#[template(path = "console/org.html")]
+#[template(path = "orgs/console/org.html")]
 pub struct OrgPage {
     pub title: String,
     pub nav: Nav,
@@ -197,7 +197,7 @@ pub struct NewUserForm {
 }
 
 #[derive(Template)]
-#[template(path = "console/users.html")]
+#[template(path = "orgs/console/users.html")]
 pub struct UsersPage {
     pub title: String,
     pub nav: Nav,
@@ -221,7 +221,7 @@ pub struct TokenLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/account.html")]
+#[template(path = "orgs/console/account.html")]
 pub struct AccountPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -242,7 +242,7 @@ pub struct AuditLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/audit.html")]
+#[template(path = "audit/console/audit.html")]
 pub struct AuditPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -335,7 +335,7 @@ impl FormChoices {
 }
 
 #[derive(Template)]
-#[template(path = "portal/apply_orgs.html")]
+#[template(path = "applications/portal/apply_orgs.html")]
 pub struct ApplyOrgsPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -343,7 +343,7 @@ pub struct ApplyOrgsPage {
 }
 
 #[derive(Template)]
-#[template(path = "portal/apply.html")]
+#[template(path = "applications/portal/apply.html")]
 pub struct ApplyPage {
     pub title: String,
     pub nav: Nav,
@@ -358,7 +358,7 @@ pub struct ApplyPage {
 }
 
 #[derive(Template)]
-#[template(path = "portal/receipt.html")]
+#[template(path = "applications/portal/receipt.html")]
 pub struct ReceiptPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -373,7 +373,7 @@ pub struct ReceiptPage {
 }
 
 #[derive(Template)]
-#[template(path = "portal/track.html")]
+#[template(path = "applications/portal/track.html")]
 pub struct TrackPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -381,7 +381,7 @@ pub struct TrackPage {
 }
 
 #[derive(Template)]
-#[template(path = "portal/tracked.html")]
+#[template(path = "applications/portal/tracked.html")]
 pub struct TrackedPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -411,7 +411,7 @@ pub struct AppLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/applications.html")]
+#[template(path = "applications/console/applications.html")]
 pub struct ApplicationsPage {
     pub title: String,
     pub nav: Nav,
@@ -427,7 +427,7 @@ pub struct ApplicationsPage {
 }
 
 #[derive(Template)]
-#[template(path = "console/application_new.html")]
+#[template(path = "applications/console/application_new.html")]
 pub struct ApplicationNewPage {
     pub title: String,
     pub nav: Nav,
@@ -445,7 +445,7 @@ pub struct ApplicationNewPage {
 }
 
 #[derive(Template)]
-#[template(path = "console/application.html")]
+#[template(path = "applications/console/application.html")]
 pub struct ApplicationPage {
     pub title: String,
     pub nav: Nav,
@@ -490,7 +490,7 @@ pub struct ProposalView {
 }
 
 #[derive(Template)]
-#[template(path = "console/letter.html")]
+#[template(path = "applications/console/letter.html")]
 pub struct LetterPage {
     pub l: gongkai_core::applications::letters::Letter,
     pub app_id: i64,
@@ -510,7 +510,7 @@ pub struct AppealLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/appeals.html")]
+#[template(path = "appeals/console/appeals.html")]
 pub struct AppealsPage {
     pub title: String,
     pub nav: Nav,
@@ -526,7 +526,7 @@ pub struct AppealsPage {
 }
 
 #[derive(Template)]
-#[template(path = "console/calendar.html")]
+#[template(path = "calendar/console/calendar.html")]
 pub struct CalendarPage {
     pub title: &'static str,
     pub nav: Nav,
@@ -547,7 +547,7 @@ pub struct TemplateLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/letters.html")]
+#[template(path = "applications/console/letter_templates.html")]
 pub struct LettersPage {
     pub title: String,
     pub nav: Nav,
@@ -571,7 +571,7 @@ impl GridView {
 }
 
 #[derive(Template)]
-#[template(path = "console/report.html")]
+#[template(path = "reports/console/report.html")]
 pub struct ReportPage {
     pub title: String,
     pub nav: Nav,
@@ -610,7 +610,7 @@ pub struct AggregateLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/aggregate.html")]
+#[template(path = "reports/console/aggregate.html")]
 pub struct AggregatePage {
     pub title: String,
     pub nav: Nav,

@@ -135,7 +135,7 @@ pub async fn render_report(
 }
 
 #[derive(Template)]
-#[template(path = "console/annual.html")]
+#[template(path = "reports/console/annual.html")]
 struct ConsolePage {
     title: String,
     nav: Nav,
@@ -351,7 +351,7 @@ async fn advance(
 }
 
 #[derive(Template)]
-#[template(path = "portal/reports.html")]
+#[template(path = "reports/portal/reports.html")]
 struct PortalList {
     title: String,
     nav: Nav,
@@ -375,7 +375,7 @@ async fn portal_list(State(state): State<AppState>, Path(code): Path<String>) ->
 }
 
 #[derive(Template)]
-#[template(path = "portal/report.html")]
+#[template(path = "reports/portal/report.html")]
 struct PortalReport {
     title: String,
     nav: Nav,

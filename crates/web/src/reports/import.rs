@@ -60,7 +60,7 @@ pub struct CellLine {
 }
 
 #[derive(Template)]
-#[template(path = "console/report_import.html")]
+#[template(path = "reports/console/report_import.html")]
 struct ImportPage {
     title: String,
     nav: Nav,
