@@ -5,9 +5,9 @@
 use crate::demo;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use gongkai_core::access::Grant;
-use gongkai_core::accounts::{NewPassword, Role, Username, parse_display_name};
 use gongkai_core::orgs::OrgInput;
+use gongkai_core::orgs::access::Grant;
+use gongkai_core::orgs::accounts::{NewPassword, Role, Username, parse_display_name};
 use gongkai_store::{Actor, Db, OpenMode, orgs, users};
 use gongkai_web::http::clock::WallClock;
 use gongkai_web::{AppState, WebConfig};

@@ -5,7 +5,7 @@
 
 use super::DemoOrgs;
 use anyhow::Context;
-use gongkai_core::applications::appeals::{AppealKind, AppealResult};
+use gongkai_core::appeals::{AppealKind, AppealResult};
 use gongkai_core::applications::identity::ResidentId;
 use gongkai_core::applications::intake::ApplicationInput;
 use gongkai_core::applications::{Channel, ClockSettings, Event, Outcome, Party};

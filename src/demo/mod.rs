@@ -10,8 +10,8 @@ mod bodies;
 mod catalog;
 
 use anyhow::Context;
-use gongkai_core::access::Grant;
-use gongkai_core::accounts::{NewPassword, Role, Username};
+use gongkai_core::orgs::access::Grant;
+use gongkai_core::orgs::accounts::{NewPassword, Role, Username};
 use gongkai_core::orgs::{CreditCode, OrgId, OrgInput};
 use gongkai_store::{Actor, Db, orgs, users};
 

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Every stored code of the domain's enumerations: never to be shown to a person.
 fn enum_codes() -> BTreeSet<&'static str> {
-    use gongkai_core::applications::{self as a, appeals, identity, letters};
+    use gongkai_core::appeals;
+    use gongkai_core::applications::{self as a, identity, letters};
     use gongkai_core::catalog as c;
     let mut s = BTreeSet::new();
     s.extend(c::Attribute::ALL.map(|x| x.code()));
@@ -20,7 +21,7 @@ fn enum_codes() -> BTreeSet<&'static str> {
     s.extend(c::InterpretationForm::ALL.map(|x| x.code()));
     s.extend(c::ColumnKind::ALL.map(|x| x.code()));
     s.extend(["draft", "submitted", "published", "registered"]);
-    s.extend(gongkai_core::accounts::Role::ALL.map(|x| x.code()));
+    s.extend(gongkai_core::orgs::accounts::Role::ALL.map(|x| x.code()));
     s.extend(identity::IdKind::ALL.map(|x| x.code()));
     s.extend(appeals::AppealKind::ALL.map(|x| x.code()));
     s.extend(appeals::AppealResult::ALL.map(|x| x.code()));

@@ -2,8 +2,8 @@
 
 use crate::both;
 use crate::harness::{Kind, fresh_db};
-use gongkai_core::access::Grant;
-use gongkai_core::accounts::{Role, UserId, Username};
+use gongkai_core::orgs::access::Grant;
+use gongkai_core::orgs::accounts::{Role, UserId, Username};
 use gongkai_core::orgs::{OrgId, OrgInput};
 use gongkai_store::orgs::{self, WriteError};
 use gongkai_store::{Actor, audit, sessions, tokens, users};

@@ -5,8 +5,7 @@
 //! into types that can only hold valid values; rules (access decisions, lock-out
 //! back-off, and later deadlines and report statistics) are functions over them.
 
-pub mod access;
-pub mod accounts;
+pub mod appeals;
 pub mod applications;
 pub mod calendar;
 pub mod catalog;

@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
-use gongkai_core::applications::appeals::{AppealKind, AppealResult};
+use gongkai_core::appeals::{AppealKind, AppealResult};
 use gongkai_core::orgs::OrgId;
 use jiff::civil::Date;
 use serde::Serialize;

@@ -2,8 +2,8 @@
 //! same transaction as the write itself.
 
 use crate::{Result, ts};
-use gongkai_core::accounts::UserId;
 use gongkai_core::orgs::OrgId;
+use gongkai_core::orgs::accounts::UserId;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sqlx::{Any, AnyConnection, Row};

@@ -2,7 +2,7 @@
 //! never a hand-kept counter.
 
 use crate::{Db, Result, StoreError};
-use gongkai_core::applications::appeals::{AppealKind, AppealResult};
+use gongkai_core::appeals::{AppealKind, AppealResult};
 use gongkai_core::applications::{ApplicantKind, Outcome};
 use gongkai_core::orgs::OrgId;
 use gongkai_core::reports::{AppFact, AppealFact};

@@ -2,7 +2,7 @@
 //! (computed by the caller) is stored, so a leaked table cannot be replayed.
 
 use crate::{Db, Result, ts};
-use gongkai_core::accounts::UserId;
+use gongkai_core::orgs::accounts::UserId;
 use jiff::{SignedDuration, Timestamp};
 use sqlx::{Any, Row};
 

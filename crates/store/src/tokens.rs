@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
-use gongkai_core::accounts::UserId;
+use gongkai_core::orgs::accounts::UserId;
 use serde::Serialize;
 use sqlx::{Any, Row};
 

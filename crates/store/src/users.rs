@@ -3,9 +3,9 @@
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, map_unique, ts};
 use gongkai_core::FieldError;
-use gongkai_core::access::{Grant, Principal};
-use gongkai_core::accounts::{Role, UserId, Username, lockout_seconds};
 use gongkai_core::orgs::OrgId;
+use gongkai_core::orgs::access::{Grant, Principal};
+use gongkai_core::orgs::accounts::{Role, UserId, Username, lockout_seconds};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use sqlx::any::AnyRow;

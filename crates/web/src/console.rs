@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::accounts::{Role, Username};
+use gongkai_core::orgs::accounts::{Role, Username};
 use gongkai_store::{orgs as org_store, sessions, users as user_store};
 use jiff::Timestamp;
 
@@ -102,7 +102,7 @@ async fn home(State(state): State<AppState>, user: ConsoleUser) -> PageResult<Re
 /// organisations whose disclosure work this user does.
 async fn report_reminders(
     state: &AppState,
-    p: &gongkai_core::access::Principal,
+    p: &gongkai_core::orgs::access::Principal,
     all: &[gongkai_store::orgs::Org],
 ) -> Result<Vec<(String, String)>, AppError> {
     use gongkai_core::reports::narrative::{ReportStatus, deadline};
@@ -115,7 +115,7 @@ async fn report_reminders(
         }
         for o in all.iter().filter(|o| {
             p.grants.iter().any(|g| g.org == o.id)
-                && p.can(gongkai_core::access::Capability::EditDisclosure, o.id, &tree)
+                && p.can(gongkai_core::orgs::access::Capability::EditDisclosure, o.id, &tree)
         }) {
             let report = gongkai_store::annual::get(&state.db, o.id, year).await?;
             let status = report.as_ref().map_or(ReportStatus::NotStarted, |r| r.status);
@@ -249,11 +249,11 @@ async fn logout(
 /// them by role, each linking to the list that shows those cases.
 async fn desk(
     state: &AppState,
-    p: &gongkai_core::access::Principal,
+    p: &gongkai_core::orgs::access::Principal,
     all: &[gongkai_store::orgs::Org],
 ) -> Result<Vec<crate::pages::DeskSection>, AppError> {
     use crate::pages::{DeskItem, DeskSection};
-    use gongkai_core::access::Capability;
+    use gongkai_core::orgs::access::Capability;
     use gongkai_store::catalog::{self, ItemFilter};
     let tree = gongkai_store::orgs::Tree::from_orgs(all);
     let cal = gongkai_store::calendars::active(&state.db).await?;
@@ -349,7 +349,7 @@ async fn desk(
                 false,
             ));
         }
-        if g.role == gongkai_core::accounts::Role::Supervisor {
+        if g.role == gongkai_core::orgs::accounts::Role::Supervisor {
             // Oversight: the bodies of the subtree with overdue applications.
             let mut late = 0;
             for b in all.iter().filter(|b| p.oversees(b.id, &tree)) {

@@ -8,7 +8,7 @@
 //!   `reports`, `audit`, `jobs` — each with its portal, console and API side by side.
 //!
 //! Every handler parses input into core types at the edge, asks
-//! [`gongkai_core::access::Principal::can`] before touching an organisation's records,
+//! [`gongkai_core::orgs::access::Principal::can`] before touching an organisation's records,
 //! and maps errors through one [`error`] module to Chinese pages or JSON.
 
 pub mod api;

@@ -1,7 +1,6 @@
 //! Applications for disclosure (依申请公开): identity, outcomes, fees, and the workflow
 //! with its statutory clock.
 
-pub mod appeals;
 pub mod event_input;
 pub mod fees;
 pub mod identity;

@@ -1,7 +1,7 @@
 //! Tables as cells, computed from records and checked against the identities.
 
 use super::layout::{CellKind, T3_COLUMNS, T3_PARTS, cells, t3_result_rows, t3_rows};
-use crate::applications::appeals::{AppealKind, AppealResult, table4_column};
+use crate::appeals::{AppealKind, AppealResult, table4_column};
 use crate::applications::{ApplicantKind, Outcome, ReportFormat};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -374,7 +374,7 @@ pub fn check(t: &Tables, previous: Option<&Tables>) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::applications::appeals::{AppealKind, AppealResult};
+    use crate::appeals::{AppealKind, AppealResult};
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

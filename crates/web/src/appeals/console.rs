@@ -12,10 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::FieldErrors;
-use gongkai_core::access::Capability;
-use gongkai_core::applications::appeals::{AppealKind, AppealResult, check_decision};
+use gongkai_core::appeals::{AppealKind, AppealResult, check_decision};
 use gongkai_core::field::{optional_text, required_text};
 use gongkai_core::orgs::OrgId;
+use gongkai_core::orgs::access::Capability;
 use gongkai_store::appeals::{self, NewAppeal};
 use gongkai_store::{applications as app_store, orgs};
 

@@ -18,12 +18,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::access::Capability;
 use gongkai_core::applications::event_input::{EventInput, STAFF_EVENTS};
 use gongkai_core::applications::identity::{IdKind, mask_id};
 use gongkai_core::applications::letters::LetterKind;
 use gongkai_core::applications::{ApplicantKind, Case, Channel, Outcome};
 use gongkai_core::orgs::OrgId;
+use gongkai_core::orgs::access::Capability;
 use gongkai_store::applications::{self as store, Application};
 use gongkai_store::orgs;
 
@@ -103,7 +103,7 @@ async fn inbox(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<
         can_handle: p.can(Capability::HandleApplications, org, &tree),
         can_letters: p.system_admin
             || p.can(Capability::ApproveApplications, org, &tree)
-            || p.grants.iter().any(|g| g.org == org && g.role == gongkai_core::accounts::Role::OrgAdmin),
+            || p.grants.iter().any(|g| g.org == org && g.role == gongkai_core::orgs::accounts::Role::OrgAdmin),
     }))
 }
 

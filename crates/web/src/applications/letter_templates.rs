@@ -11,10 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use gongkai_core::access::Capability;
-use gongkai_core::accounts::Role;
 use gongkai_core::applications::letters::{LetterKind, PLACEHOLDERS, validate};
 use gongkai_core::orgs::OrgId;
+use gongkai_core::orgs::access::Capability;
+use gongkai_core::orgs::accounts::Role;
 use gongkai_store::{letters, orgs};
 
 pub fn routes() -> Router<AppState> {

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use gongkai_core::access::Capability;
+use gongkai_core::orgs::access::Capability;
 use gongkai_store::audit;
 
 pub fn routes() -> Router<AppState> {
@@ -179,11 +179,11 @@ fn value_text(field: &str, v: &serde_json::Value) -> String {
                     .ok()
                     .map(|x| x.label())
                     .or_else(|| gongkai_core::orgs::OrgKind::parse(s).ok().map(|x| x.label()))
-                    .or_else(|| gongkai_core::applications::appeals::AppealKind::parse(s).ok().map(|x| x.label())),
+                    .or_else(|| gongkai_core::appeals::AppealKind::parse(s).ok().map(|x| x.label())),
                 "validity" => c::Validity::parse(s).ok().map(|x| x.label()),
-                "role" => gongkai_core::accounts::Role::parse(s).ok().map(|x| x.label()),
+                "role" => gongkai_core::orgs::accounts::Role::parse(s).ok().map(|x| x.label()),
                 "channel" => gongkai_core::applications::Channel::parse(s).ok().map(|x| x.label()),
-                "result" => gongkai_core::applications::appeals::AppealResult::parse(s).ok().map(|x| x.label()),
+                "result" => gongkai_core::appeals::AppealResult::parse(s).ok().map(|x| x.label()),
                 "revoked_at" => None,
                 _ => None,
             };

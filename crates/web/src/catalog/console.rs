@@ -15,13 +15,13 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::access::Capability;
 use gongkai_core::catalog::{
     Attribute, ColumnKind, Disclosure, DocNumber, IndexPattern, InterpretationForm, ItemKind, Status, Validity,
     WithholdReason,
 };
 use gongkai_core::field::{optional_text, required_text};
 use gongkai_core::orgs::OrgId;
+use gongkai_core::orgs::access::Capability;
 use gongkai_core::{FieldError, FieldErrors};
 use gongkai_store::catalog::{self, CatalogError, Column, Draft, Entry, Item, ItemFilter, ItemLine};
 use gongkai_store::orgs::{self, Org};

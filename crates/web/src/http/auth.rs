@@ -10,8 +10,8 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use gongkai_core::access::Principal;
-use gongkai_core::accounts::NewPassword;
+use gongkai_core::orgs::access::Principal;
+use gongkai_core::orgs::accounts::NewPassword;
 use gongkai_store::{Actor, sessions, tokens, users};
 
 pub const SESSION_COOKIE: &str = "gk_session";

@@ -4,8 +4,8 @@
 use crate::error::AppError;
 use crate::state::AppState;
 use gongkai_core::FieldErrors;
-use gongkai_core::access::{Capability, Grant, Principal};
-use gongkai_core::accounts::{NewPassword, Role, UserId, Username, parse_display_name};
+use gongkai_core::orgs::access::{Capability, Grant, Principal};
+use gongkai_core::orgs::accounts::{NewPassword, Role, UserId, Username, parse_display_name};
 use gongkai_core::orgs::{OrgFacts, OrgId, OrgInput};
 use gongkai_store::orgs::{self, Org, Tree};
 use gongkai_store::{Actor, users};

@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::accounts::{NewPassword, Username};
 use gongkai_core::field::required_text;
+use gongkai_core::orgs::accounts::{NewPassword, Username};
 use gongkai_store::{tokens, ts, users};
 
 pub fn routes() -> Router<AppState> {

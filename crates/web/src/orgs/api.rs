@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use gongkai_core::access::Capability;
+use gongkai_core::orgs::access::Capability;
 use gongkai_core::orgs::{OrgId, OrgInput};
 use gongkai_store::orgs::{self, Org};
 use gongkai_store::users;

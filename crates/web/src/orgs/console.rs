@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use gongkai_core::access::Capability;
+use gongkai_core::orgs::access::Capability;
 use gongkai_core::orgs::{OrgId, OrgInput, OrgKind};
 use gongkai_store::orgs::{self, Org};
 

@@ -3,7 +3,7 @@
 //! Pure rules over a principal's grants and the organisation tree, so that every route
 //! asks the same question the same way and the rules are tested without a server.
 
-use crate::accounts::{Role, UserId};
+use crate::orgs::accounts::{Role, UserId};
 use crate::orgs::{OrgId, OrgTree};
 use serde::Serialize;
 

@@ -1,6 +1,9 @@
 //! Organisations: the disclosing agencies and the facts their disclosure guide must show
 //! (条例 Art. 12: name, office address, office hours, telephone, fax, internet contact).
 
+pub mod access;
+pub mod accounts;
+
 use crate::field::{FieldError, FieldErrors, optional_text, required_text};
 use serde::Serialize;
 use std::fmt;
