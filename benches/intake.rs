@@ -23,9 +23,9 @@ async fn run() {
     db.migrate().await.unwrap();
     let orgs = gongkai::demo::seed_base(&db).await.unwrap();
     // An API token for the city bureau's staff account.
-    let staff = gongkai_store::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;
+    let staff = gongkai_store::orgs::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;
     let token = "gk_benchbenchbenchbenchbenchbenchbench0000";
-    gongkai_store::tokens::create(
+    gongkai_store::orgs::tokens::create(
         &db,
         &gongkai_store::Actor::system("bench"),
         staff.id,

@@ -11,7 +11,8 @@ use gongkai_core::applications::intake::ApplicationInput;
 use gongkai_core::applications::{Channel, ClockSettings, Event, Outcome, Party};
 use gongkai_core::calendar::Calendar;
 use gongkai_core::orgs::OrgId;
-use gongkai_store::{Actor, Db, appeals, applications as store};
+use gongkai_store::applications::{self as store, appeals};
+use gongkai_store::{Actor, Db};
 use jiff::civil::Date;
 
 /// A small deterministic generator, so the demo is the same on every machine.

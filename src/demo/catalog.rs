@@ -519,7 +519,7 @@ pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
     ] {
         gongkai_store::reports::set_figure(db, &actor, org, 2020, name, Some((value, source))).await?;
     }
-    let n = gongkai_store::annual::Narrative {
+    let n = gongkai_store::reports::annual::Narrative {
         s1: "<p>{{年度}}年，广州市民政局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。</p>\
              <p>（一）主动公开。全年制发规范性文件{{规范性文件制发数}}件，全部按时限要求在门户网站公开；发布政策解读{{政策解读数}}篇，\
              发布五公开信息{{五公开信息数}}条、重点领域信息{{重点领域信息数}}条，通过网站和政务新媒体发布信息{{政务新媒体发布数}}余条。\
@@ -536,11 +536,11 @@ pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
              相关主动公开情况已纳入本报告。</p><p>无其他需要报告的事项。</p>"
             .into(),
     };
-    gongkai_store::annual::save(db, &actor, org, 2020, &n, None).await.map_err(anyhow::Error::msg)?;
-    gongkai_store::annual::advance(db, &actor, org, 2020, gongkai_core::reports::narrative::Step::Submit)
+    gongkai_store::reports::annual::save(db, &actor, org, 2020, &n, None).await.map_err(anyhow::Error::msg)?;
+    gongkai_store::reports::annual::advance(db, &actor, org, 2020, gongkai_core::reports::narrative::Step::Submit)
         .await
         .map_err(anyhow::Error::msg)?;
-    gongkai_store::annual::advance(
+    gongkai_store::reports::annual::advance(
         db,
         &Actor::system("gzmz.approver"),
         org,
@@ -553,7 +553,8 @@ pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
         gongkai_web::reports::annual::render_report(db, org, 2020, &n).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let approver = Actor::system("gzmz.approver");
     let json = serde_json::to_string(&t)?;
-    let snap = gongkai_store::annual::Snapshot { on: "2021-01-25", html: &html, tables_json: &json, change_note: "" };
-    gongkai_store::annual::publish(db, &approver, org, 2020, &snap).await.map_err(anyhow::Error::msg)?;
+    let snap =
+        gongkai_store::reports::annual::Snapshot { on: "2021-01-25", html: &html, tables_json: &json, change_note: "" };
+    gongkai_store::reports::annual::publish(db, &approver, org, 2020, &snap).await.map_err(anyhow::Error::msg)?;
     Ok(())
 }

@@ -13,7 +13,8 @@ use anyhow::Context;
 use gongkai_core::orgs::access::Grant;
 use gongkai_core::orgs::accounts::{NewPassword, Role, Username};
 use gongkai_core::orgs::{CreditCode, OrgId, OrgInput};
-use gongkai_store::{Actor, Db, orgs, users};
+use gongkai_store::orgs::{self, users};
+use gongkai_store::{Actor, Db};
 
 /// The password of every demo account (printed at start; demo databases only).
 pub const DEMO_PASSWORD: &str = "Demo-2026-gk";

@@ -140,7 +140,12 @@ both!(imported_report_is_corrected_and_saved_as_history, |kind: Kind| async move
     let p = post(&mut b, city, broken).await;
     assert_eq!(p.status, 422);
     assert!(p.body.contains("勾稽关系错误"), "{}", p.body);
-    assert!(gongkai_store::annual::versions(&app.db, gongkai_core::orgs::OrgId(city), 2022).await.unwrap().is_empty());
+    assert!(
+        gongkai_store::reports::annual::versions(&app.db, gongkai_core::orgs::OrgId(city), 2022)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let p = post(&mut b, city, fields.clone()).await;
     assert_eq!(p.status, 303, "{}", p.body);
     let r = app.browser().get("/o/gzmz/reports/2022").await;

@@ -86,7 +86,7 @@ both!(api_routes_refuse_other_organisations, |kind: Kind| async move {
             v["message"].as_str().unwrap().contains("权限") || v["message"].as_str().unwrap().contains("系统管理员")
         );
     }
-    assert!(gongkai_store::users::credentials(&app.db, "intruder").await.unwrap().is_none());
+    assert!(gongkai_store::orgs::users::credentials(&app.db, "intruder").await.unwrap().is_none());
     assert_eq!(gongkai_store::orgs::find(&app.db, "gzmz").await.unwrap().name, "广州市民政局");
     let r = c.get(url("/api/v1/orgs/424242")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 404);

@@ -372,7 +372,7 @@ both!(appeals_are_recorded_and_decided, |kind: Kind| async move {
         )
         .await;
     assert_eq!(p.status, 303);
-    let list = gongkai_store::appeals::list(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap();
+    let list = gongkai_store::applications::appeals::list(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap();
     let aid = list[0].id;
     b.get(&format!("/console/orgs/{city}/appeals")).await;
     let p =
@@ -385,7 +385,10 @@ both!(appeals_are_recorded_and_decided, |kind: Kind| async move {
             .status,
         303
     );
-    assert_eq!(gongkai_store::appeals::get(&app.db, aid).await.unwrap().result.as_deref(), Some("upheld"));
+    assert_eq!(
+        gongkai_store::applications::appeals::get(&app.db, aid).await.unwrap().result.as_deref(),
+        Some("upheld")
+    );
     // Another organisation's staff cannot record or decide.
     let mut y = app.browser();
     y.login("yuexiu.staff").await;
@@ -451,7 +454,7 @@ both!(the_full_demo_has_the_2020_figures_and_a_live_inbox, |kind: Kind| async mo
         })
         .count();
     assert_eq!(carried, 2);
-    let appeals = gongkai_store::appeals::list(&app.db, city).await.unwrap();
+    let appeals = gongkai_store::applications::appeals::list(&app.db, city).await.unwrap();
     let upheld_2020 =
         appeals.iter().filter(|a| a.filed_on.starts_with("2020") && a.result.as_deref() == Some("upheld")).count();
     assert_eq!(upheld_2020, 8);
@@ -561,7 +564,7 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     let s = ClockSettings::default();
     let actor = Actor::system("test");
     let id = counter_application(&db, orgs.city, "E1234567", "2024-11-04").await;
-    let staff = gongkai_store::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;
+    let staff = gongkai_store::orgs::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;
     store::append(
         &db,
         &actor,

@@ -77,7 +77,7 @@ both!(console_routes_refuse_other_organisations, |kind: Kind| async move {
     let mut b = app.browser();
     b.login("yuexiu.staff").await;
     let audit_after_login = audit::list(&app.db, None, 1000).await.unwrap().len();
-    let staff_id = gongkai_store::users::credentials(&app.db, "gzmz.staff").await.unwrap().unwrap().0.id.0;
+    let staff_id = gongkai_store::orgs::users::credentials(&app.db, "gzmz.staff").await.unwrap().unwrap().0.id.0;
     for path in
         [format!("/console/orgs/{city}"), format!("/console/orgs/{city}/edit"), format!("/console/orgs/{city}/users")]
     {
@@ -105,7 +105,7 @@ both!(console_routes_refuse_other_organisations, |kind: Kind| async move {
         assert_eq!(p.status, 403, "POST {path}: {}", p.body);
     }
     assert_eq!(orgs::get(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap(), before);
-    assert!(gongkai_store::users::credentials(&app.db, "intruder").await.unwrap().is_none());
+    assert!(gongkai_store::orgs::users::credentials(&app.db, "intruder").await.unwrap().is_none());
     assert_eq!(audit::list(&app.db, None, 1000).await.unwrap().len(), audit_after_login, "no write was made");
     assert!(audit_after_login > audit_before, "the login itself is audited");
     // A supervisor reads the subtree but cannot change it.
@@ -344,7 +344,7 @@ both!(org_admin_manages_users_of_own_organisation, |kind: Kind| async move {
     let ok = n.try_login("newstaff", "Strong-pass-2026").await;
     assert_eq!(ok.status, 303);
     // Disable the new account: its session ends at once.
-    let uid = gongkai_store::users::credentials(&app.db, "newstaff").await.unwrap().unwrap().0.id.0;
+    let uid = gongkai_store::orgs::users::credentials(&app.db, "newstaff").await.unwrap().unwrap().0.id.0;
     b.get(&format!("/console/orgs/{city}/users")).await;
     let p = b.post(&format!("/console/orgs/{city}/users/{uid}/active"), &[("active", "0")]).await;
     assert_eq!(p.status, 303);

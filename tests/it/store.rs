@@ -6,7 +6,8 @@ use gongkai_core::orgs::access::Grant;
 use gongkai_core::orgs::accounts::{Role, UserId, Username};
 use gongkai_core::orgs::{OrgId, OrgInput};
 use gongkai_store::orgs::{self, WriteError};
-use gongkai_store::{Actor, audit, sessions, tokens, users};
+use gongkai_store::orgs::{sessions, tokens, users};
+use gongkai_store::{Actor, audit};
 use jiff::{SignedDuration, Timestamp};
 
 fn input(name: &str, code: &str, serial: u32) -> OrgInput {

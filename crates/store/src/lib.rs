@@ -5,8 +5,6 @@
 //! two migration folders and in [`Db::begin_write`]. Within the `Any` type limits,
 //! integers are `i64`, booleans 0/1 integers, instants RFC 3339 text (see [`ts`]).
 
-pub mod annual;
-pub mod appeals;
 pub mod applications;
 pub mod audit;
 pub mod backup;
@@ -14,14 +12,10 @@ pub mod calendars;
 pub mod catalog;
 mod db;
 pub mod jobs;
-pub mod letters;
 pub mod orgs;
 pub mod reports;
-pub mod sessions;
 pub mod settings;
-pub mod tokens;
 pub mod ts;
-pub mod users;
 
 pub use audit::Actor;
 pub use db::{Backend, Db, DbTarget, OpenMode};

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::orgs::accounts::{Role, Username};
-use gongkai_store::{orgs as org_store, sessions, users as user_store};
+use gongkai_store::orgs::{self as org_store, sessions, users as user_store};
 use jiff::Timestamp;
 
 pub fn routes() -> Router<AppState> {
@@ -117,11 +117,11 @@ async fn report_reminders(
             p.grants.iter().any(|g| g.org == o.id)
                 && p.can(gongkai_core::orgs::access::Capability::EditDisclosure, o.id, &tree)
         }) {
-            let report = gongkai_store::annual::get(&state.db, o.id, year).await?;
+            let report = gongkai_store::reports::annual::get(&state.db, o.id, year).await?;
             let status = report.as_ref().map_or(ReportStatus::NotStarted, |r| r.status);
             // Published (also when a correction is being prepared): nothing is due.
             if status == ReportStatus::Published
-                || !gongkai_store::annual::versions(&state.db, o.id, year).await?.is_empty()
+                || !gongkai_store::reports::annual::versions(&state.db, o.id, year).await?.is_empty()
             {
                 continue;
             }

@@ -59,11 +59,11 @@ impl From<gongkai_store::orgs::WriteError> for AppError {
     }
 }
 
-impl From<gongkai_store::users::UserWriteError> for AppError {
-    fn from(e: gongkai_store::users::UserWriteError) -> Self {
+impl From<gongkai_store::orgs::users::UserWriteError> for AppError {
+    fn from(e: gongkai_store::orgs::users::UserWriteError) -> Self {
         match e {
-            gongkai_store::users::UserWriteError::Invalid(f) => AppError::Invalid(f.into()),
-            gongkai_store::users::UserWriteError::Store(s) => s.into(),
+            gongkai_store::orgs::users::UserWriteError::Invalid(f) => AppError::Invalid(f.into()),
+            gongkai_store::orgs::users::UserWriteError::Store(s) => s.into(),
         }
     }
 }

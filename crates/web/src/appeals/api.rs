@@ -11,7 +11,7 @@ use gongkai_core::appeals::{AppealKind, AppealResult, check_decision};
 use gongkai_core::field::{optional_text, required_text};
 use gongkai_core::orgs::OrgId;
 use gongkai_core::orgs::access::Capability;
-use gongkai_store::appeals::{self, Appeal, NewAppeal};
+use gongkai_store::applications::appeals::{self, Appeal, NewAppeal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -16,7 +16,7 @@ use gongkai_core::appeals::{AppealKind, AppealResult, check_decision};
 use gongkai_core::field::{optional_text, required_text};
 use gongkai_core::orgs::OrgId;
 use gongkai_core::orgs::access::Capability;
-use gongkai_store::appeals::{self, NewAppeal};
+use gongkai_store::applications::appeals::{self, NewAppeal};
 use gongkai_store::{applications as app_store, orgs};
 
 pub fn routes() -> Router<AppState> {

@@ -15,7 +15,8 @@ use gongkai_core::applications::letters::{LetterKind, PLACEHOLDERS, validate};
 use gongkai_core::orgs::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::orgs::accounts::Role;
-use gongkai_store::{letters, orgs};
+use gongkai_store::applications::letters;
+use gongkai_store::orgs;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/console/orgs/{id}/letters", get(show)).route("/console/orgs/{id}/letters/{kind}", post(save))

@@ -101,7 +101,7 @@ pub async fn letter_for(state: &AppState, a: &Application, kind: LetterKind) -> 
     };
     let Some(date) = date else { return Err(AppError::NotFound) };
     v.insert("日期", cn_date(date));
-    let template = gongkai_store::letters::template(&state.db, a.org_id, kind).await?;
+    let template = gongkai_store::applications::letters::template(&state.db, a.org_id, kind).await?;
     // A stored template was validated on save; fall back to the default if a placeholder
     // has no value for this letter (e.g. a reply placeholder in a fee notice).
     render(kind, &template, &v).or_else(|_| render(kind, kind.default_template(), &v)).map_err(AppError::from)

@@ -12,7 +12,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use gongkai_core::orgs::access::Principal;
 use gongkai_core::orgs::accounts::NewPassword;
-use gongkai_store::{Actor, sessions, tokens, users};
+use gongkai_store::Actor;
+use gongkai_store::orgs::{sessions, tokens, users};
 
 pub const SESSION_COOKIE: &str = "gk_session";
 

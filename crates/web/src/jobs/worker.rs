@@ -104,7 +104,7 @@ impl Worker {
                 None => Ok(()),
             },
             Job::SweepSessions { .. } => {
-                gongkai_store::sessions::sweep(&self.db).await?;
+                gongkai_store::orgs::sessions::sweep(&self.db).await?;
                 Ok(())
             }
         }

@@ -7,8 +7,9 @@ use gongkai_core::FieldErrors;
 use gongkai_core::orgs::access::{Capability, Grant, Principal};
 use gongkai_core::orgs::accounts::{NewPassword, Role, UserId, Username, parse_display_name};
 use gongkai_core::orgs::{OrgFacts, OrgId, OrgInput};
+use gongkai_store::Actor;
+use gongkai_store::orgs::users;
 use gongkai_store::orgs::{self, Org, Tree};
-use gongkai_store::{Actor, users};
 
 /// The tree, after checking that `p` may do `cap` to `org` (404 when the organisation
 /// does not exist, 403 when it exists but is not the caller's).

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::field::required_text;
 use gongkai_core::orgs::accounts::{NewPassword, Username};
-use gongkai_store::{tokens, ts, users};
+use gongkai_store::orgs::{tokens, users};
+use gongkai_store::ts;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -9,8 +9,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::orgs::{OrgId, OrgInput};
+use gongkai_store::orgs::users;
 use gongkai_store::orgs::{self, Org};
-use gongkai_store::users;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use gongkai_core::orgs::OrgId;
 use gongkai_core::orgs::access::{Capability, Grant};
 use gongkai_core::orgs::accounts::{Role, UserId, Username};
-use gongkai_store::{orgs, users};
+use gongkai_store::orgs::{self, users};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -20,8 +20,8 @@ use gongkai_core::orgs::access::Capability;
 use gongkai_core::reports::document::{Document, Sections};
 use gongkai_core::reports::narrative::{self, ReportStatus, Step};
 use gongkai_core::reports::{Tables, check};
-use gongkai_store::annual::{self, Narrative};
 use gongkai_store::orgs;
+use gongkai_store::reports::annual::{self, Narrative};
 use std::collections::BTreeMap;
 
 pub fn console_routes() -> Router<AppState> {

@@ -249,9 +249,9 @@ async fn aggregate(
     let format = ReportFormat::for_year(year);
     let mut lines = Vec::new();
     let mut parts = Vec::new();
-    let statuses = gongkai_store::annual::statuses(&state.db, year).await?;
-    let firsts = gongkai_store::annual::first_published(&state.db, year).await?;
-    let locals = gongkai_store::annual::local_deadlines(&state.db, year).await?;
+    let statuses = gongkai_store::reports::annual::statuses(&state.db, year).await?;
+    let firsts = gongkai_store::reports::annual::first_published(&state.db, year).await?;
+    let locals = gongkai_store::reports::annual::local_deadlines(&state.db, year).await?;
     let today = state.today();
     for o in subtree(&state, &user, org).await? {
         use gongkai_core::reports::narrative::{ReportStatus, deadline, standing};

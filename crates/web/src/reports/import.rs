@@ -19,7 +19,8 @@ use gongkai_core::orgs::access::Capability;
 use gongkai_core::reports::layout::{self, CellKind};
 use gongkai_core::reports::tables::parse_value;
 use gongkai_core::reports::{ReportFormat, Tables, Value, check, import};
-use gongkai_store::{annual, orgs};
+use gongkai_store::orgs;
+use gongkai_store::reports::annual;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

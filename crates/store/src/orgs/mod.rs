@@ -1,5 +1,9 @@
 //! Organisations repository.
 
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, map_unique, ts};
 use gongkai_core::orgs::{OrgFacts, OrgId, OrgKind, OrgTree, check_structure};

@@ -1,6 +1,8 @@
 //! Records behind the annual report's tables: every statistic is a query over records,
 //! never a hand-kept counter.
 
+pub mod annual;
+
 use crate::{Db, Result, StoreError};
 use gongkai_core::appeals::{AppealKind, AppealResult};
 use gongkai_core::applications::{ApplicantKind, Outcome};

@@ -4,6 +4,9 @@
 //! log is replayed, core decides whether the new event is allowed, and the derived
 //! columns (status, dates, outcome, due date with its calendar version) are rewritten.
 
+pub mod appeals;
+pub mod letters;
+
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::applications::intake::{ApplicationFacts, same_request};
