@@ -1,0 +1,231 @@
+//! The command line. Every command that touches data takes `--database URL` (default
+//! `sqlite://gongkai.db`, also `GONGKAI_DATABASE`); errors are printed in English with
+//! a non-zero exit code.
+
+mod calendar;
+mod import;
+mod org;
+mod report;
+mod serve;
+mod user;
+mod worker;
+
+use calendar::*;
+use import::*;
+use org::*;
+use report::*;
+use serve::*;
+use user::*;
+use worker::*;
+
+use crate::demo;
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use gongkai_core::orgs::OrgInput;
+use gongkai_core::orgs::access::Grant;
+use gongkai_core::orgs::accounts::{NewPassword, Role, Username, parse_display_name};
+use gongkai_store::orgs::{self, users};
+use gongkai_store::{Actor, Db, OpenMode};
+use gongkai_web::http::clock::WallClock;
+use gongkai_web::{AppState, WebConfig};
+use std::io::BufRead;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "gongkai 政府信息公开平台: proactive disclosure, applications, annual reports"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST[:PORT]/DB
+    /// [default: sqlite://gongkai.db]
+    #[arg(long, global = true, env = "GONGKAI_DATABASE")]
+    database: Option<String>,
+    /// Create the SQLite database file (and its folder) if it does not exist
+    #[arg(long, global = true)]
+    create: bool,
+}
+
+impl DbArgs {
+    const DEFAULT: &str = "sqlite://gongkai.db";
+
+    fn url(&self) -> &str {
+        self.database.as_deref().unwrap_or(Self::DEFAULT)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (portal, console, API)
+    Serve(ServeArgs),
+    /// Run background jobs (deadline alerts and their e-mails, session clean-up) until
+    /// stopped; for deployments whose servers run with `serve --no-worker`
+    Worker(WorkerArgs),
+    /// Apply pending database migrations
+    Migrate,
+    /// Manage organisations
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Manage staff accounts
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Working-day calendar: deadlines, working days, loading each year's holiday notice
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
+    /// Annual report: statistical tables computed from records, and checking tables files
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Import data from outside
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Copy the database to a file (SQLite online backup)
+    Backup {
+        /// Target file (must not exist)
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Rebuild this instance's search index from the database
+    Reindex(IndexArgs),
+    /// Print the version
+    Version,
+}
+
+#[derive(clap::Args, Clone)]
+struct IndexArgs {
+    /// Folder of this instance's search index (default: next to the SQLite file as
+    /// `<file>.index`, `./gongkai-index` with PostgreSQL, in memory for `sqlite::memory:`)
+    #[arg(long, env = "GONGKAI_INDEX_DIR")]
+    index_dir: Option<std::path::PathBuf>,
+}
+
+impl IndexArgs {
+    fn resolve(&self, db: &Db) -> Option<std::path::PathBuf> {
+        if let Some(d) = &self.index_dir {
+            return Some(d.clone());
+        }
+        match db.target() {
+            gongkai_store::DbTarget::SqliteFile(p) => Some(std::path::PathBuf::from(format!("{}.index", p.display()))),
+            gongkai_store::DbTarget::SqliteMemory => None,
+            gongkai_store::DbTarget::Postgres(_) => Some("gongkai-index".into()),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Command::Calendar(cmd) = &cli.command {
+        return rt.block_on(calendar(&cli.db, cmd));
+    }
+    if let Command::Report(ReportCmd::Check { file, previous }) = &cli.command {
+        return report_check(file, previous.as_deref());
+    }
+    if let Command::Import(ImportCmd::Report { file, year, org }) = &cli.command {
+        return import_report(file, *year, org.as_deref());
+    }
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("GONGKAI_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
+    let mode = if create || db.create { OpenMode::Create } else { OpenMode::Existing };
+    let d = Db::open(db.url(), mode).await?;
+    d.migrate().await.context("applying migrations")?;
+    Ok(d)
+}
+
+fn cli_actor() -> Actor {
+    Actor::cli(&std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Version => {
+            println!("gongkai {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Migrate => {
+            let mode = if cli.db.create { OpenMode::Create } else { OpenMode::Existing };
+            let db = Db::open(cli.db.url(), mode).await?;
+            let n = db.migrate().await?;
+            println!("migrations applied: {n}");
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Worker(args) => worker(&cli.db, args).await,
+        Command::Org(cmd) => org(&cli.db, cmd).await,
+        Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Calendar(_) | Command::Import(_) => unreachable!("handled in main with its own exit codes"),
+        Command::Report(ReportCmd::Check { .. }) => unreachable!("handled in main with its own exit codes"),
+        Command::Report(ReportCmd::Tables { org, year, json }) => report_tables(&cli.db, &org, year, json).await,
+        Command::Report(ReportCmd::Export { org, year, to, output }) => {
+            report_export(&cli.db, &org, year, &to, &output).await
+        }
+        Command::Reindex(args) => {
+            let db = open(&cli.db, false).await?;
+            let dir = args.resolve(&db);
+            let index: std::sync::Arc<dyn gongkai_search::SearchIndex> =
+                std::sync::Arc::new(gongkai_search::TantivyIndex::open(dir.as_deref())?);
+            let started = std::time::Instant::now();
+            let n = gongkai_web::catalog::indexer::rebuild(&db, &index).await?;
+            println!(
+                "search index rebuilt: {} documents from {n} change-log entries in {:.1} s{}",
+                index.len(),
+                started.elapsed().as_secs_f64(),
+                dir.map(|d| format!(" ({})", d.display())).unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let db = open(&cli.db, false).await?;
+            gongkai_store::backup::backup(&db, &to).await?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,90 @@
+//! `gongkai serve`: the web server (and, unless --no-worker, the worker).
+
+use super::*;
+
+#[derive(Args)]
+pub(super) struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "GONGKAI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Seed the demo organisation into an empty database (creating it) and print the demo logins
+    #[arg(long)]
+    demo: bool,
+    /// Largest accepted request body in bytes
+    #[arg(long, env = "GONGKAI_BODY_LIMIT", default_value_t = 2 * 1024 * 1024)]
+    body_limit: usize,
+    /// Send cookies without the Secure flag (only for plain-HTTP installations on a LAN address;
+    /// browsers accept Secure cookies on http://localhost and http://127.0.0.1)
+    #[arg(long, env = "GONGKAI_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// Idle session lifetime in minutes
+    #[arg(long, env = "GONGKAI_SESSION_MINUTES", default_value_t = 480)]
+    session_minutes: i64,
+    #[command(flatten)]
+    index: IndexArgs,
+    /// Public base URL of the portal for the sitemap, feeds and QR codes (default: from the Host header)
+    #[arg(long, env = "GONGKAI_BASE_URL")]
+    base_url: Option<String>,
+    /// Run as if today (in China) were this date, YYYY-MM-DD: deadlines, reminders, default
+    /// dates and the demo's open cases follow it (tests, demonstrations, training). Recorded
+    /// instants keep the real time.
+    #[arg(long, env = "GONGKAI_TODAY", value_parser = parse_clock)]
+    today: Option<WallClock>,
+    /// Do not run background jobs in this process (run `gongkai worker` instead)
+    #[arg(long, env = "GONGKAI_NO_WORKER")]
+    no_worker: bool,
+}
+
+pub(super) fn parse_clock(raw: &str) -> Result<WallClock, String> {
+    WallClock::parse(raw)
+}
+
+pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(dbargs, args.demo).await?;
+    let clock = args.today.unwrap_or_default();
+    if clock.is_shifted() {
+        println!("running as if today were {} (--today)", clock.today());
+    }
+    if args.demo {
+        if demo::is_seeded(&db).await? {
+            tracing::info!("demo organisation already present");
+        } else {
+            demo::seed(&db, clock.today()).await.context("seeding the demo")?;
+            tracing::info!("demo organisation seeded");
+        }
+    }
+    let config = WebConfig {
+        body_limit: args.body_limit,
+        cookie_secure: !args.insecure_cookies,
+        session_ttl: jiff::SignedDuration::from_mins(args.session_minutes.max(5)),
+        index_dir: args.index.resolve(&db),
+        base_url: args.base_url.clone(),
+        clock,
+    };
+    let state = AppState::new(db.clone(), config).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("gongkai listening on http://{addr}/  (console: http://{addr}/console)");
+    if args.demo {
+        println!("demo logins (password {}):", demo::DEMO_PASSWORD);
+        for l in demo::LOGINS {
+            println!("  {:<18} {}", l.username, l.role);
+        }
+    }
+    // Background jobs (alerts, their e-mails, session clean-up) from the job table; with
+    // several instances, run them here with --no-worker and `gongkai worker` elsewhere.
+    if !args.no_worker {
+        let mailer = gongkai_web::applications::mail::Mailer::from_env()?;
+        if mailer.is_some() {
+            tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
+        }
+        let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, clock);
+        tokio::spawn(worker.run(std::future::pending()));
+    }
+    gongkai_web::serve(listener, state, shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
