@@ -58,7 +58,11 @@ fn organisations_users_and_backup_from_the_command_line() {
     let o = run(&[&db[..], &["migrate", "--create"]].concat(), None);
     assert!(o.status.success(), "{}", text(&o));
     let applied: usize = text(&o).trim().trim_start_matches("migrations applied: ").parse().expect("a count");
-    assert_eq!(applied, std::fs::read_dir("crates/store/migrations/sqlite").unwrap().count(), "every migration ran");
+    let sources = std::fs::read_dir("crates/store/migrations")
+        .unwrap()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".sql")))
+        .count();
+    assert_eq!(applied, sources, "every migration ran");
     let code = gongkai::demo::credit_code("440100", 9);
     let o = run(
         &[

@@ -1,10 +1,10 @@
 -- Applications for disclosure (依申请公开), their event log, console alerts, and appeals.
--- Kept in lockstep with ../postgres/0003_applications.sql.
+-- Kept in lockstep with ../{{other}}/0003_applications.sql.
 
 -- One row per application; the event log is the source of truth, the derived columns
 -- (status, dates, outcome, due_on) are stored for querying and re-derived on each event.
 CREATE TABLE applications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     -- 受理编号, e.g. GZMZ-2024-00012 (unique per organisation and year)
     serial TEXT NOT NULL,
@@ -48,7 +48,7 @@ CREATE INDEX applications_org_received_idx ON applications (org_id, received_on)
 CREATE INDEX applications_applicant_idx ON applications (org_id, id_number);
 
 CREATE TABLE application_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
     -- position in the log; the unique key makes concurrent appends fail instead of interleave
     seq BIGINT NOT NULL,
@@ -63,7 +63,7 @@ CREATE UNIQUE INDEX application_events_seq_key ON application_events (applicatio
 
 -- Console inbox alerts; `key` makes the sweep idempotent (one alert per deadline and kind).
 CREATE TABLE alerts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     application_id BIGINT REFERENCES applications(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
@@ -77,7 +77,7 @@ CREATE INDEX alerts_org_idx ON alerts (org_id, created_at);
 
 -- Administrative reconsideration and litigation about disclosure (report table 四).
 CREATE TABLE appeals (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     application_id BIGINT REFERENCES applications(id),
     -- reconsideration | litigation_direct | litigation_after_reconsideration

@@ -1,8 +1,8 @@
 -- Holiday-notice data loaded by system admins (each autumn's State Council notice).
 -- The newest row is the active calendar; without rows the compiled-in copy is used.
--- Kept in lockstep with ../postgres/0002_calendars.sql.
+-- Kept in lockstep with ../{{other}}/0002_calendars.sql.
 CREATE TABLE calendars (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     -- content fingerprint from core::calendar (recorded with every deadline computed)
     version TEXT NOT NULL,
     -- the notices file as loaded (TOML)

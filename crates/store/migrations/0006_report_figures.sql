@@ -1,7 +1,7 @@
 -- Hand-entered figures of the annual report for matters the platform does not track
 -- (licensing, penalty and compulsion decisions, fee items and amounts, procurement):
 -- one row per cell, with who entered it, when, and from what source.
--- Kept in lockstep with ../postgres/0006_report_figures.sql.
+-- Kept in lockstep with ../{{other}}/0006_report_figures.sql.
 CREATE TABLE report_figures (
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     year BIGINT NOT NULL,

@@ -1,9 +1,9 @@
 -- Proactive disclosure: each organisation's column tree, catalog items with their
 -- validity history, attachments, index-number serials, and the change log that feeds
--- each server instance's search index. Kept in lockstep with ../postgres/0008_catalog.sql.
+-- each server instance's search index. Kept in lockstep with ../{{other}}/0008_catalog.sql.
 
 CREATE TABLE catalog_columns (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     parent_id BIGINT REFERENCES catalog_columns(id),
     slug TEXT NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE catalog_serials (
 );
 
 CREATE TABLE catalog_items (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     column_id BIGINT NOT NULL REFERENCES catalog_columns(id),
     kind TEXT NOT NULL,
@@ -81,7 +81,7 @@ CREATE INDEX catalog_items_interprets_idx ON catalog_items (interprets_id);
 CREATE INDEX catalog_items_public_idx ON catalog_items (status, attribute, published_on, id);
 
 CREATE TABLE catalog_validity (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     item_id BIGINT NOT NULL REFERENCES catalog_items(id),
     validity TEXT NOT NULL,
     on_date TEXT NOT NULL,
@@ -94,13 +94,13 @@ CREATE INDEX catalog_validity_item_idx ON catalog_validity (item_id, on_date);
 -- Attachments live in the database, never under a served folder; their text is extracted
 -- on upload for search.
 CREATE TABLE catalog_attachments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     item_id BIGINT NOT NULL REFERENCES catalog_items(id),
     name TEXT NOT NULL,
     mime TEXT NOT NULL,
     size BIGINT NOT NULL,
     sha256 TEXT NOT NULL,
-    data BLOB NOT NULL,
+    data {{blob}} NOT NULL,
     text TEXT NOT NULL DEFAULT '',
     uploaded_by TEXT NOT NULL,
     uploaded_at TEXT NOT NULL
@@ -109,7 +109,7 @@ CREATE INDEX catalog_attachments_item_idx ON catalog_attachments (item_id);
 
 -- Change log of searchable records: every instance's index applies it in order.
 CREATE TABLE search_changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq {{identity}},
     item_id BIGINT NOT NULL,
     changed_at TEXT NOT NULL
 );

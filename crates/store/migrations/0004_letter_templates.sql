@@ -1,5 +1,5 @@
 -- Each organisation's own wording of its letters to applicants (defaults live in core).
--- Kept in lockstep with ../sqlite/0004_letter_templates.sql.
+-- Kept in lockstep with ../{{other}}/0004_letter_templates.sql.
 CREATE TABLE letter_templates (
     org_id BIGINT NOT NULL REFERENCES organisations(id),
     -- reply | correction | extension | consultation | fee

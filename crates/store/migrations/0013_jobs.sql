@@ -2,9 +2,9 @@
 -- conditional UPDATE … RETURNING. dedup_key is set while the job is queued or running and
 -- cleared when it ends, so equal work is enqueued once while pending (NULLs never collide).
 -- Finished jobs are deleted; dead ones (attempts used up) stay for the console.
--- Kept in lockstep with ../postgres/0013_jobs.sql.
+-- Kept in lockstep with ../{{other}}/0013_jobs.sql.
 CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {{identity}},
     name TEXT NOT NULL,
     payload TEXT NOT NULL,
     dedup_key TEXT,
