@@ -78,7 +78,7 @@ pub async fn visible(state: &AppState, p: &Principal, id: i64, cap: Capability) 
     Ok(a)
 }
 
-/// Parse and append a staff action. Replies and extensions need an approver.
+/// Parse and append a staff action (the API): replies and extensions need an approver.
 pub async fn record_event(
     state: &AppState,
     p: &Principal,
@@ -86,37 +86,10 @@ pub async fn record_event(
     id: i64,
     input: &EventInput,
 ) -> Result<Case, AppError> {
-    let a = visible(state, p, id, Capability::HandleApplications).await?;
-    let event = input.parse(&p.display_name)?;
-    if matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. }) {
-        let tree = gongkai_store::orgs::tree(&state.db).await?;
-        if !p.can(Capability::ApproveApplications, a.org_id, &tree) {
-            return Err(AppError::Forbidden(
-                "作出答复和延长答复期限须由审核人（政府信息公开工作机构负责人）办理".into(),
-            ));
-        }
+    match record(state, p, actor, id, input, false).await? {
+        (_, Some(case)) => Ok(case),
+        (_, None) => Err(AppError::Internal(anyhow::anyhow!("a proposal where none may be made"))),
     }
-    // Per-item fees count the applicant's applications in the calendar month from the
-    // records, not from what is typed.
-    if let Event::FeeNoticed { basis: gongkai_core::applications::FeeBasis::PerItem { nth }, .. } = &event {
-        let pos = store::monthly_position(&state.db, id).await?;
-        if i64::from(*nth) != pos {
-            return Err(FieldError::new(
-                "nth",
-                format!("按件计收以申请人本自然月内向本机关提出的申请件数计算：本申请为第{pos}件，填写的是第{nth}件"),
-            )
-            .into());
-        }
-    }
-    if event_date(&event).is_some_and(|d| d > state.today()) {
-        return Err(FieldError::new("on", "日期不能晚于今天").into());
-    }
-    let cal = gongkai_store::calendars::active(&state.db).await?;
-    let case = store::append(&state.db, actor, id, &event, &settings(), &cal).await?;
-    if matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. }) {
-        store::supersede_proposals(&state.db, actor, id, event.kind()).await?;
-    }
-    Ok(case)
 }
 
 /// What became of a staff action on the console.
@@ -137,23 +110,55 @@ pub async fn record_or_propose(
     id: i64,
     input: &EventInput,
 ) -> Result<Recorded, AppError> {
+    Ok(record(state, p, actor, id, input, true).await?.0)
+}
+
+/// Gather the facts, let core decide, and carry the decision out.
+async fn record(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    id: i64,
+    input: &EventInput,
+    may_propose: bool,
+) -> Result<(Recorded, Option<Case>), AppError> {
+    use gongkai_core::applications::decide::{Decision, Facts, Refusal, decide};
     let a = visible(state, p, id, Capability::HandleApplications).await?;
     let event = input.parse(&p.display_name)?;
-    let needs_approval = matches!(event, Event::Replied { .. } | Event::ExtensionApproved { .. });
     let tree = gongkai_store::orgs::tree(&state.db).await?;
-    if !needs_approval || p.can(Capability::ApproveApplications, a.org_id, &tree) {
-        record_event(state, p, actor, id, input).await?;
-        return Ok(Recorded::Event);
-    }
-    if event_date(&event).is_some_and(|d| d > state.today()) {
-        return Err(FieldError::new("on", "日期不能晚于今天").into());
-    }
+    let monthly_position = match &event {
+        Event::FeeNoticed { basis: gongkai_core::applications::FeeBasis::PerItem { .. }, .. } => {
+            Some(store::monthly_position(&state.db, id).await?)
+        }
+        _ => None,
+    };
     let cal = gongkai_store::calendars::active(&state.db).await?;
     let s = settings();
     let case = store::case(&state.db, id, &s, &cal).await?;
-    case.apply(&event, &s, &cal).map_err(AppendError::Refused)?;
-    store::propose(&state.db, actor, id, &event).await?;
-    Ok(Recorded::Proposed)
+    let facts = Facts {
+        today: state.today(),
+        may_approve: p.can(Capability::ApproveApplications, a.org_id, &tree),
+        monthly_position,
+        may_propose,
+    };
+    let decision = decide(&case, &event, &facts, &s, &cal).map_err(|r| match r {
+        Refusal::Field(f) => AppError::from(f),
+        Refusal::Workflow(w) => AppError::from(AppendError::Refused(w)),
+        Refusal::NeedsApprover(m) => AppError::Forbidden(m),
+    })?;
+    match decision {
+        Decision::Append => {
+            let case = store::append(&state.db, actor, id, &event, &s, &cal).await?;
+            if event.needs_approver() {
+                store::supersede_proposals(&state.db, actor, id, event.kind()).await?;
+            }
+            Ok((Recorded::Event, Some(case)))
+        }
+        Decision::Propose => {
+            store::propose(&state.db, actor, id, &event).await?;
+            Ok((Recorded::Proposed, None))
+        }
+    }
 }
 
 /// The proposed event as the approver decides it: dated the day of approval (a reply is
@@ -214,27 +219,6 @@ pub async fn return_proposal(
         return Err(AppError::Conflict("该事项已由其他审核人处理".into()));
     }
     Ok(a.id)
-}
-
-fn event_date(e: &Event) -> Option<Date> {
-    match e {
-        Event::ReceiptConfirmed { on }
-        | Event::CorrectionRequested { on, .. }
-        | Event::Corrected { on }
-        | Event::CorrectionLapsed { on }
-        | Event::ConsultationOpened { on, .. }
-        | Event::ConsultationClosed { on, .. }
-        | Event::ExtensionApproved { on, .. }
-        | Event::FeeNoticed { on, .. }
-        | Event::FeePaid { on }
-        | Event::FeeLapsed { on }
-        | Event::DelayFixed { on, .. }
-        | Event::Replied { on, .. }
-        | Event::Delivered { on, .. }
-        | Event::Withdrawn { on, .. }
-        | Event::Archived { on } => Some(*on),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
