@@ -1,6 +1,7 @@
 //! Applications for disclosure (依申请公开): identity, outcomes, fees, and the workflow
 //! with its statutory clock.
 
+pub mod alerts;
 pub mod decide;
 pub mod event_input;
 pub mod fees;

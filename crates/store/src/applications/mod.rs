@@ -485,23 +485,16 @@ pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calenda
         let org: i64 = r.try_get("org_id")?;
         let serial: String = r.try_get("serial")?;
         let due: String = r.try_get("due_on")?;
-        let Ok(due_date) = due.parse::<Date>() else {
+        // A stored deadline that is not a date is a corrupt row: an error, never skipped.
+        let due_date = due
+            .parse::<Date>()
+            .map_err(|_| StoreError::Config(format!("application {id}: due_on '{due}' is not a date")))?;
+        let provisional = r.try_get::<i64, _>("due_provisional")? != 0;
+        let Some(alert) =
+            gongkai_core::applications::alerts::classify(id, &serial, due_date, provisional, today, s, cal)
+                .map_err(|e| StoreError::Config(e.message_zh()))?
+        else {
             continue;
-        };
-        let mark = if r.try_get::<i64, _>("due_provisional")? != 0 { "，暂定" } else { "" };
-        let (kind, message) = if today > due_date {
-            ("overdue", format!("申请{serial}已超过答复期限（{due}{mark}），请尽快答复"))
-        } else {
-            match cal.working_days_between(today, due_date) {
-                Ok(left) if left <= s.due_soon_wd => (
-                    "due_soon",
-                    format!(
-                        "申请{serial}将于{due}{}到期，还剩{left}个工作日",
-                        if mark.is_empty() { "" } else { "（暂定）" }
-                    ),
-                ),
-                _ => continue,
-            }
         };
         let n = sqlx::query::<Any>(
             "INSERT INTO alerts (org_id, application_id, kind, alert_key, message, created_at)
@@ -509,9 +502,9 @@ pub async fn sweep_alerts(db: &Db, today: Date, s: &ClockSettings, cal: &Calenda
         )
         .bind(org)
         .bind(id)
-        .bind(kind)
-        .bind(format!("{kind}:{id}:{due}"))
-        .bind(&message)
+        .bind(alert.kind.code())
+        .bind(&alert.key)
+        .bind(&alert.message)
         .bind(ts::now())
         .execute(db.pool())
         .await?
