@@ -9,6 +9,7 @@ pub mod identity;
 pub mod intake;
 pub mod letters;
 pub mod outcome;
+pub mod public;
 pub mod workflow;
 
 #[cfg(test)]

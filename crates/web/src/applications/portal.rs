@@ -13,9 +13,9 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use gongkai_core::applications::Channel;
 use gongkai_core::applications::identity::{mask_id, mask_phone};
 use gongkai_core::applications::intake::ApplicationInput;
-use gongkai_core::applications::{Channel, Outcome, Status};
 use gongkai_store::{Actor, applications as store, orgs};
 use std::net::SocketAddr;
 
@@ -166,18 +166,8 @@ async fn track(
     let case = store::case(&state.db, a.id, &s, &cal).await?;
     let clock = case.clock(&s, &cal, state.today()).map_err(|e| AppError::Internal(e.into()))?;
     let events = store::events(&state.db, a.id).await?;
-    let reply = case.reply.map(|(_, o): (_, Outcome)| {
-        let summary = events
-            .iter()
-            .find_map(|r| match &r.event {
-                gongkai_core::applications::Event::Replied { summary, .. } => Some(summary.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        (o.label(), o.legal_basis(), summary)
-    });
-    // The applicant sees the reply once it has been delivered.
-    let reply = reply.filter(|_| matches!(case.status, Status::Delivered | Status::Archived));
+    let log: Vec<gongkai_core::applications::Event> = events.into_iter().map(|r| r.event).collect();
+    let reply = gongkai_core::applications::public::reply(&case, &log);
     let letter = match reply {
         Some(_) => {
             // The receipt promises the reply here: a letter that cannot be rendered is an error, not a gap.
@@ -202,12 +192,8 @@ async fn track(
         status: case.status.label(),
         due: clock.due.map(|d| crate::applications::ops::due_label(d, clock.provisional.is_some())),
         clock_lines: clock.lines,
-        reply,
-        events: events
-            .iter()
-            .filter(|r| !matches!(r.event, gongkai_core::applications::Event::Assigned { .. }))
-            .map(|r| r.event.describe())
-            .collect(),
+        reply: reply.map(|r| (r.outcome, r.basis, r.summary)),
+        events: gongkai_core::applications::public::steps(&log),
         a,
     };
     Ok(render(&page))
