@@ -227,6 +227,22 @@ pub struct OrgInput {
 }
 
 impl OrgInput {
+    /// The structure lock for organisation admins: they change the facts their guide shows,
+    /// while the structure — name, codes, kind, parent and host — stays as `current` has it
+    /// (kept by system admins), so that no organisation moves itself out of its
+    /// supervisor's subtree.
+    pub fn with_structure_of(&self, current: &OrgInput) -> OrgInput {
+        OrgInput {
+            name: current.name.clone(),
+            short_code: current.short_code.clone(),
+            kind: current.kind.clone(),
+            credit_code: current.credit_code.clone(),
+            parent_id: current.parent_id,
+            hosted_by_id: current.hosted_by_id,
+            ..self.clone()
+        }
+    }
+
     /// Parse every field, collecting all errors.
     pub fn parse(&self) -> Result<OrgFacts, FieldErrors> {
         let mut errs = FieldErrors::new();
@@ -390,5 +406,30 @@ mod tests {
         assert!(check_structure(&t, Some(OrgId(2)), Some(OrgId(1)), Some(OrgId(2))).is_err());
         assert!(check_structure(&t, None, Some(OrgId(1)), Some(OrgId(3))).is_err());
         assert!(check_structure(&t, None, Some(OrgId(1)), Some(OrgId(1))).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod structure_lock_tests {
+    use super::*;
+
+    #[test]
+    fn organisation_admins_keep_the_structure() {
+        let current = OrgInput {
+            name: "广州市民政局".into(),
+            short_code: "gzmz".into(),
+            parent_id: Some(1),
+            ..Default::default()
+        };
+        let typed = OrgInput {
+            name: "改名局".into(),
+            short_code: "hijack".into(),
+            parent_id: None,
+            address: "新址".into(),
+            ..Default::default()
+        };
+        let kept = typed.with_structure_of(&current);
+        assert_eq!((kept.name.as_str(), kept.short_code.as_str(), kept.parent_id), ("广州市民政局", "gzmz", Some(1)));
+        assert_eq!(kept.address, "新址", "the guide's facts change");
     }
 }

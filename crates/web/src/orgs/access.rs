@@ -51,16 +51,21 @@ pub async fn update_org(
     input: &OrgInput,
 ) -> Result<OrgFacts, AppError> {
     require(state, p, Capability::ManageOrg, id).await?;
-    let mut input = input.clone();
-    if !p.system_admin {
+    let input = if p.system_admin {
+        input.clone()
+    } else {
         let old = orgs::get(&state.db, id).await?;
-        input.name = old.name;
-        input.short_code = old.short_code;
-        input.kind = old.kind.code().into();
-        input.credit_code = old.credit_code;
-        input.parent_id = old.parent_id.map(|o| o.0);
-        input.hosted_by_id = old.hosted_by_id.map(|o| o.0);
-    }
+        let current = OrgInput {
+            name: old.name,
+            short_code: old.short_code,
+            kind: old.kind.code().into(),
+            credit_code: old.credit_code,
+            parent_id: old.parent_id.map(|o| o.0),
+            hosted_by_id: old.hosted_by_id.map(|o| o.0),
+            ..Default::default()
+        };
+        input.with_structure_of(&current)
+    };
     let facts = input.parse()?;
     orgs::update(&state.db, actor, id, &facts).await?;
     Ok(facts)
