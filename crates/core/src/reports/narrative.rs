@@ -31,6 +31,50 @@ pub const NAMED: &[(&str, &str)] = &[
     ("收费金额", "实际收取信息处理费金额（元）"),
 ];
 
+/// What the records count for the named figures that the tables do not hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    pub normative_published: i64,
+    pub normative_in_force: i64,
+    pub interpretations: i64,
+    /// Every proactive publication of the year.
+    pub published: i64,
+    /// Publications of the year by the column kind (`ColumnKind::code`) they were published under.
+    pub by_column_kind: Vec<(String, i64)>,
+    pub fee_notices: i64,
+    pub fee_collected_yuan: i64,
+}
+
+/// The column kinds whose publications are 重点领域信息 (key-area columns, donations,
+/// procurement and the blacklists of the key areas).
+pub const KEY_AREA_KINDS: [&str; 4] = ["key_area", "donations", "procurement", "blacklist"];
+
+/// The value of every [`NAMED`] figure for `year`, from the tables and the record counts.
+pub fn named_figures(year: i16, t: &super::Tables, r: &RecordCounts) -> Vec<(&'static str, i64)> {
+    let kind = |k: &str| r.by_column_kind.iter().filter(|(c, _)| c == k).map(|x| x.1).sum::<i64>();
+    vec![
+        ("年度", i64::from(year)),
+        ("规范性文件制发数", t.get("t2.i1.r2:c1")),
+        ("规范性文件公开数", r.normative_published),
+        ("现行有效规范性文件数", r.normative_in_force),
+        ("政策解读数", r.interpretations),
+        ("主动公开信息数", r.published),
+        ("五公开信息数", kind("five_open")),
+        ("重点领域信息数", KEY_AREA_KINDS.iter().map(|k| kind(k)).sum()),
+        ("新收申请数", t.get("t3.r1:c3")),
+        ("上年结转申请数", t.get("t3.r2:c3")),
+        ("办结申请数", t.get("t3.r3.s7:c3")),
+        ("结转下年申请数", t.get("t3.r4:c3")),
+        ("予以公开数", t.get("t3.r3.s1:c3")),
+        ("行政复议数", t.get("t4:c5")),
+        ("复议维持数", t.get("t4:c1")),
+        ("复议纠正数", t.get("t4:c2")),
+        ("行政诉讼数", t.get("t4:c10") + t.get("t4:c15")),
+        ("收费通知数", r.fee_notices),
+        ("收费金额", r.fee_collected_yuan),
+    ]
+}
+
 /// Figures a body reports that no record holds (press work, proposals, channels); entered
 /// by hand with their source, like table-二 figures.
 pub const HAND_FIGURES: &[(&str, &str)] = &[
@@ -270,5 +314,31 @@ mod tests {
         assert_eq!(step(Review, Step::Approve), Ok(Approved));
         assert_eq!(step(Approved, Step::Publish), Ok(Published));
         assert_eq!(step(Published, Step::Edit), Ok(Draft), "a correction starts a new version");
+    }
+}
+
+#[cfg(test)]
+mod named_tests {
+    use super::*;
+    use crate::reports::{ReportFormat, compute};
+
+    #[test]
+    fn every_named_figure_has_a_value_and_key_areas_add_up() {
+        let t = compute(ReportFormat::F2021, "某局", 2021, &[], &[]);
+        let r = RecordCounts {
+            by_column_kind: vec![
+                ("key_area".into(), 100),
+                ("donations".into(), 15),
+                ("procurement".into(), 35),
+                ("blacklist".into(), 4),
+                ("five_open".into(), 75),
+                ("general".into(), 9),
+            ],
+            ..Default::default()
+        };
+        let f = named_figures(2021, &t, &r);
+        assert_eq!(f.iter().map(|x| x.0).collect::<Vec<_>>(), NAMED.iter().map(|x| x.0).collect::<Vec<_>>());
+        let get = |n: &str| f.iter().find(|x| x.0 == n).unwrap().1;
+        assert_eq!((get("重点领域信息数"), get("五公开信息数"), get("年度")), (154, 75, 2021));
     }
 }

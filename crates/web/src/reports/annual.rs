@@ -50,40 +50,18 @@ pub async fn values(
 ) -> Result<BTreeMap<String, String>, AppError> {
     let mut v: BTreeMap<String, String> = t.cells.iter().map(|(k, x)| (k.clone(), x.to_string())).collect();
     let y = i32::from(year);
-    let kinds = gongkai_store::catalog::published_by_column_kind(db, org, y).await?;
-    let kind_count = |k: &str| kinds.iter().find(|(c, _)| c == k).map_or(0, |x| x.1);
-    let (notices, collected) = annual::fees(db, org, year).await?;
-    let named: [(&str, i64); 19] = [
-        ("年度", i64::from(year)),
-        ("规范性文件制发数", t.get("t2.i1.r2:c1")),
-        (
-            "规范性文件公开数",
-            gongkai_store::catalog::normative_counts(db, org, y, ItemKind::Normative).await?.published,
-        ),
-        (
-            "现行有效规范性文件数",
-            gongkai_store::catalog::normative_counts(db, org, y, ItemKind::Normative).await?.in_force,
-        ),
-        ("政策解读数", gongkai_store::catalog::published_count(db, org, y, Some(ItemKind::Interpretation)).await?),
-        ("主动公开信息数", gongkai_store::catalog::published_count(db, org, y, None).await?),
-        ("五公开信息数", kind_count("five_open")),
-        (
-            "重点领域信息数",
-            kind_count("key_area") + kind_count("donations") + kind_count("procurement") + kind_count("blacklist"),
-        ),
-        ("新收申请数", t.get("t3.r1:c3")),
-        ("上年结转申请数", t.get("t3.r2:c3")),
-        ("办结申请数", t.get("t3.r3.s7:c3")),
-        ("结转下年申请数", t.get("t3.r4:c3")),
-        ("予以公开数", t.get("t3.r3.s1:c3")),
-        ("行政复议数", t.get("t4:c5")),
-        ("复议维持数", t.get("t4:c1")),
-        ("复议纠正数", t.get("t4:c2")),
-        ("行政诉讼数", t.get("t4:c10") + t.get("t4:c15")),
-        ("收费通知数", notices),
-        ("收费金额", collected),
-    ];
-    for (k, n) in named {
+    let normative = gongkai_store::catalog::normative_counts(db, org, y, ItemKind::Normative).await?;
+    let (fee_notices, fee_collected_yuan) = annual::fees(db, org, year).await?;
+    let records = narrative::RecordCounts {
+        normative_published: normative.published,
+        normative_in_force: normative.in_force,
+        interpretations: gongkai_store::catalog::published_count(db, org, y, Some(ItemKind::Interpretation)).await?,
+        published: gongkai_store::catalog::published_count(db, org, y, None).await?,
+        by_column_kind: gongkai_store::catalog::published_by_column_kind(db, org, y).await?,
+        fee_notices,
+        fee_collected_yuan,
+    };
+    for (k, n) in narrative::named_figures(year, t, &records) {
         v.insert(k.to_string(), n.to_string());
     }
     for f in gongkai_store::reports::figures(db, org, year).await? {
