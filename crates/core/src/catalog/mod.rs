@@ -5,6 +5,8 @@
 //! of an item (draft → review → published), document numbers with 〔〕 brackets, and the
 //! Art. 26 publication deadline of 20 working days (a shorter per-column limit allowed).
 
+pub mod draft;
+
 use crate::calendar::{Calendar, CalendarError};
 use crate::field::FieldError;
 use jiff::civil::Date;

@@ -6,8 +6,7 @@ use crate::{Db, Result, StoreError, ts};
 use gongkai_core::calendar::Calendar;
 pub use gongkai_core::catalog::NormativeCounts;
 use gongkai_core::catalog::{
-    self as core, Action, Attribute, ColumnKind, Disclosure, IndexPattern, InterpretationForm, ItemKind, Status,
-    Validity, ValidityChange,
+    self as core, Action, Attribute, ColumnKind, IndexPattern, ItemKind, Status, Validity, ValidityChange,
 };
 use gongkai_core::orgs::OrgId;
 use jiff::civil::Date;
@@ -347,29 +346,7 @@ fn item_from_row(r: &AnyRow) -> Result<Item> {
     })
 }
 
-/// The validated content of an item as drafted (the edge parses; see the web forms).
-#[derive(Debug, Clone)]
-pub struct Draft {
-    pub column_id: i64,
-    pub kind: ItemKind,
-    pub title: String,
-    pub summary: String,
-    /// Already sanitised HTML, and its plain text.
-    pub body_html: String,
-    pub body_text: String,
-    pub issuer: String,
-    pub co_issuers: String,
-    pub doc_number: Option<String>,
-    pub genre: String,
-    pub subject: String,
-    pub keywords: String,
-    pub disclosure: Disclosure,
-    pub formed_on: Date,
-    pub effective_on: Option<Date>,
-    pub interprets_id: Option<i64>,
-    pub interp_form: Option<InterpretationForm>,
-    pub media_url: Option<String>,
-}
+pub use gongkai_core::catalog::draft::Draft;
 
 /// How an item enters the catalog: as a draft, or (bulk import of earlier publications,
 /// the demo) already approved and published on a given day.

@@ -15,9 +15,9 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use gongkai_core::catalog::draft::date;
 use gongkai_core::catalog::{
-    Attribute, ColumnKind, Disclosure, DocNumber, IndexPattern, InterpretationForm, ItemKind, Status, Validity,
-    WithholdReason,
+    Attribute, ColumnKind, IndexPattern, InterpretationForm, ItemKind, Status, Validity, WithholdReason,
 };
 use gongkai_core::field::{optional_text, required_text};
 use gongkai_core::orgs::OrgId;
@@ -25,7 +25,6 @@ use gongkai_core::orgs::access::Capability;
 use gongkai_core::{FieldError, FieldErrors};
 use gongkai_store::catalog::{self, CatalogError, Column, Draft, Entry, Item, ItemFilter, ItemLine};
 use gongkai_store::orgs::{self, Org};
-use jiff::civil::Date;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,183 +59,60 @@ fn refused(e: CatalogError) -> AppError {
     }
 }
 
-/// The item form as typed (also one row of a CSV/JSON import).
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
-#[serde(default)]
-pub struct ItemForm {
-    pub column: String,
-    pub kind: String,
-    pub title: String,
-    pub summary: String,
-    /// Rich text (sanitised on save).
-    pub body: String,
-    pub issuer: String,
-    pub co_issuers: String,
-    pub doc_number: String,
-    pub genre: String,
-    pub subject: String,
-    pub keywords: String,
-    pub attribute: String,
-    pub withhold_reason: String,
-    pub formed_on: String,
-    pub effective_on: String,
-    /// Index number or id of the document an interpretation explains.
-    pub interprets: String,
-    pub interp_form: String,
-    pub media_url: String,
-    /// Import only: the publication date of an item published before (then it is
-    /// imported as published, with its index number allocated for that date).
-    pub published_on: String,
-    /// Import only: validity, and its date.
-    pub validity: String,
-    pub validity_on: String,
-    /// Import only: attachment file names inside the uploaded ZIP, separated by `;`.
-    pub attachments: String,
+/// The item form as typed (also one row of a CSV/JSON import); parsed by core.
+pub type ItemForm = gongkai_core::catalog::draft::ItemInput;
+
+/// Parse the form: look up the document an interpretation explains, then let core parse.
+pub async fn parse_form(
+    state: &AppState,
+    org: OrgId,
+    cols: &[Column],
+    f: &ItemForm,
+) -> Result<Result<Draft, FieldErrors>, AppError> {
+    use gongkai_core::catalog::draft::Interprets;
+    let interprets = match f.interprets.trim() {
+        "" => Interprets::NotGiven,
+        raw => find_item(state, org, raw).await?.map_or(Interprets::NotFound, Interprets::Found),
+    };
+    let columns: Vec<(i64, &str)> = cols.iter().map(|c| (c.id, c.slug.as_str())).collect();
+    Ok(f.parse(&columns, interprets, crate::http::rich::sanitize))
 }
 
-fn date(field: &'static str, label: &str, raw: &str) -> Result<Option<Date>, FieldError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    s.parse().map(Some).map_err(|_| FieldError::new(field, format!("{label}应为有效日期（年-月-日）")))
-}
-
-impl ItemForm {
-    /// Parse into a draft; `cols` are the organisation's columns (by id or slug).
-    pub async fn parse(&self, state: &AppState, org: OrgId, cols: &[Column]) -> Result<Draft, FieldErrors> {
-        let mut e = FieldErrors::new();
-        let column = cols
-            .iter()
-            .find(|c| c.slug == self.column.trim() || c.id.to_string() == self.column.trim())
-            .map(|c| c.id)
-            .ok_or_else(|| FieldError::new("column", "请选择本机构的栏目"));
-        let column_id = e.take(column);
-        let kind = e.take(ItemKind::parse(if self.kind.trim().is_empty() { "general" } else { &self.kind }));
-        let title = e.take(required_text("title", "标题", &self.title, 200));
-        let summary = e.take(required_text("summary", "内容概述", &self.summary, 1000));
-        let issuer = e.take(required_text("issuer", "发布机构", &self.issuer, 100));
-        let doc_number = match self.doc_number.trim() {
-            "" => Some(None),
-            raw => e.take(DocNumber::parse(raw).map(|d| Some(d.as_str().to_string()))),
-        };
-        let attribute = e.take(Attribute::parse(&self.attribute));
-        let reason = match self.withhold_reason.trim() {
-            "" => Some(None),
-            raw => e.take(WithholdReason::parse(raw).map(Some)),
-        };
-        let disclosure = match (attribute, reason) {
-            (Some(a), Some(r)) => e.take(Disclosure::new(a, r)),
-            _ => None,
-        };
-        let formed_on = match e.take(date("formed_on", "成文日期", &self.formed_on)) {
-            Some(None) => {
-                e.push(FieldError::new("formed_on", "成文日期不能为空"));
-                None
-            }
-            Some(Some(d)) => Some(d),
-            None => None,
-        };
-        let effective_on = e.take(date("effective_on", "生效日期", &self.effective_on));
-        let interp_form = match self.interp_form.trim() {
-            "" => Some(None),
-            raw => e.take(InterpretationForm::parse(raw).map(Some)),
-        };
-        let media_url = match self.media_url.trim() {
-            "" => Some(None),
-            u if (u.starts_with("https://") || u.starts_with("http://"))
-                && u.len() <= 500
-                && !u.contains(['"', '<', '>', ' ']) =>
-            {
-                Some(Some(u.to_string()))
-            }
-            _ => {
-                e.push(FieldError::new("media_url", "视频链接应为 http:// 或 https:// 开头的网址"));
-                None
-            }
-        };
-        let small = |field: &'static str, label: &str, raw: &str| {
-            optional_text(field, label, raw, 200).map(Option::unwrap_or_default)
-        };
-        let co_issuers = e.take(small("co_issuers", "联合发文单位", &self.co_issuers));
-        let genre = e.take(small("genre", "体裁", &self.genre));
-        let subject = e.take(small("subject", "主题分类", &self.subject));
-        let keywords = e.take(small("keywords", "关键词", &self.keywords));
-        let interprets_id = match self.interprets.trim() {
-            "" => Some(None),
-            raw => match find_item(state, org, raw).await {
-                Some(id) => Some(Some(id)),
-                None => {
-                    e.push(FieldError::new("interprets", format!("找不到所解读的文件“{raw}”（填写索引号或编号）")));
-                    None
-                }
-            },
-        };
-        if kind == Some(ItemKind::Interpretation) && interprets_id == Some(None) {
-            e.push(FieldError::new("interprets", "政策解读必须填写所解读文件的索引号"));
-        }
-        if self.body.len() > 2_000_000 {
-            e.push(FieldError::new("body", "正文过长（上限约 200 万字符）"));
-        }
-        e.into_result()?;
-        let (body_html, body_text) = if self.body.contains('<') {
-            crate::http::rich::sanitize(&self.body)
-        } else {
-            crate::http::rich::sanitize(&crate::http::rich::paragraphs(&self.body))
-        };
-        Ok(Draft {
-            column_id: column_id.expect("checked"),
-            kind: kind.expect("checked"),
-            title: title.expect("checked"),
-            summary: summary.expect("checked"),
-            body_html,
-            body_text,
-            issuer: issuer.expect("checked"),
-            co_issuers: co_issuers.expect("checked"),
-            doc_number: doc_number.expect("checked"),
-            genre: genre.expect("checked"),
-            subject: subject.expect("checked"),
-            keywords: keywords.expect("checked"),
-            disclosure: disclosure.expect("checked"),
-            formed_on: formed_on.expect("checked"),
-            effective_on: effective_on.expect("checked"),
-            interprets_id: interprets_id.expect("checked"),
-            interp_form: interp_form.expect("checked"),
-            media_url: media_url.expect("checked"),
-        })
-    }
-
-    fn from_item(i: &Item, cols: &[Column], interprets_index: String) -> Self {
-        Self {
-            column: cols.iter().find(|c| c.id == i.column_id).map(|c| c.slug.clone()).unwrap_or_default(),
-            kind: i.kind.clone(),
-            title: i.title.clone(),
-            summary: i.summary.clone(),
-            body: i.body_html.clone(),
-            issuer: i.issuer.clone(),
-            co_issuers: i.co_issuers.clone(),
-            doc_number: i.doc_number.clone().unwrap_or_default(),
-            genre: i.genre.clone(),
-            subject: i.subject.clone(),
-            keywords: i.keywords.clone(),
-            attribute: i.attribute.clone(),
-            withhold_reason: i.withhold_reason.clone().unwrap_or_default(),
-            formed_on: i.formed_on.clone(),
-            effective_on: i.effective_on.clone().unwrap_or_default(),
-            interprets: interprets_index,
-            interp_form: i.interp_form.clone().unwrap_or_default(),
-            media_url: i.media_url.clone().unwrap_or_default(),
-            ..Default::default()
-        }
+/// The form of a stored item, for editing.
+fn form_of(i: &Item, cols: &[Column], interprets_index: String) -> ItemForm {
+    ItemForm {
+        column: cols.iter().find(|c| c.id == i.column_id).map(|c| c.slug.clone()).unwrap_or_default(),
+        kind: i.kind.clone(),
+        title: i.title.clone(),
+        summary: i.summary.clone(),
+        body: i.body_html.clone(),
+        issuer: i.issuer.clone(),
+        co_issuers: i.co_issuers.clone(),
+        doc_number: i.doc_number.clone().unwrap_or_default(),
+        genre: i.genre.clone(),
+        subject: i.subject.clone(),
+        keywords: i.keywords.clone(),
+        attribute: i.attribute.clone(),
+        withhold_reason: i.withhold_reason.clone().unwrap_or_default(),
+        formed_on: i.formed_on.clone(),
+        effective_on: i.effective_on.clone().unwrap_or_default(),
+        interprets: interprets_index,
+        interp_form: i.interp_form.clone().unwrap_or_default(),
+        media_url: i.media_url.clone().unwrap_or_default(),
+        ..Default::default()
     }
 }
 
-/// An item of `org` by index number or id.
-async fn find_item(state: &AppState, org: OrgId, raw: &str) -> Option<i64> {
+/// An item of `org` by index number or id; a database error is an error, not "not found".
+async fn find_item(state: &AppState, org: OrgId, raw: &str) -> Result<Option<i64>, AppError> {
     if let Ok(id) = raw.parse::<i64>() {
-        return catalog::get(&state.db, id).await.ok().filter(|i| i.org_id == org.0).map(|i| i.id);
+        return match catalog::get(&state.db, id).await {
+            Ok(i) => Ok((i.org_id == org.0).then_some(i.id)),
+            Err(gongkai_store::StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        };
     }
-    catalog::find_by_index(&state.db, org, raw).await.ok().flatten()
+    Ok(catalog::find_by_index(&state.db, org, raw).await?)
 }
 
 #[derive(Template)]
@@ -372,7 +248,7 @@ async fn item_page_for(
                 Some(t) => catalog::get(&state.db, t).await.ok().and_then(|t| t.index_no.or(Some(t.id.to_string()))),
                 None => None,
             };
-            ItemForm::from_item(i, &cols, idx.unwrap_or_default())
+            form_of(i, &cols, idx.unwrap_or_default())
         }
         (None, None) => ItemForm {
             attribute: Attribute::Proactive.code().into(),
@@ -453,7 +329,7 @@ async fn create(
     let org = OrgId(path_id(&id)?);
     crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
     let cols = catalog::columns(&state.db, org).await?;
-    let draft = match f.parse(&state, org, &cols).await {
+    let draft = match parse_form(&state, org, &cols, &f).await? {
         Ok(d) => d,
         Err(e) => {
             let page = item_page_for(&state, &user, org, None, Some(f), messages(&e)).await?;
@@ -492,7 +368,7 @@ async fn update(
 ) -> PageResult<Response> {
     let (item, org) = load(&state, &user, &id, Capability::EditDisclosure).await?;
     let cols = catalog::columns(&state.db, org).await?;
-    let result = match f.parse(&state, org, &cols).await {
+    let result = match parse_form(&state, org, &cols, &f).await? {
         Ok(d) => catalog::update(&state.db, &user.actor(), org, item.id, &d).await.map_err(|e| match e {
             CatalogError::Refused(m) => Ok(vec![m]),
             e => Err(refused(e)),

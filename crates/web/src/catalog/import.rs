@@ -148,7 +148,7 @@ pub async fn run(
             // Parsed as "general" so that the missing link (made below) is not an error.
             form.kind = "general".into();
         }
-        let mut draft = match form.parse(state, org, &cols).await {
+        let mut draft = match crate::catalog::console::parse_form(state, org, &cols, &form).await? {
             Ok(d) => Some(d),
             Err(e) => {
                 errors.extend(e.0.into_iter().map(|x| x.message));
