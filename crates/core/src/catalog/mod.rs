@@ -233,6 +233,27 @@ pub struct NormativeCounts {
     pub published_total: i64,
 }
 
+/// Table 二 item (一) from the counts of rules (`r1`) and normative documents (`r2`): the
+/// F2019 layout has made, published and published in total; F2021 made, repealed and in
+/// force. Cell codes as in annual-report-format.md.
+pub fn table2_item1_cells(
+    format: crate::applications::ReportFormat,
+    rules: &NormativeCounts,
+    normative: &NormativeCounts,
+) -> Vec<(String, i64)> {
+    let mut out = Vec::with_capacity(6);
+    for (row, c) in [("r1", rules), ("r2", normative)] {
+        let values = match format {
+            crate::applications::ReportFormat::F2019 => [c.made, c.published, c.published_total],
+            crate::applications::ReportFormat::F2021 => [c.made, c.repealed, c.in_force],
+        };
+        for (col, v) in ["c1", "c2", "c3"].into_iter().zip(values) {
+            out.push((format!("t2.i1.{row}:{col}"), v));
+        }
+    }
+    out
+}
+
 pub fn normative_counts(docs: &[DocumentFacts], year: i16) -> NormativeCounts {
     let (Ok(start), Ok(end)) = (Date::new(year, 1, 1), Date::new(year, 12, 31)) else {
         return NormativeCounts::default();
@@ -723,5 +744,22 @@ mod tests {
                 assert!(DEFAULT_COLUMNS.iter().any(|c| c.0 == *p), "{p}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod table2_tests {
+    use super::*;
+    use crate::applications::ReportFormat;
+
+    #[test]
+    fn catalog_counts_land_in_the_format_s_cells() {
+        let rules = NormativeCounts { made: 1, published: 1, repealed: 0, in_force: 4, published_total: 5 };
+        let norm = NormativeCounts { made: 21, published: 21, repealed: 3, in_force: 45, published_total: 45 };
+        let f21 = table2_item1_cells(ReportFormat::F2021, &rules, &norm);
+        assert!(f21.contains(&("t2.i1.r2:c2".into(), 3)) && f21.contains(&("t2.i1.r1:c3".into(), 4)), "{f21:?}");
+        let f19 = table2_item1_cells(ReportFormat::F2019, &rules, &norm);
+        assert!(f19.contains(&("t2.i1.r2:c2".into(), 21)) && f19.contains(&("t2.i1.r1:c3".into(), 5)), "{f19:?}");
+        assert_eq!(f19.len(), 6);
     }
 }

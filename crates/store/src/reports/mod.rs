@@ -200,16 +200,10 @@ pub async fn tables(db: &Db, org: OrgId, year: i16) -> Result<gongkai_core::repo
     // Table 二 item (一) comes from the catalog: rules and normative documents made,
     // published, repealed and in force, with their validity history.
     use gongkai_core::catalog::ItemKind;
-    use gongkai_core::reports::Value;
-    for (row, kind) in [("r1", ItemKind::Rule), ("r2", ItemKind::Normative)] {
-        let c = crate::catalog::normative_counts(db, org, i32::from(year), kind).await?;
-        let cells = match t.format {
-            ReportFormat::F2019 => [c.made, c.published, c.published_total],
-            ReportFormat::F2021 => [c.made, c.repealed, c.in_force],
-        };
-        for (col, v) in ["c1", "c2", "c3"].iter().zip(cells) {
-            t.cells.insert(format!("t2.i1.{row}:{col}"), Value::Int(v));
-        }
+    let rules = crate::catalog::normative_counts(db, org, i32::from(year), ItemKind::Rule).await?;
+    let normative = crate::catalog::normative_counts(db, org, i32::from(year), ItemKind::Normative).await?;
+    for (cell, v) in gongkai_core::catalog::table2_item1_cells(t.format, &rules, &normative) {
+        t.cells.insert(cell, gongkai_core::reports::Value::Int(v));
     }
     Ok(t)
 }
