@@ -186,7 +186,7 @@ both!(withheld_items_stay_in_the_register_and_off_the_portal, |kind: Kind| async
     approver.get(&format!("/console/catalog/{id}")).await;
     assert_eq!(approver.post(&format!("/console/catalog/{id}/approve"), &[]).await.status, 303);
     let item = catalog::get(&app.db, id.parse().unwrap()).await.unwrap();
-    assert_eq!((item.status.as_str(), item.index_no), ("registered", None));
+    assert_eq!((item.status.code(), item.index_no), ("registered", None));
     let mut public = app.browser();
     assert_eq!(public.get(&format!("/info/{id}")).await.status, 404);
     assert!(!public.get(&format!("/search?q={}", enc("会议纪要"))).await.body.contains(&format!("/info/{id}\"")));
@@ -370,7 +370,7 @@ both!(import_dry_run_lists_every_refused_row_and_writes_nothing, |kind: Kind| as
     let doc = catalog::find_by_index(&app.db, org, "穗民规字〔2019〕5号").await.unwrap().unwrap();
     let item = catalog::get(&app.db, doc).await.unwrap();
     assert_eq!(
-        (item.status.as_str(), item.validity.as_str(), item.published_on.as_deref()),
+        (item.status.code(), item.validity.code(), item.published_on.as_deref()),
         ("published", "repealed", Some("2019-03-05"))
     );
     let interps = catalog::interpretations_of(&app.db, doc).await.unwrap();
@@ -445,7 +445,7 @@ both!(catalog_routes_refuse_other_organisations, |kind: Kind| async move {
     assert_eq!(p.status, 403);
     assert_eq!(audit::list(&app.db, None, 10_000).await.unwrap().len(), after_login, "nothing written");
     assert!(after_login > audit_before);
-    assert_eq!(catalog::get(&app.db, id).await.unwrap().status, "draft");
+    assert_eq!(catalog::get(&app.db, id).await.unwrap().status.code(), "draft");
     // A supervisor reads but does not approve.
     let mut s = app.browser();
     s.login("gzmz.supervisor").await;

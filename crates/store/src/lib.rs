@@ -32,6 +32,10 @@ pub enum StoreError {
     Duplicate { field: &'static str },
     #[error("record not found")]
     NotFound,
+    /// A stored value that is not one the platform writes (a damaged or hand-edited row):
+    /// an error, never replaced by a default.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 /// 公开属性, fixed when the document is drafted (国办发〔2016〕80号).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Attribute {
     Proactive,
     OnRequest,
@@ -145,6 +146,7 @@ impl Disclosure {
 
 /// 有效性 (catalog-and-portal.md §A.5; the labels beyond 有效 are a setting per site).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Validity {
     Valid,
     Expired,
@@ -274,6 +276,7 @@ pub fn normative_counts(docs: &[DocumentFacts], year: i16) -> NormativeCounts {
 
 /// What kind of record an item is; it decides table 二 counting and interpretation links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     /// 规章 (only governments make them; counted in t2.i1.r1).
     Rule,
@@ -361,6 +364,7 @@ impl InterpretationForm {
 /// Lifecycle of an item. Approval publishes (proactive items) or files it in the internal
 /// register (the other two attributes); a returned item goes back to draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
     Submitted,
@@ -536,6 +540,7 @@ impl Default for IndexPattern {
 
 /// Column types of a civil affairs bureau's catalog tree (issue 4; catalog-and-portal.md §A.7, §A.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ColumnKind {
     Normative,
     Interpretation,
@@ -761,5 +766,31 @@ mod table2_tests {
         let f19 = table2_item1_cells(ReportFormat::F2019, &rules, &norm);
         assert!(f19.contains(&("t2.i1.r2:c2".into(), 21)) && f19.contains(&("t2.i1.r1:c3".into(), 5)), "{f19:?}");
         assert_eq!(f19.len(), 6);
+    }
+}
+
+#[cfg(test)]
+mod serde_tests {
+    use super::*;
+
+    /// Rows and JSON carry the same codes the database stores.
+    #[test]
+    fn serialised_as_their_codes() {
+        let j = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for a in Attribute::ALL {
+            assert_eq!(j(serde_json::to_value(a).unwrap()), a.code());
+        }
+        for v in Validity::ALL {
+            assert_eq!(j(serde_json::to_value(v).unwrap()), v.code());
+        }
+        for k in ItemKind::ALL {
+            assert_eq!(j(serde_json::to_value(k).unwrap()), k.code());
+        }
+        for c in ColumnKind::ALL {
+            assert_eq!(j(serde_json::to_value(c).unwrap()), c.code());
+        }
+        for s in [Status::Draft, Status::Submitted, Status::Published, Status::Registered] {
+            assert_eq!(j(serde_json::to_value(s).unwrap()), s.code());
+        }
     }
 }

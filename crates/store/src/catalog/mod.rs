@@ -36,7 +36,7 @@ pub struct Column {
     pub parent_id: Option<i64>,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: ColumnKind,
     pub description: String,
     pub position: i64,
     pub limit_wd: Option<i64>,
@@ -44,7 +44,7 @@ pub struct Column {
 
 impl Column {
     pub fn kind(&self) -> ColumnKind {
-        ColumnKind::parse(&self.kind).unwrap_or(ColumnKind::General)
+        self.kind
     }
     pub fn limit(&self) -> u32 {
         self.limit_wd.map_or(core::DEFAULT_PUBLISH_LIMIT, |n| n as u32)
@@ -58,7 +58,7 @@ fn column_from_row(r: &AnyRow) -> Result<Column> {
         parent_id: r.try_get("parent_id")?,
         slug: r.try_get("slug")?,
         name: r.try_get("name")?,
-        kind: r.try_get("kind")?,
+        kind: decode(r, "kind", |s| ColumnKind::parse(s).ok())?,
         description: r.try_get("description")?,
         position: r.try_get("position")?,
         limit_wd: r.try_get("limit_wd")?,
@@ -255,7 +255,7 @@ pub struct Item {
     pub id: i64,
     pub org_id: i64,
     pub column_id: i64,
-    pub kind: String,
+    pub kind: ItemKind,
     pub title: String,
     pub summary: String,
     pub body_html: String,
@@ -266,15 +266,15 @@ pub struct Item {
     pub genre: String,
     pub subject: String,
     pub keywords: String,
-    pub attribute: String,
+    pub attribute: Attribute,
     pub withhold_reason: Option<String>,
-    pub status: String,
+    pub status: Status,
     pub index_no: Option<String>,
     pub formed_on: String,
     pub published_on: Option<String>,
     pub effective_on: Option<String>,
     pub repealed_on: Option<String>,
-    pub validity: String,
+    pub validity: Validity,
     pub publish_by: Option<String>,
     pub late: bool,
     pub interprets_id: Option<i64>,
@@ -289,16 +289,16 @@ pub struct Item {
 
 impl Item {
     pub fn kind(&self) -> ItemKind {
-        ItemKind::parse(&self.kind).unwrap_or(ItemKind::General)
+        self.kind
     }
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Draft)
+        self.status
     }
     pub fn validity(&self) -> Validity {
-        Validity::parse(&self.validity).unwrap_or(Validity::Valid)
+        self.validity
     }
     pub fn attribute(&self) -> Attribute {
-        Attribute::parse(&self.attribute).unwrap_or(Attribute::Withheld)
+        self.attribute
     }
     /// Visible on the portal: approved and proactively disclosed.
     pub fn is_public(&self) -> bool {
@@ -308,12 +308,18 @@ impl Item {
 
 const ITEM_COLS: &str = "id, org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers, doc_number, genre, subject, keywords, attribute, withhold_reason, status, index_no, formed_on, published_on, effective_on, repealed_on, validity, publish_by, late, interprets_id, interp_form, media_url, drafted_by, approved_by, approved_at, review_note, assessed_on";
 
+/// A stored code decoded into its core type; anything else is a corrupt row.
+fn decode<T>(r: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+    let raw: String = r.try_get(column)?;
+    parse(&raw).ok_or_else(|| StoreError::Corrupt(format!("catalog {column} '{raw}'")))
+}
+
 fn item_from_row(r: &AnyRow) -> Result<Item> {
     Ok(Item {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         column_id: r.try_get("column_id")?,
-        kind: r.try_get("kind")?,
+        kind: decode(r, "kind", |s| ItemKind::parse(s).ok())?,
         title: r.try_get("title")?,
         summary: r.try_get("summary")?,
         body_html: r.try_get("body_html")?,
@@ -324,15 +330,15 @@ fn item_from_row(r: &AnyRow) -> Result<Item> {
         genre: r.try_get("genre")?,
         subject: r.try_get("subject")?,
         keywords: r.try_get("keywords")?,
-        attribute: r.try_get("attribute")?,
+        attribute: decode(r, "attribute", |s| Attribute::parse(s).ok())?,
         withhold_reason: r.try_get("withhold_reason")?,
-        status: r.try_get("status")?,
+        status: decode(r, "status", Status::parse)?,
         index_no: r.try_get("index_no")?,
         formed_on: r.try_get("formed_on")?,
         published_on: r.try_get("published_on")?,
         effective_on: r.try_get("effective_on")?,
         repealed_on: r.try_get("repealed_on")?,
-        validity: r.try_get("validity")?,
+        validity: decode(r, "validity", |s| Validity::parse(s).ok())?,
         publish_by: r.try_get("publish_by")?,
         late: r.try_get::<i64, _>("late")? != 0,
         interprets_id: r.try_get("interprets_id")?,
@@ -492,7 +498,7 @@ pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: i64, d: &Draft) -> R
     let changes = Changes::new()
         .field("title", Some(old.title.as_str()), Some(d.title.as_str()))
         .field("summary", Some(old.summary.as_str()), Some(d.summary.as_str()))
-        .field("attribute", Some(old.attribute.as_str()), Some(d.disclosure.attribute().code()))
+        .field("attribute", Some(old.attribute.code()), Some(d.disclosure.attribute().code()))
         .field("doc_number", old.doc_number.as_deref(), d.doc_number.as_deref())
         .field("formed_on", Some(old.formed_on.clone()), Some(d.formed_on.to_string()));
     audit::record(&mut tx, actor, "update", "catalog_item", &id.to_string(), Some(org), &changes).await?;
@@ -522,7 +528,7 @@ async fn set_status(
         .execute(&mut *tx)
         .await?;
     let changes =
-        Changes::new().field("status", Some(old.status.as_str()), Some(next.code())).field("review_note", None, note);
+        Changes::new().field("status", Some(old.status.code()), Some(next.code())).field("review_note", None, note);
     audit::record(&mut tx, actor, action_name(action), "catalog_item", &id.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
     Ok(())
@@ -590,7 +596,7 @@ async fn approve_in(
     }
     let now = ts::now();
     let approved_at = approval.at.map_or_else(|| now.clone(), ts::fmt);
-    let mut changes = Changes::new().field("status", Some(old.status.as_str()), Some(next.code()));
+    let mut changes = Changes::new().field("status", Some(old.status.code()), Some(next.code()));
     if next == Status::Published {
         let limit: Option<i64> =
             sqlx::query_scalar::<Any, Option<i64>>("SELECT limit_wd FROM catalog_columns WHERE id = $1")
@@ -797,7 +803,7 @@ pub async fn set_validity(
     .await?;
     log_change_in(&mut tx, id).await?;
     let changes = Changes::new()
-        .field("validity", Some(old.validity.as_str()), Some(current.code()))
+        .field("validity", Some(old.validity.code()), Some(current.code()))
         .field("on", None, Some(on.to_string()))
         .field("note", None, Some(note));
     audit::record(&mut tx, actor, "validity", "catalog_item", &id.to_string(), Some(org), &changes).await?;
@@ -807,7 +813,7 @@ pub async fn set_validity(
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidityEntry {
-    pub validity: String,
+    pub validity: Validity,
     pub on_date: String,
     pub note: String,
     pub decided_by: String,
@@ -823,7 +829,7 @@ pub async fn validity_entries(db: &Db, id: i64) -> Result<Vec<ValidityEntry>> {
     rows.iter()
         .map(|r| {
             Ok(ValidityEntry {
-                validity: r.try_get("validity")?,
+                validity: decode(r, "validity", |s| Validity::parse(s).ok())?,
                 on_date: r.try_get("on_date")?,
                 note: r.try_get("note")?,
                 decided_by: r.try_get("decided_by")?,
@@ -890,34 +896,34 @@ pub struct ItemLine {
     pub id: i64,
     pub org_id: i64,
     pub column_id: i64,
-    pub kind: String,
+    pub kind: ItemKind,
     pub title: String,
     pub summary: String,
     pub issuer: String,
     pub doc_number: Option<String>,
     pub index_no: Option<String>,
-    pub status: String,
-    pub attribute: String,
+    pub status: Status,
+    pub attribute: Attribute,
     pub formed_on: String,
     pub published_on: Option<String>,
     pub publish_by: Option<String>,
     pub late: bool,
-    pub validity: String,
+    pub validity: Validity,
     pub assessed_on: Option<String>,
 }
 
 impl ItemLine {
     pub fn validity(&self) -> Validity {
-        Validity::parse(&self.validity).unwrap_or(Validity::Valid)
+        self.validity
     }
     pub fn kind(&self) -> ItemKind {
-        ItemKind::parse(&self.kind).unwrap_or(ItemKind::General)
+        self.kind
     }
     pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Draft)
+        self.status
     }
     pub fn attribute(&self) -> Attribute {
-        Attribute::parse(&self.attribute).unwrap_or(Attribute::Withheld)
+        self.attribute
     }
 }
 
@@ -994,19 +1000,19 @@ fn line_from_row(r: &AnyRow) -> Result<ItemLine> {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         column_id: r.try_get("column_id")?,
-        kind: r.try_get("kind")?,
+        kind: decode(r, "kind", |s| ItemKind::parse(s).ok())?,
         title: r.try_get("title")?,
         summary: r.try_get("summary")?,
         issuer: r.try_get("issuer")?,
         doc_number: r.try_get("doc_number")?,
         index_no: r.try_get("index_no")?,
-        status: r.try_get("status")?,
-        attribute: r.try_get("attribute")?,
+        status: decode(r, "status", Status::parse)?,
+        attribute: decode(r, "attribute", |s| Attribute::parse(s).ok())?,
         formed_on: r.try_get("formed_on")?,
         published_on: r.try_get("published_on")?,
         publish_by: r.try_get("publish_by")?,
         late: r.try_get::<i64, _>("late")? != 0,
-        validity: r.try_get("validity")?,
+        validity: decode(r, "validity", |s| Validity::parse(s).ok())?,
         assessed_on: r.try_get("assessed_on")?,
     })
 }

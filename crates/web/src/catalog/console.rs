@@ -82,7 +82,7 @@ pub async fn parse_form(
 fn form_of(i: &Item, cols: &[Column], interprets_index: String) -> ItemForm {
     ItemForm {
         column: cols.iter().find(|c| c.id == i.column_id).map(|c| c.slug.clone()).unwrap_or_default(),
-        kind: i.kind.clone(),
+        kind: i.kind.code().into(),
         title: i.title.clone(),
         summary: i.summary.clone(),
         body: i.body_html.clone(),
@@ -92,7 +92,7 @@ fn form_of(i: &Item, cols: &[Column], interprets_index: String) -> ItemForm {
         genre: i.genre.clone(),
         subject: i.subject.clone(),
         keywords: i.keywords.clone(),
-        attribute: i.attribute.clone(),
+        attribute: i.attribute.code().into(),
         withhold_reason: i.withhold_reason.clone().unwrap_or_default(),
         formed_on: i.formed_on.clone(),
         effective_on: i.effective_on.clone().unwrap_or_default(),
@@ -141,10 +141,6 @@ struct ListQuery {
     status: String,
     late: String,
     page: Option<i64>,
-}
-
-fn status_label(code: &str) -> &'static str {
-    Status::parse(code).map_or("", |s| s.label())
 }
 
 async fn list(
@@ -213,7 +209,7 @@ struct ItemPage {
 
 impl ItemPage {
     fn status_label(&self) -> &'static str {
-        self.item.as_ref().map_or("", |i| status_label(&i.status))
+        self.item.as_ref().map_or("", |i| i.status.label())
     }
     /// When it was approved, in Beijing time.
     fn approved_at(&self) -> String {
