@@ -44,7 +44,8 @@ async fn year_end_and_beyond(kind: Kind, today: &str) {
     }
 
     // The online application submitted today: staff confirm receipt.
-    let online = open.iter().find(|a| a.status == "awaiting_receipt").expect("an unconfirmed online application");
+    let online =
+        open.iter().find(|a| a.status.code() == "awaiting_receipt").expect("an unconfirmed online application");
     let mut staff = app.browser();
     staff.login("gzmz.staff").await;
     let path = format!("/console/applications/{}", online.id);
@@ -59,7 +60,8 @@ async fn year_end_and_beyond(kind: Kind, today: &str) {
     assert!(h.body.contains("通知尚未载入") && h.body.contains("《全国年节及纪念日放假办法》"), "{}", h.body);
 
     // An approver extends the deadline of a running case.
-    let running = open.iter().find(|a| a.status == "in_progress" && a.due_on.as_deref() > Some(&today.to_string()[..]));
+    let running =
+        open.iter().find(|a| a.status.code() == "in_progress" && a.due_on.as_deref() > Some(&today.to_string()[..]));
     let running = running.expect("a running case not yet due");
     let mut approver = app.browser();
     approver.login("gzmz.approver").await;

@@ -100,9 +100,9 @@ both!(the_register_finds_filters_pages_and_exports_every_year, |kind: Kind| asyn
     let in_2020 =
         all.iter().filter(|a| a.received_on.as_deref().unwrap_or(&a.submitted_on).starts_with("2020")).count();
     assert_eq!(total(&staff.get(&format!("{base}?year=2020")).await.body), in_2020 as i64);
-    let disclosed = all.iter().filter(|a| a.outcome.as_deref() == Some("disclosed")).count();
+    let disclosed = all.iter().filter(|a| a.outcome.map(|o| o.code()) == Some("disclosed")).count();
     assert_eq!(total(&staff.get(&format!("{base}?outcome=disclosed")).await.body), disclosed as i64);
-    let online = all.iter().filter(|a| a.channel == "online").count();
+    let online = all.iter().filter(|a| a.channel.code() == "online").count();
     assert_eq!(total(&staff.get(&format!("{base}?channel=online")).await.body), online as i64);
     let f = RegisterFilter { year: Some(2020), outcome: Some("disclosed".into()), ..Default::default() };
     let (_, both_filters) = store::register(&app.db, org, &f, 10, 0).await.unwrap();
@@ -142,7 +142,7 @@ both!(a_refused_action_is_said_on_the_handling_screen, |kind: Kind| async move {
     let Some(app) = TestApp::spawn_full_demo(kind).await else { return };
     let org = OrgId(app.org_id("gzmz").await);
     let open = store::list_open(&app.db, org).await.unwrap();
-    let case = open.iter().find(|a| a.status == "in_progress").unwrap();
+    let case = open.iter().find(|a| a.status.code() == "in_progress").unwrap();
     // A supervisor reads the case but may not act: the refusal is shown inline, on the page.
     let mut sup = app.browser();
     sup.login("gzmz.supervisor").await;

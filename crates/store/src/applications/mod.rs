@@ -9,8 +9,9 @@ pub mod letters;
 
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
+use gongkai_core::applications::identity::IdKind;
 use gongkai_core::applications::intake::{ApplicationFacts, same_request};
-use gongkai_core::applications::{Case, Channel, ClockSettings, Event, Status, WorkflowError};
+use gongkai_core::applications::{ApplicantKind, Case, Channel, ClockSettings, Event, Outcome, Status, WorkflowError};
 use gongkai_core::calendar::{Calendar, CalendarError};
 use gongkai_core::orgs::OrgId;
 use jiff::civil::Date;
@@ -23,11 +24,11 @@ pub struct Application {
     pub id: i64,
     pub org_id: OrgId,
     pub serial: String,
-    pub channel: String,
-    pub applicant_kind: String,
+    pub channel: Channel,
+    pub applicant_kind: ApplicantKind,
     pub applicant_name: String,
     pub contact_person: Option<String>,
-    pub id_kind: String,
+    pub id_kind: IdKind,
     pub id_number: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -40,8 +41,8 @@ pub struct Application {
     pub submitted_on: String,
     pub received_on: Option<String>,
     pub finished_on: Option<String>,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub status: Status,
+    pub outcome: Option<Outcome>,
     pub due_on: Option<String>,
     /// The deadline was counted through a year without a loaded holiday notice (暂定).
     pub due_provisional: bool,
@@ -53,16 +54,22 @@ pub struct Application {
 
 const COLS: &str = "id, org_id, serial, channel, applicant_kind, applicant_name, contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number, info_description, delivery_form, delivery_method, submitted_on, received_on, finished_on, status, outcome, due_on, due_provisional, calendar_version, handler_id, duplicate_of, created_at";
 
+/// A stored code decoded into its core type; anything else is a corrupt row.
+fn decode<T>(r: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+    let raw: String = r.try_get(column)?;
+    parse(&raw).ok_or_else(|| StoreError::Corrupt(format!("application {column} '{raw}'")))
+}
+
 fn from_row(r: &AnyRow) -> Result<Application> {
     Ok(Application {
         id: r.try_get("id")?,
         org_id: OrgId(r.try_get("org_id")?),
         serial: r.try_get("serial")?,
-        channel: r.try_get("channel")?,
-        applicant_kind: r.try_get("applicant_kind")?,
+        channel: decode(r, "channel", |s| Channel::parse(s).ok())?,
+        applicant_kind: decode(r, "applicant_kind", |s| ApplicantKind::parse(s).ok())?,
         applicant_name: r.try_get("applicant_name")?,
         contact_person: r.try_get("contact_person")?,
-        id_kind: r.try_get("id_kind")?,
+        id_kind: decode(r, "id_kind", |s| IdKind::parse(s).ok())?,
         id_number: r.try_get("id_number")?,
         phone: r.try_get("phone")?,
         email: r.try_get("email")?,
@@ -75,8 +82,11 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         submitted_on: r.try_get("submitted_on")?,
         received_on: r.try_get("received_on")?,
         finished_on: r.try_get("finished_on")?,
-        status: r.try_get("status")?,
-        outcome: r.try_get("outcome")?,
+        status: decode(r, "status", Status::parse)?,
+        outcome: match r.try_get::<Option<String>, _>("outcome")? {
+            None => None,
+            Some(o) => Some(Outcome::parse(&o).map_err(|_| StoreError::Corrupt(format!("application outcome '{o}'")))?),
+        },
         due_on: r.try_get("due_on")?,
         due_provisional: r.try_get::<i64, _>("due_provisional")? != 0,
         calendar_version: r.try_get("calendar_version")?,

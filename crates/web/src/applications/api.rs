@@ -48,8 +48,8 @@ fn summary(a: &Application, masked: bool) -> ApplicationSummary {
     ApplicationSummary {
         id: a.id,
         serial: a.serial.clone(),
-        status: a.status.clone(),
-        applicant_kind: a.applicant_kind.clone(),
+        status: a.status.code().to_string(),
+        applicant_kind: a.applicant_kind.code().to_string(),
         applicant_name: a.applicant_name.clone(),
         id_number: if masked { mask_id(&a.id_number) } else { a.id_number.clone() },
         info_title: a.info_title.clone(),
@@ -58,7 +58,7 @@ fn summary(a: &Application, masked: bool) -> ApplicationSummary {
         due_on: a.due_on.clone(),
         due_provisional: a.due_provisional,
         finished_on: a.finished_on.clone(),
-        outcome: a.outcome.clone(),
+        outcome: a.outcome.map(|o| o.code().to_string()),
     }
 }
 
@@ -189,7 +189,7 @@ async fn detail_of(state: &AppState, user: &ApiUser, id: i64) -> Result<Applicat
         phone: a.phone.clone(),
         email: a.email.clone(),
         address: a.address.clone(),
-        channel: a.channel.clone(),
+        channel: a.channel.code().to_string(),
         calendar_version: a.calendar_version.clone(),
         duplicate_of: a.duplicate_of,
         clock: clock.lines,

@@ -19,9 +19,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::applications::event_input::{EventInput, STAFF_EVENTS};
-use gongkai_core::applications::identity::{IdKind, mask_id};
+use gongkai_core::applications::identity::mask_id;
 use gongkai_core::applications::letters::LetterKind;
-use gongkai_core::applications::{ApplicantKind, Case, Channel, Outcome};
+use gongkai_core::applications::{Case, Channel, Outcome};
 use gongkai_core::orgs::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_store::applications::{self as store, Application};
@@ -38,14 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/proposals/{id}/{decision}", post(decide_proposal))
         .route("/console/applications/{id}/letters/{kind}", get(letter))
         .route("/console/applications/{id}/letters/{kind}/{format}", get(letter_file))
-}
-
-fn status_label(code: &str) -> &'static str {
-    gongkai_core::applications::Status::parse(code).map_or("未知", |s| s.label())
-}
-
-fn outcome_label(code: Option<&str>) -> String {
-    code.and_then(|c| Outcome::parse(c).ok()).map(|o| o.label().to_string()).unwrap_or_default()
 }
 
 /// The stored deadline as shown, `2027-01-18（暂定）` when provisional.
@@ -68,11 +60,11 @@ fn line(a: &Application, cal: &gongkai_core::calendar::Calendar, today: jiff::ci
         serial: a.serial.clone(),
         applicant: a.applicant_name.clone(),
         title: a.info_title.clone(),
-        status: status_label(&a.status),
+        status: a.status.label(),
         due: due_text(a).unwrap_or_else(|| "—".into()),
         left,
         overdue,
-        outcome: outcome_label(a.outcome.as_deref()),
+        outcome: a.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
     }
 }
 
@@ -230,9 +222,9 @@ async fn handling(
             _ => (code, label),
         })
         .collect();
-    let kind = ApplicantKind::parse(&a.applicant_kind).map_or("", |k| k.label());
-    let id_kind = IdKind::parse(&a.id_kind).map_or("", |k| k.label());
-    let channel = Channel::parse(&a.channel).map_or("", |c| c.label());
+    let kind = a.applicant_kind.label();
+    let id_kind = a.id_kind.label();
+    let channel = a.channel.label();
     // Supervisors read the case but see personal data masked (oversight, not handling).
     let mut a = a;
     if !p.can(Capability::HandleApplications, a.org_id, &tree) {
@@ -463,18 +455,18 @@ fn soon_until(cal: &gongkai_core::calendar::Calendar, today: jiff::civil::Date) 
 }
 
 fn register_line(a: &Application, today: jiff::civil::Date) -> RegisterLine {
-    let open = gongkai_core::applications::Status::parse(&a.status).is_some_and(|s| s.is_open());
+    let open = a.status.is_open();
     RegisterLine {
         id: a.id,
         serial: a.serial.clone(),
         applicant: a.applicant_name.clone(),
         title: a.info_title.clone(),
-        channel: Channel::parse(&a.channel).map_or("", |c| c.label()),
+        channel: a.channel.label(),
         received: a.received_on.clone().unwrap_or_else(|| format!("{}（提交）", a.submitted_on)),
-        status: status_label(&a.status),
+        status: a.status.label(),
         due: due_text(a).unwrap_or_else(|| "—".into()),
         overdue: open && a.due_on.as_deref().is_some_and(|d| d < today.to_string().as_str()),
-        outcome: outcome_label(a.outcome.as_deref()),
+        outcome: a.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
     }
 }
 
@@ -532,19 +524,19 @@ const EXPORT_HEADERS: [&str; 14] = [
 fn export_row(a: &Application) -> [String; 14] {
     [
         a.serial.clone(),
-        Channel::parse(&a.channel).map_or("", |c| c.label()).to_string(),
-        ApplicantKind::parse(&a.applicant_kind).map_or("", |k| k.label()).to_string(),
+        a.channel.label().to_string(),
+        a.applicant_kind.label().to_string(),
         a.applicant_name.clone(),
-        IdKind::parse(&a.id_kind).map_or("", |k| k.label()).to_string(),
+        a.id_kind.label().to_string(),
         mask_id(&a.id_number),
         a.phone.as_deref().map(gongkai_core::applications::identity::mask_phone).unwrap_or_default(),
         a.info_title.clone(),
         a.submitted_on.clone(),
         a.received_on.clone().unwrap_or_default(),
-        status_label(&a.status).to_string(),
+        a.status.label().to_string(),
         due_text(a).unwrap_or_default(),
         a.finished_on.clone().unwrap_or_default(),
-        outcome_label(a.outcome.as_deref()),
+        a.outcome.map(|o| o.label().to_string()).unwrap_or_default(),
     ]
 }
 
