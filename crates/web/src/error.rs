@@ -68,6 +68,26 @@ impl From<gongkai_store::orgs::users::UserWriteError> for AppError {
     }
 }
 
+impl From<gongkai_store::applications::AppendError> for AppError {
+    fn from(e: gongkai_store::applications::AppendError) -> Self {
+        match e {
+            gongkai_store::applications::AppendError::Refused(w) => {
+                AppError::Invalid(FieldError::new("event", w.to_string()).into())
+            }
+            gongkai_store::applications::AppendError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<gongkai_store::catalog::CatalogError> for AppError {
+    fn from(e: gongkai_store::catalog::CatalogError) -> Self {
+        match e {
+            gongkai_store::catalog::CatalogError::Refused(m) => AppError::Conflict(m),
+            gongkai_store::catalog::CatalogError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
         AppError::Internal(e)
@@ -141,6 +161,16 @@ impl IntoResponse for AppError {
         };
         let page = ErrorPage::new(self.status().as_u16(), self.message(), fields);
         (self.status(), render(&page)).into_response()
+    }
+}
+
+/// A record that may be missing: `None` when it is not there, an error when the
+/// database fails — never one taken for the other.
+pub fn optional<T>(r: gongkai_store::Result<T>) -> Result<Option<T>, AppError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(gongkai_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 

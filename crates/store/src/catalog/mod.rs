@@ -231,7 +231,11 @@ pub async fn index_pattern(db: &Db, org: OrgId) -> Result<IndexPattern> {
             .bind(org.0)
             .fetch_optional(db.pool())
             .await?;
-    Ok(raw.and_then(|r| IndexPattern::parse(&r).ok()).unwrap_or_default())
+    match raw {
+        None => Ok(IndexPattern::default()),
+        // Patterns are checked when saved: one that does not parse is a damaged row.
+        Some(r) => IndexPattern::parse(&r).map_err(|_| StoreError::Corrupt(format!("index pattern '{r}'"))),
+    }
 }
 
 pub async fn set_index_pattern(db: &Db, actor: &Actor, org: OrgId, p: &IndexPattern) -> Result<()> {
@@ -307,6 +311,11 @@ impl Item {
 }
 
 const ITEM_COLS: &str = "id, org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers, doc_number, genre, subject, keywords, attribute, withhold_reason, status, index_no, formed_on, published_on, effective_on, repealed_on, validity, publish_by, late, interprets_id, interp_form, media_url, drafted_by, approved_by, approved_at, review_note, assessed_on";
+
+/// A stored civil date; anything else is a corrupt row.
+fn date_of(raw: &str, column: &str) -> Result<Date> {
+    raw.parse().map_err(|_| StoreError::Corrupt(format!("catalog {column} '{raw}'")))
+}
 
 /// A stored code decoded into its core type; anything else is a corrupt row.
 fn decode<T>(r: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
@@ -708,7 +717,10 @@ async fn allocate_index(conn: &mut AnyConnection, org: OrgId, on: Date) -> Resul
             .bind(org.0)
             .fetch_optional(&mut *conn)
             .await?;
-    let pattern = raw.and_then(|r| IndexPattern::parse(&r).ok()).unwrap_or_default();
+    let pattern = match raw {
+        None => IndexPattern::default(),
+        Some(r) => IndexPattern::parse(&r).map_err(|_| StoreError::Corrupt(format!("index pattern '{r}'")))?,
+    };
     let code: String = sqlx::query_scalar::<Any, String>("SELECT credit_code FROM organisations WHERE id = $1")
         .bind(org.0)
         .fetch_one(&mut *conn)
@@ -843,14 +855,14 @@ async fn validity_history_in(conn: &mut AnyConnection, id: i64) -> Result<Vec<Va
         .bind(id)
         .fetch_all(conn)
         .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let v: String = r.try_get("validity").ok()?;
-            let d: String = r.try_get("on_date").ok()?;
-            Some(ValidityChange { validity: Validity::parse(&v).ok()?, on: d.parse().ok()? })
+    rows.iter()
+        .map(|r| {
+            Ok(ValidityChange {
+                validity: decode(r, "validity", |s| Validity::parse(s).ok())?,
+                on: date_of(&r.try_get::<String, _>("on_date")?, "on_date")?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Item> {
@@ -1302,20 +1314,18 @@ pub async fn normative_counts(db: &Db, org: OrgId, year: i32, kind: ItemKind) ->
     let mut by_item: std::collections::BTreeMap<i64, core::DocumentFacts> = Default::default();
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        let formed: String = r.try_get("formed_on")?;
-        let Ok(formed) = formed.parse::<Date>() else { continue };
-        let published: Option<String> = r.try_get("published_on")?;
-        let e = by_item.entry(id).or_insert_with(|| core::DocumentFacts {
-            formed,
-            published: published.and_then(|p| p.parse().ok()),
-            history: Vec::new(),
-        });
+        // A statutory count never drops a document it cannot read: a corrupt row is an error.
+        let formed = date_of(&r.try_get::<String, _>("formed_on")?, "formed_on")?;
+        let published = match r.try_get::<Option<String>, _>("published_on")? {
+            Some(p) => Some(date_of(&p, "published_on")?),
+            None => None,
+        };
+        let e = by_item.entry(id).or_insert_with(|| core::DocumentFacts { formed, published, history: Vec::new() });
         let v: Option<String> = r.try_get("validity")?;
         let d: Option<String> = r.try_get("on_date")?;
-        if let (Some(v), Some(d)) = (v, d)
-            && let (Ok(v), Ok(d)) = (Validity::parse(&v), d.parse::<Date>())
-        {
-            e.history.push(ValidityChange { validity: v, on: d });
+        if let (Some(v), Some(d)) = (v, d) {
+            let validity = Validity::parse(&v).map_err(|_| StoreError::Corrupt(format!("catalog validity '{v}'")))?;
+            e.history.push(ValidityChange { validity, on: date_of(&d, "on_date")? });
         }
     }
     let docs: Vec<core::DocumentFacts> = by_item.into_values().collect();

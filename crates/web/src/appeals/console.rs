@@ -31,7 +31,7 @@ async fn page(state: &AppState, user: &ConsoleUser, org: OrgId, errors: Vec<Stri
     let mut lines = Vec::new();
     for a in appeals::list(&state.db, org).await? {
         let application = match a.application_id {
-            Some(id) => app_store::get(&state.db, id).await.ok().map(|x| (x.id, x.serial)),
+            Some(id) => crate::error::optional(app_store::get(&state.db, id).await)?.map(|x| (x.id, x.serial)),
             None => None,
         };
         lines.push(AppealLine {

@@ -184,7 +184,7 @@ async fn handling(
         .working_days_left
         .map(|l| if l < 0 { format!("已逾期{}个工作日", -l) } else { format!("剩余{l}个工作日") });
     let duplicate = match a.duplicate_of {
-        Some(d) => store::get(&state.db, d).await.ok().map(|x| (x.id, x.serial)),
+        Some(d) => crate::error::optional(store::get(&state.db, d).await)?.map(|x| (x.id, x.serial)),
         None => None,
     };
     let events = store::events(&state.db, id)

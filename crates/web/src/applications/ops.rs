@@ -40,15 +40,6 @@ pub fn query_code_hash(code: &str) -> String {
     sha256_hex(&format!("gongkai-query:{norm}"))
 }
 
-impl From<AppendError> for AppError {
-    fn from(e: AppendError) -> Self {
-        match e {
-            AppendError::Refused(w) => AppError::Invalid(FieldError::new("event", w.to_string()).into()),
-            AppendError::Store(s) => s.into(),
-        }
-    }
-}
-
 /// Record a new application; returns the row data and the tracking code (shown once).
 pub async fn register(
     state: &AppState,

@@ -52,13 +52,6 @@ pub fn routes() -> Router<AppState> {
 
 const IMPORT_LIMIT: usize = 100 * 1024 * 1024;
 
-fn refused(e: CatalogError) -> AppError {
-    match e {
-        CatalogError::Refused(m) => AppError::Conflict(m),
-        CatalogError::Store(s) => s.into(),
-    }
-}
-
 /// The item form as typed (also one row of a CSV/JSON import); parsed by core.
 pub type ItemForm = gongkai_core::catalog::draft::ItemInput;
 
@@ -241,7 +234,11 @@ async fn item_page_for(
         (Some(f), _) => f,
         (None, Some(i)) => {
             let idx = match i.interprets_id {
-                Some(t) => catalog::get(&state.db, t).await.ok().and_then(|t| t.index_no.or(Some(t.id.to_string()))),
+                Some(t) => match catalog::get(&state.db, t).await {
+                    Ok(t) => t.index_no.or(Some(t.id.to_string())),
+                    Err(gongkai_store::StoreError::NotFound) => None,
+                    Err(e) => return Err(e.into()),
+                },
                 None => None,
             };
             form_of(i, &cols, idx.unwrap_or_default())
@@ -339,7 +336,7 @@ async fn create(
             let page = item_page_for(&state, &user, org, None, Some(f), vec![m]).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        Err(e) => Err(refused(e)),
+        Err(e) => Err(AppError::from(e)),
     }
 }
 
@@ -367,7 +364,7 @@ async fn update(
     let result = match parse_form(&state, org, &cols, &f).await? {
         Ok(d) => catalog::update(&state.db, &user.actor(), org, item.id, &d).await.map_err(|e| match e {
             CatalogError::Refused(m) => Ok(vec![m]),
-            e => Err(refused(e)),
+            e => Err(AppError::from(e)),
         }),
         Err(e) => Err(Ok(messages(&e))),
     };
@@ -388,7 +385,7 @@ async fn submit(
     CsrfForm(_): CsrfForm<crate::http::forms::Empty>,
 ) -> PageResult<Response> {
     let (item, org) = load(&state, &user, &id, Capability::EditDisclosure).await?;
-    catalog::submit(&state.db, &user.actor(), org, item.id).await.map_err(refused)?;
+    catalog::submit(&state.db, &user.actor(), org, item.id).await.map_err(AppError::from)?;
     Ok(Redirect::to(&format!("/console/catalog/{}", item.id)).into_response())
 }
 
@@ -411,7 +408,7 @@ async fn approve(
         return Err(AppError::Invalid(FieldErrors(vec![FieldError::new("published_on", "发布日期不能晚于今天")])));
     }
     let cal = gongkai_store::calendars::active(&state.db).await?;
-    catalog::approve(&state.db, &cal, &user.actor(), org, item.id, on).await.map_err(refused)?;
+    catalog::approve(&state.db, &cal, &user.actor(), org, item.id, on).await.map_err(AppError::from)?;
     // Read-your-writes: the item is searchable when the approver lands on the portal.
     if let Err(e) = crate::catalog::indexer::refresh(&state).await {
         tracing::error!(error = %e, "search index catch-up after publication failed");
@@ -433,7 +430,7 @@ async fn return_item(
 ) -> PageResult<Response> {
     let (item, org) = load(&state, &user, &id, Capability::ApproveDisclosure).await?;
     let note = required_text("note", "退回意见", &f.note, 1000)?;
-    catalog::return_for_changes(&state.db, &user.actor(), org, item.id, &note).await.map_err(refused)?;
+    catalog::return_for_changes(&state.db, &user.actor(), org, item.id, &note).await.map_err(AppError::from)?;
     Ok(Redirect::to(&format!("/console/catalog/{}", item.id)).into_response())
 }
 
@@ -464,7 +461,7 @@ async fn validity(
     e.into_result()?;
     catalog::set_validity(&state.db, &user.actor(), org, item.id, v.expect("checked"), on.expect("checked"), &note)
         .await
-        .map_err(refused)?;
+        .map_err(AppError::from)?;
     let _ = crate::catalog::indexer::refresh(&state).await;
     let back = if f.back.starts_with("/console/") && !f.back.contains("//") {
         f.back
@@ -618,7 +615,7 @@ async fn save_column(
         Ok(_) => Ok(state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
             .map(|_| Redirect::to(&format!("/console/orgs/{}/columns", org.0)).into_response()),
         Err(CatalogError::Refused(m)) => columns_view(&state, &user, org, vec![m]).await,
-        Err(e) => Err(refused(e)),
+        Err(e) => Err(AppError::from(e)),
     }
 }
 
@@ -635,7 +632,7 @@ async fn delete_column(
         Ok(()) => Ok(state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
             .map(|_| Redirect::to(&format!("/console/orgs/{}/columns", org.0)).into_response()),
         Err(CatalogError::Refused(m)) => columns_view(&state, &user, org, vec![m]).await,
-        Err(e) => Err(refused(e)),
+        Err(e) => Err(AppError::from(e)),
     }
 }
 

@@ -41,12 +41,19 @@ const SITEMAP_PART: i64 = 40_000;
 async fn site_meta(state: &AppState, headers: &HeaderMap) -> Vec<(&'static str, String)> {
     // Read once per process: the site identifier is set at installation.
     static ID_CODE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    let id_code = ID_CODE
-        .get_or_init(|| async {
-            gongkai_store::settings::get(&state.db, "site_id_code").await.ok().flatten().unwrap_or_default()
+    // A database error is logged and not remembered, so the next page tries again.
+    let id_code = match ID_CODE
+        .get_or_try_init(|| async {
+            gongkai_store::settings::get(&state.db, "site_id_code").await.map(Option::unwrap_or_default)
         })
         .await
-        .clone();
+    {
+        Ok(code) => code.clone(),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the site identifier failed");
+            String::new()
+        }
+    };
     let mut m = vec![("SiteName", "政府信息公开平台".to_string()), ("SiteDomain", host(state, headers))];
     if !id_code.is_empty() {
         m.push(("SiteIDCode", id_code));
@@ -385,7 +392,7 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     let interpretations =
         catalog::interpretations_of(&state.db, item.id).await?.into_iter().filter(Item::is_public).collect();
     let interprets = match item.interprets_id {
-        Some(t) => catalog::get(&state.db, t).await.ok().filter(Item::is_public),
+        Some(t) => crate::error::optional(catalog::get(&state.db, t).await)?.filter(Item::is_public),
         None => None,
     };
     let url = format!("{}/info/{}", base_url(&state, &headers), item.id);
