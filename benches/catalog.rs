@@ -99,7 +99,7 @@ async fn run() {
     }
     let city = gongkai_store::orgs::find(&db, "gzmz").await.unwrap();
     let cols = gongkai_store::catalog::columns(&db, city.id).await.unwrap();
-    let leaf: Vec<i64> =
+    let leaf: Vec<gongkai_core::ids::ColumnId> =
         cols.iter().filter(|c| !cols.iter().any(|x| x.parent_id == Some(c.id))).map(|c| c.id).collect();
     let have: i64 =
         sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM catalog_items").fetch_one(db.pool()).await.unwrap();
@@ -129,7 +129,7 @@ async fn run() {
                      'published', $9, $10, $10, 'valid', 0, 'bench', 'bench', $11, $11)",
                 )
                 .bind(city.id.0)
-                .bind(leaf[(id as usize) % leaf.len()])
+                .bind(leaf[(id as usize) % leaf.len()].0)
                 .bind(&title)
                 .bind(format!("关于{a}和{b}的通知"))
                 .bind(format!("<p>{body}</p>"))

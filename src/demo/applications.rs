@@ -10,7 +10,7 @@ use gongkai_core::applications::identity::ResidentId;
 use gongkai_core::applications::intake::ApplicationInput;
 use gongkai_core::applications::{Channel, ClockSettings, Event, Outcome, Party};
 use gongkai_core::calendar::Calendar;
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ApplicationId, OrgId};
 use gongkai_store::applications::{self as store, appeals};
 use gongkai_store::{Actor, Db};
 use jiff::civil::Date;
@@ -166,7 +166,7 @@ async fn handle(
     cal: &Calendar,
     plan: Plan,
     rng: &mut Rng,
-) -> anyhow::Result<(i64, Option<Date>)> {
+) -> anyhow::Result<(ApplicationId, Option<Date>)> {
     let s = ClockSettings::default();
     let facts = plan.input.parse().map_err(|e| anyhow::anyhow!("demo application: {e}"))?;
     let code = format!("DEMO-{}", rng.next());

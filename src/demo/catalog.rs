@@ -9,7 +9,7 @@ use super::DemoOrgs;
 use super::applications::Rng;
 use gongkai_core::calendar::Calendar;
 use gongkai_core::catalog::{Disclosure, InterpretationForm, ItemKind, Validity, WithholdReason};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ColumnId, ItemId, OrgId};
 use gongkai_store::catalog::{self, Column, Draft, Entry};
 use gongkai_store::{Actor, Db};
 use jiff::civil::{Date, date};
@@ -72,13 +72,13 @@ struct Spec<'s> {
     doc_number: Option<String>,
     genre: &'s str,
     published: Date,
-    interprets: Option<i64>,
+    interprets: Option<ItemId>,
     interp_form: Option<InterpretationForm>,
     keywords: &'s str,
 }
 
 impl Seeder<'_> {
-    fn column(&self, slug: &str) -> i64 {
+    fn column(&self, slug: &str) -> ColumnId {
         self.cols.iter().find(|c| c.slug == slug).map(|c| c.id).expect("default column")
     }
 
@@ -92,7 +92,7 @@ impl Seeder<'_> {
         (d <= self.today).then_some(d)
     }
 
-    async fn publish(&mut self, s: Spec<'_>) -> anyhow::Result<i64> {
+    async fn publish(&mut self, s: Spec<'_>) -> anyhow::Result<ItemId> {
         // Formed a few days before publication: well inside Art. 26's 20 working days.
         let formed = s.published.checked_sub(jiff::Span::new().days(1 + self.rng.below(10) as i64))?;
         // Within the published year (the calendar starts with the first demo year).
@@ -169,7 +169,7 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
         rng: Rng(0x5eed_ca7a_1095),
         today,
     };
-    let mut normative_by_year: Vec<(i16, i64, String)> = Vec::new();
+    let mut normative_by_year: Vec<(i16, ItemId, String)> = Vec::new();
     let mut topic_i = 0;
     for year in 2017..=today.year() {
         let (n_norm, n_interp, n_five, n_key, n_recon, n_audit) = plan(year);
@@ -234,7 +234,7 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
             made += 1;
         }
         // The remaining interpretations of the year explain earlier documents.
-        let earlier: Vec<(i64, String)> =
+        let earlier: Vec<(ItemId, String)> =
             normative_by_year.iter().filter(|(y, ..)| *y < year).map(|(_, id, t)| (*id, t.clone())).collect();
         let mut e = 0;
         while made < n_interp && !earlier.is_empty() {
@@ -374,7 +374,7 @@ pub async fn seed(db: &Db, orgs: &DemoOrgs, cal: &Calendar, today: Date) -> anyh
         }
     }
     // The 2022 assessment of 2017's documents: a few are no longer valid.
-    let assessed: Vec<i64> = normative_by_year.iter().filter(|(y, ..)| *y == 2017).map(|(_, id, _)| *id).collect();
+    let assessed: Vec<ItemId> = normative_by_year.iter().filter(|(y, ..)| *y == 2017).map(|(_, id, _)| *id).collect();
     let decisions = [
         (Validity::Repealed, "经2022年文件定期评估，已被新规定替代，予以废止"),
         (Validity::Expired, "经2022年文件定期评估，有效期届满，自然失效"),

@@ -30,7 +30,12 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
 
 /// An in-person application received on `on` by the city bureau, straight through the
 /// store (for tests about deadlines, alerts and mail rather than intake).
-async fn counter_application(db: &gongkai_store::Db, org: gongkai_core::orgs::OrgId, id_number: &str, on: &str) -> i64 {
+async fn counter_application(
+    db: &gongkai_store::Db,
+    org: gongkai_core::orgs::OrgId,
+    id_number: &str,
+    on: &str,
+) -> gongkai_core::ids::ApplicationId {
     let input = gongkai_core::applications::intake::ApplicationInput {
         applicant_kind: "natural_person".into(),
         applicant_name: "王五".into(),
@@ -386,8 +391,8 @@ both!(appeals_are_recorded_and_decided, |kind: Kind| async move {
         303
     );
     assert_eq!(
-        gongkai_store::applications::appeals::get(&app.db, aid).await.unwrap().result.as_deref(),
-        Some("upheld")
+        gongkai_store::applications::appeals::get(&app.db, aid).await.unwrap().result,
+        Some(gongkai_core::appeals::AppealResult::Upheld)
     );
     // Another organisation's staff cannot record or decide.
     let mut y = app.browser();
@@ -455,10 +460,12 @@ both!(the_full_demo_has_the_2020_figures_and_a_live_inbox, |kind: Kind| async mo
         .count();
     assert_eq!(carried, 2);
     let appeals = gongkai_store::applications::appeals::list(&app.db, city).await.unwrap();
-    let upheld_2020 =
-        appeals.iter().filter(|a| a.filed_on.starts_with("2020") && a.result.as_deref() == Some("upheld")).count();
+    let upheld_2020 = appeals
+        .iter()
+        .filter(|a| a.filed_on.starts_with("2020") && a.result == Some(gongkai_core::appeals::AppealResult::Upheld))
+        .count();
     assert_eq!(upheld_2020, 8);
-    assert!(appeals.iter().all(|a| a.kind == "reconsideration"), "no litigation");
+    assert!(appeals.iter().all(|a| a.kind == gongkai_core::appeals::AppealKind::Reconsideration), "no litigation");
     let alerts = store::alerts(&app.db, city, 50).await.unwrap();
     assert!(alerts.iter().any(|a| a.kind == "overdue") && alerts.iter().any(|a| a.kind == "due_soon"));
     // The grouped query and the per-application computation agree, year by year.
@@ -623,7 +630,7 @@ both!(per_item_fees_count_the_applicants_month_from_records, |kind: Kind| async 
         ];
         assert_eq!(staff.post(&format!("/console/orgs/{city}/applications"), &f).await.status, 200);
     }
-    let ids: Vec<i64> =
+    let ids: Vec<gongkai_core::ids::ApplicationId> =
         store::list_recent(&app.db, gongkai_core::orgs::OrgId(city), 20).await.unwrap().iter().map(|a| a.id).collect();
     let (eleventh, third) = (ids[0], ids[8]);
     assert_eq!(store::monthly_position(&app.db, eleventh).await.unwrap(), 11);

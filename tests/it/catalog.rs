@@ -5,7 +5,7 @@
 use crate::both;
 use crate::harness::{Kind, TestApp};
 use gongkai_core::catalog::{Disclosure, ItemKind, Validity};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_store::catalog::{self, Draft, Entry};
 use gongkai_store::{Actor, audit};
 use jiff::civil::date;
@@ -19,7 +19,7 @@ fn item_id(location: &str) -> String {
     location.trim_start_matches("/console/catalog/").to_string()
 }
 
-fn draft(column_id: i64, title: &str, kind: ItemKind, formed: jiff::civil::Date) -> Draft {
+fn draft(column_id: gongkai_core::ids::ColumnId, title: &str, kind: ItemKind, formed: jiff::civil::Date) -> Draft {
     Draft {
         column_id,
         kind,
@@ -204,7 +204,7 @@ both!(index_numbers_are_unique_per_period_and_lateness_is_flagged, |kind: Kind| 
     let col = cols.iter().find(|c| c.slug == "normative").unwrap().id;
     let assistance = cols.iter().find(|c| c.slug == "assistance").unwrap();
     assert_eq!(assistance.limit_wd, Some(10), "a shorter per-column limit");
-    let publish = |title: &str, col: i64, formed, on| {
+    let publish = |title: &str, col: gongkai_core::ids::ColumnId, formed, on| {
         let d = draft(col, title, ItemKind::Normative, formed);
         let (db, cal, actor) = (app.db.clone(), cal.clone(), actor.clone());
         async move {
@@ -570,11 +570,12 @@ async fn the_demo_catalog_reads_like_a_real_site() {
     use gongkai_store::catalog::ItemFilter;
     let app = TestApp::spawn_full_demo(Kind::Sqlite).await.unwrap();
     let org = OrgId(app.org_id("gzmz").await);
-    let f = ItemFilter { org_id: Some(org.0), public_only: true, ..Default::default() };
+    let f = ItemFilter { org_id: Some(org), public_only: true, ..Default::default() };
     let (lines, total) = catalog::list(&app.db, &f, 0, 100_000).await.unwrap();
     assert!(total > 500, "{total} public items");
     let cols = catalog::columns(&app.db, org).await.unwrap();
-    let slug = |id: i64| cols.iter().find(|c| c.id == id).map(|c| c.slug.clone()).unwrap_or_default();
+    let slug =
+        |id: gongkai_core::ids::ColumnId| cols.iter().find(|c| c.id == id).map(|c| c.slug.clone()).unwrap_or_default();
     let mut seen = std::collections::BTreeSet::new();
     let mut blacklist_years = std::collections::BTreeSet::new();
     let mut consultations_2020 = 0;

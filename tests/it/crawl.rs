@@ -220,9 +220,9 @@ async fn every_page_of_the_demo_speaks_chinese() {
     let mut total = 0;
     // Pages the link crawl reaches only a few of: every document whose validity changed.
     let org = gongkai_core::orgs::OrgId(app.org_id("gzmz").await);
-    let f = gongkai_store::catalog::ItemFilter { org_id: Some(org.0), public_only: true, ..Default::default() };
+    let f = gongkai_store::catalog::ItemFilter { org_id: Some(org), public_only: true, ..Default::default() };
     let (lines, _) = gongkai_store::catalog::list(&app.db, &f, 0, 100_000).await.unwrap();
-    let changed: Vec<i64> =
+    let changed: Vec<gongkai_core::ids::ItemId> =
         lines.iter().filter(|l| l.validity != gongkai_core::catalog::Validity::Valid).map(|l| l.id).collect();
     assert!(!changed.is_empty(), "the demo has documents no longer valid");
     let mut public = app.browser();

@@ -9,7 +9,7 @@
 
 use crate::harness::{DATES, Kind, TestApp, date};
 use gongkai_core::applications::ClockSettings;
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_store::applications as store;
 
 fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {

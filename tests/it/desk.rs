@@ -3,7 +3,7 @@
 
 use crate::both;
 use crate::harness::{Kind, TestApp};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_store::applications::{self as store, RegisterFilter};
 
 /// The number in front of a desk label, e.g. `<strong>2</strong> 5个工作日内到期`.

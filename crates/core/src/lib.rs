@@ -10,6 +10,7 @@ pub mod applications;
 pub mod calendar;
 pub mod catalog;
 pub mod field;
+pub mod ids;
 pub mod jobs;
 pub mod orgs;
 pub mod reports;

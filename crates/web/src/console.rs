@@ -326,7 +326,7 @@ async fn desk(
         }
         if p.can(Capability::ApproveDisclosure, o.id, &tree) {
             let f = ItemFilter {
-                org_id: Some(id),
+                org_id: Some(o.id),
                 status: Some(gongkai_core::catalog::Status::Submitted),
                 ..Default::default()
             };
@@ -338,7 +338,7 @@ async fn desk(
             ));
         } else if p.can(Capability::EditDisclosure, o.id, &tree) {
             let f = ItemFilter {
-                org_id: Some(id),
+                org_id: Some(o.id),
                 status: Some(gongkai_core::catalog::Status::Draft),
                 ..Default::default()
             };

@@ -4,6 +4,7 @@
 
 use super::{Attribute, Disclosure, DocNumber, InterpretationForm, ItemKind, WithholdReason};
 use crate::field::{FieldError, FieldErrors, optional_text, required_text};
+use crate::ids::{ColumnId, ItemId};
 use jiff::civil::Date;
 
 /// What the caller found for the form's `interprets` field.
@@ -12,7 +13,7 @@ pub enum Interprets {
     /// The field is empty.
     NotGiven,
     /// The item of this organisation with that index number or id.
-    Found(i64),
+    Found(ItemId),
     /// No such item of this organisation.
     NotFound,
 }
@@ -35,7 +36,7 @@ pub fn paragraphs(text: &str) -> String {
 /// The validated content of an item as drafted.
 #[derive(Debug, Clone)]
 pub struct Draft {
-    pub column_id: i64,
+    pub column_id: ColumnId,
     pub kind: ItemKind,
     pub title: String,
     pub summary: String,
@@ -51,7 +52,7 @@ pub struct Draft {
     pub disclosure: Disclosure,
     pub formed_on: Date,
     pub effective_on: Option<Date>,
-    pub interprets_id: Option<i64>,
+    pub interprets_id: Option<ItemId>,
     pub interp_form: Option<InterpretationForm>,
     pub media_url: Option<String>,
 }
@@ -106,7 +107,7 @@ impl ItemInput {
     /// and its plain text.
     pub fn parse(
         &self,
-        columns: &[(i64, &str)],
+        columns: &[(ColumnId, &str)],
         interprets: Interprets,
         sanitize: impl Fn(&str) -> (String, String),
     ) -> Result<Draft, FieldErrors> {
@@ -273,11 +274,11 @@ mod tests {
 
     #[test]
     fn a_form_parses_without_the_database() {
-        let cols = [(7, "normative"), (8, "interpretation")];
+        let cols = [(ColumnId(7), "normative"), (ColumnId(8), "interpretation")];
         let d = form().parse(&cols, Interprets::NotGiven, plain).unwrap();
         assert_eq!(
             (d.column_id, d.kind, d.doc_number.as_deref()),
-            (7, ItemKind::Normative, Some("穗民规字〔2026〕3号"))
+            (ColumnId(7), ItemKind::Normative, Some("穗民规字〔2026〕3号"))
         );
         assert_eq!(d.body_html.matches("<p>").count(), 2, "one paragraph per line");
         let mut bad = form();

@@ -4,14 +4,7 @@ use crate::field::{FieldError, required_text};
 use serde::Serialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct UserId(pub i64);
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::ids::UserId;
 
 /// A login name: 3–32 characters of lower-case ASCII letters, digits, `.`, `_`, `-`,
 /// starting with a letter (so it can never be confused with an id).

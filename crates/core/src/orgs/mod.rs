@@ -8,15 +8,7 @@ use crate::field::{FieldError, FieldErrors, optional_text, required_text};
 use serde::Serialize;
 use std::fmt;
 
-/// Database id of an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct OrgId(pub i64);
-
-impl fmt::Display for OrgId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::ids::OrgId;
 
 /// What kind of body an organisation is; drives e.g. the annual-report deadline
 /// (条例 Art. 49: departments by 31 January, governments by 31 March).

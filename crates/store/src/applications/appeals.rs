@@ -3,27 +3,27 @@
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::appeals::{AppealKind, AppealResult};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{AppealId, ApplicationId, OrgId};
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::{Any, Row};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Appeal {
-    pub id: i64,
-    pub org_id: i64,
-    pub application_id: Option<i64>,
-    pub kind: String,
+    pub id: AppealId,
+    pub org_id: OrgId,
+    pub application_id: Option<ApplicationId>,
+    pub kind: AppealKind,
     pub body: String,
     pub case_number: Option<String>,
     pub filed_on: String,
     pub decided_on: Option<String>,
-    pub result: Option<String>,
+    pub result: Option<AppealResult>,
     pub note: Option<String>,
 }
 
 pub struct NewAppeal {
-    pub application_id: Option<i64>,
+    pub application_id: Option<ApplicationId>,
     pub kind: AppealKind,
     pub body: String,
     pub case_number: Option<String>,
@@ -32,11 +32,11 @@ pub struct NewAppeal {
     pub note: Option<String>,
 }
 
-pub async fn create(db: &Db, actor: &Actor, org: OrgId, a: &NewAppeal) -> Result<i64> {
+pub async fn create(db: &Db, actor: &Actor, org: OrgId, a: &NewAppeal) -> Result<AppealId> {
     let mut tx = db.begin_write().await?;
     if let Some(app) = a.application_id {
         let owner: Option<i64> = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
-            .bind(app)
+            .bind(app.0)
             .fetch_optional(&mut *tx)
             .await?;
         if owner != Some(org.0) {
@@ -49,7 +49,7 @@ pub async fn create(db: &Db, actor: &Actor, org: OrgId, a: &NewAppeal) -> Result
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
     )
     .bind(org.0)
-    .bind(a.application_id)
+    .bind(a.application_id.map(|a| a.0))
     .bind(a.kind.code())
     .bind(&a.body)
     .bind(a.case_number.as_deref())
@@ -66,11 +66,11 @@ pub async fn create(db: &Db, actor: &Actor, org: OrgId, a: &NewAppeal) -> Result
         .field("result", None, a.decided.map(|d| d.1.code()));
     audit::record(&mut tx, actor, "create", "appeal", &id.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(AppealId(id))
 }
 
 /// Record the decision of a pending appeal.
-pub async fn decide(db: &Db, actor: &Actor, org: OrgId, id: i64, on: Date, result: AppealResult) -> Result<()> {
+pub async fn decide(db: &Db, actor: &Actor, org: OrgId, id: AppealId, on: Date, result: AppealResult) -> Result<()> {
     let mut tx = db.begin_write().await?;
     let n = sqlx::query::<Any>(
         "UPDATE appeals SET decided_on = $1, result = $2, updated_at = $3 WHERE id = $4 AND org_id = $5 AND result IS NULL",
@@ -78,7 +78,7 @@ pub async fn decide(db: &Db, actor: &Actor, org: OrgId, id: i64, on: Date, resul
     .bind(on.to_string())
     .bind(result.code())
     .bind(ts::now())
-    .bind(id)
+    .bind(id.0)
     .bind(org.0)
     .execute(&mut *tx)
     .await?
@@ -93,8 +93,8 @@ pub async fn decide(db: &Db, actor: &Actor, org: OrgId, id: i64, on: Date, resul
     Ok(())
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Appeal> {
-    list_where(db, "id = $1", id).await?.pop().ok_or(StoreError::NotFound)
+pub async fn get(db: &Db, id: AppealId) -> Result<Appeal> {
+    list_where(db, "id = $1", id.0).await?.pop().ok_or(StoreError::NotFound)
 }
 
 pub async fn list(db: &Db, org: OrgId) -> Result<Vec<Appeal>> {
@@ -110,15 +110,23 @@ async fn list_where(db: &Db, cond: &'static str, v: i64) -> Result<Vec<Appeal>> 
     rows.iter()
         .map(|r| {
             Ok(Appeal {
-                id: r.try_get("id")?,
-                org_id: r.try_get("org_id")?,
-                application_id: r.try_get("application_id")?,
-                kind: r.try_get("kind")?,
+                id: AppealId(r.try_get("id")?),
+                org_id: OrgId(r.try_get("org_id")?),
+                application_id: r.try_get::<Option<i64>, _>("application_id")?.map(ApplicationId),
+                kind: {
+                    let raw: String = r.try_get("kind")?;
+                    AppealKind::parse(&raw).map_err(|_| StoreError::Corrupt(format!("appeal kind '{raw}'")))?
+                },
                 body: r.try_get("body")?,
                 case_number: r.try_get("case_number")?,
                 filed_on: r.try_get("filed_on")?,
                 decided_on: r.try_get("decided_on")?,
-                result: r.try_get("result")?,
+                result: match r.try_get::<Option<String>, _>("result")? {
+                    None => None,
+                    Some(raw) => Some(
+                        AppealResult::parse(&raw).map_err(|_| StoreError::Corrupt(format!("appeal result '{raw}'")))?,
+                    ),
+                },
                 note: r.try_get("note")?,
             })
         })

@@ -13,7 +13,7 @@ use gongkai_core::applications::identity::IdKind;
 use gongkai_core::applications::intake::{ApplicationFacts, same_request};
 use gongkai_core::applications::{ApplicantKind, Case, Channel, ClockSettings, Event, Outcome, Status, WorkflowError};
 use gongkai_core::calendar::{Calendar, CalendarError};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ApplicationId, OrgId, ProposalId, UserId};
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -21,7 +21,7 @@ use sqlx::{Any, AnyConnection, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Application {
-    pub id: i64,
+    pub id: ApplicationId,
     pub org_id: OrgId,
     pub serial: String,
     pub channel: Channel,
@@ -47,8 +47,8 @@ pub struct Application {
     /// The deadline was counted through a year without a loaded holiday notice (暂定).
     pub due_provisional: bool,
     pub calendar_version: String,
-    pub handler_id: Option<i64>,
-    pub duplicate_of: Option<i64>,
+    pub handler_id: Option<UserId>,
+    pub duplicate_of: Option<ApplicationId>,
     pub created_at: String,
 }
 
@@ -62,7 +62,7 @@ fn decode<T>(r: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Res
 
 fn from_row(r: &AnyRow) -> Result<Application> {
     Ok(Application {
-        id: r.try_get("id")?,
+        id: ApplicationId(r.try_get("id")?),
         org_id: OrgId(r.try_get("org_id")?),
         serial: r.try_get("serial")?,
         channel: decode(r, "channel", |s| Channel::parse(s).ok())?,
@@ -90,8 +90,8 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         due_on: r.try_get("due_on")?,
         due_provisional: r.try_get::<i64, _>("due_provisional")? != 0,
         calendar_version: r.try_get("calendar_version")?,
-        handler_id: r.try_get("handler_id")?,
-        duplicate_of: r.try_get("duplicate_of")?,
+        handler_id: r.try_get::<Option<i64>, _>("handler_id")?.map(UserId),
+        duplicate_of: r.try_get::<Option<i64>, _>("duplicate_of")?.map(ApplicationId),
         created_at: r.try_get("created_at")?,
     })
 }
@@ -146,11 +146,11 @@ fn derive(case: &Case, s: &ClockSettings, cal: &Calendar) -> std::result::Result
     })
 }
 
-async fn load_events(conn: &mut AnyConnection, id: i64) -> Result<Vec<EventRecord>> {
+async fn load_events(conn: &mut AnyConnection, id: ApplicationId) -> Result<Vec<EventRecord>> {
     let rows = sqlx::query::<Any>(
         "SELECT seq, data, actor, at FROM application_events WHERE application_id = $1 ORDER BY seq",
     )
-    .bind(id)
+    .bind(id.0)
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -167,12 +167,12 @@ async fn load_events(conn: &mut AnyConnection, id: i64) -> Result<Vec<EventRecor
         .collect()
 }
 
-async fn insert_event(conn: &mut AnyConnection, id: i64, seq: i64, e: &Event, actor: &Actor) -> Result<()> {
+async fn insert_event(conn: &mut AnyConnection, id: ApplicationId, seq: i64, e: &Event, actor: &Actor) -> Result<()> {
     sqlx::query::<Any>(
         "INSERT INTO application_events (application_id, seq, kind, data, actor_user_id, actor, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(id)
+    .bind(id.0)
     .bind(seq)
     .bind(e.kind())
     .bind(serde_json::to_string(e).expect("events serialise"))
@@ -186,7 +186,7 @@ async fn insert_event(conn: &mut AnyConnection, id: i64, seq: i64, e: &Event, ac
 
 async fn write_derived(
     conn: &mut AnyConnection,
-    id: i64,
+    id: ApplicationId,
     d: &Derived,
     cal: &Calendar,
     handler: Option<i64>,
@@ -204,7 +204,7 @@ async fn write_derived(
     .bind(cal.version())
     .bind(handler)
     .bind(ts::now())
-    .bind(id)
+    .bind(id.0)
     .bind(i64::from(d.due_provisional))
     .execute(conn)
     .await?;
@@ -214,9 +214,9 @@ async fn write_derived(
 /// Result of recording a new application.
 #[derive(Debug, Clone)]
 pub struct Created {
-    pub id: i64,
+    pub id: ApplicationId,
     pub serial: String,
-    pub duplicate_of: Option<i64>,
+    pub duplicate_of: Option<ApplicationId>,
 }
 
 /// Record a new application with its `Submitted` event. `query_code_hash` is the SHA-256
@@ -280,7 +280,7 @@ async fn try_create(
         let title: String = r.try_get("info_title")?;
         let docno: Option<String> = r.try_get("info_doc_number")?;
         if same_request(&f.info_title, f.info_doc_number.as_deref(), &title, docno.as_deref()) {
-            duplicate_of = Some(r.try_get::<i64, _>("id")?);
+            duplicate_of = Some(ApplicationId(r.try_get::<i64, _>("id")?));
             break;
         }
     }
@@ -303,41 +303,43 @@ async fn try_create(
     let n: u64 = last.as_deref().and_then(|s| s[prefix.len()..].parse().ok()).unwrap_or(0);
     let serial = format!("{prefix}{:05}", n + 1);
     let now = ts::now();
-    let id: i64 = sqlx::query_scalar::<Any, i64>(
-        "INSERT INTO applications (org_id, serial, query_code_hash, channel, applicant_kind, applicant_name,
+    let id = ApplicationId(
+        sqlx::query_scalar::<Any, i64>(
+            "INSERT INTO applications (org_id, serial, query_code_hash, channel, applicant_kind, applicant_name,
              contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number,
              info_description, delivery_form, delivery_method, submitted_on, received_on, status, due_on,
              calendar_version, duplicate_of, created_at, updated_at, due_provisional)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
              $22, $23, $24, $24, $25) RETURNING id",
-    )
-    .bind(org.0)
-    .bind(&serial)
-    .bind(query_code_hash)
-    .bind(channel.code())
-    .bind(f.applicant_kind.code())
-    .bind(&f.applicant_name)
-    .bind(f.contact_person.as_deref())
-    .bind(f.id_kind.code())
-    .bind(&f.id_number)
-    .bind(f.phone.as_deref())
-    .bind(f.email.as_deref())
-    .bind(f.address.as_deref())
-    .bind(&f.info_title)
-    .bind(f.info_doc_number.as_deref())
-    .bind(f.info_description.as_deref())
-    .bind(&f.delivery_form)
-    .bind(&f.delivery_method)
-    .bind(submitted_on.to_string())
-    .bind(d.received_on.as_deref())
-    .bind(d.status)
-    .bind(d.due_on.as_deref())
-    .bind(cal.version())
-    .bind(duplicate_of)
-    .bind(&now)
-    .bind(i64::from(d.due_provisional))
-    .fetch_one(&mut *tx)
-    .await?;
+        )
+        .bind(org.0)
+        .bind(&serial)
+        .bind(query_code_hash)
+        .bind(channel.code())
+        .bind(f.applicant_kind.code())
+        .bind(&f.applicant_name)
+        .bind(f.contact_person.as_deref())
+        .bind(f.id_kind.code())
+        .bind(&f.id_number)
+        .bind(f.phone.as_deref())
+        .bind(f.email.as_deref())
+        .bind(f.address.as_deref())
+        .bind(&f.info_title)
+        .bind(f.info_doc_number.as_deref())
+        .bind(f.info_description.as_deref())
+        .bind(&f.delivery_form)
+        .bind(&f.delivery_method)
+        .bind(submitted_on.to_string())
+        .bind(d.received_on.as_deref())
+        .bind(d.status)
+        .bind(d.due_on.as_deref())
+        .bind(cal.version())
+        .bind(duplicate_of.map(|d| d.0))
+        .bind(&now)
+        .bind(i64::from(d.due_provisional))
+        .fetch_one(&mut *tx)
+        .await?,
+    );
     insert_event(&mut tx, id, 1, first, actor).await?;
     // Personal data never enters the audit log: only what identifies the record.
     let changes = Changes::new()
@@ -353,7 +355,7 @@ async fn try_create(
 pub async fn append(
     db: &Db,
     actor: &Actor,
-    id: i64,
+    id: ApplicationId,
     e: &Event,
     s: &ClockSettings,
     cal: &Calendar,
@@ -374,7 +376,7 @@ pub async fn append(
     };
     write_derived(&mut tx, id, &d, cal, handler).await?;
     let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
-        .bind(id)
+        .bind(id.0)
         .fetch_one(&mut *tx)
         .await?;
     let changes = Changes::new().field("event", None, Some(e.describe()));
@@ -383,9 +385,9 @@ pub async fn append(
     Ok(next)
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Application> {
+pub async fn get(db: &Db, id: ApplicationId) -> Result<Application> {
     let sql = format!("SELECT {COLS} FROM applications WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db.pool()).await?;
     row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
@@ -395,13 +397,18 @@ pub async fn by_query_code(db: &Db, query_code_hash: &str) -> Result<Option<Appl
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn events(db: &Db, id: i64) -> Result<Vec<EventRecord>> {
+pub async fn events(db: &Db, id: ApplicationId) -> Result<Vec<EventRecord>> {
     let mut conn = db.pool().acquire().await?;
     load_events(&mut conn, id).await
 }
 
 /// The case as core sees it.
-pub async fn case(db: &Db, id: i64, s: &ClockSettings, cal: &Calendar) -> std::result::Result<Case, AppendError> {
+pub async fn case(
+    db: &Db,
+    id: ApplicationId,
+    s: &ClockSettings,
+    cal: &Calendar,
+) -> std::result::Result<Case, AppendError> {
     let log: Vec<Event> = events(db, id).await?.into_iter().map(|r| r.event).collect();
     if log.is_empty() {
         return Err(StoreError::NotFound.into());
@@ -441,7 +448,7 @@ pub async fn recompute_deadlines(db: &Db, actor: &Actor, s: &ClockSettings, cal:
     let sql = format!("SELECT id FROM applications WHERE status IN ({}) ORDER BY id", open_statuses());
     let ids: Vec<i64> = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
     let mut moved = 0;
-    for id in ids {
+    for id in ids.into_iter().map(ApplicationId) {
         let mut tx = db.begin_write().await?;
         let events = load_events(&mut tx, id).await?;
         let log: Vec<Event> = events.iter().map(|r| r.event.clone()).collect();
@@ -451,7 +458,7 @@ pub async fn recompute_deadlines(db: &Db, actor: &Actor, s: &ClockSettings, cal:
         let case = Case::replay(&log, s, cal).map_err(|e| corrupt(e.to_string()))?;
         let old: Option<String> =
             sqlx::query_scalar::<Any, Option<String>>("SELECT due_on FROM applications WHERE id = $1")
-                .bind(id)
+                .bind(id.0)
                 .fetch_one(&mut *tx)
                 .await?;
         let d = derive(&case, s, cal).map_err(|e| corrupt(e.message_zh()))?;
@@ -473,8 +480,8 @@ pub async fn recompute_deadlines(db: &Db, actor: &Actor, s: &ClockSettings, cal:
 #[derive(Debug, Clone, Serialize)]
 pub struct Alert {
     pub id: i64,
-    pub org_id: i64,
-    pub application_id: Option<i64>,
+    pub org_id: OrgId,
+    pub application_id: Option<ApplicationId>,
     pub kind: String,
     pub message: String,
     pub created_at: String,
@@ -536,8 +543,8 @@ pub async fn alerts(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Alert>> {
         .map(|r| {
             Ok(Alert {
                 id: r.try_get("id")?,
-                org_id: r.try_get("org_id")?,
-                application_id: r.try_get("application_id")?,
+                org_id: OrgId(r.try_get("org_id")?),
+                application_id: r.try_get::<Option<i64>, _>("application_id")?.map(ApplicationId),
                 kind: r.try_get("kind")?,
                 message: r.try_get("message")?,
                 created_at: r.try_get("created_at")?,
@@ -608,7 +615,7 @@ pub async fn mark_emailed(db: &Db, id: i64) -> Result<bool> {
 /// The position of application `id` among its applicant's applications to the same
 /// organisation in the same calendar month (by date of receipt, then registration order):
 /// the `n` of the per-item fee bands (109号 Art. 4: 同一申请人一个自然月内累计).
-pub async fn monthly_position(db: &Db, id: i64) -> Result<i64> {
+pub async fn monthly_position(db: &Db, id: ApplicationId) -> Result<i64> {
     let a = get(db, id).await?;
     let day = a.received_on.clone().unwrap_or_else(|| a.submitted_on.clone());
     let month = &day[..7];
@@ -623,7 +630,7 @@ pub async fn monthly_position(db: &Db, id: i64) -> Result<i64> {
     .bind(format!("{month}-01"))
     .bind(format!("{month}-31"))
     .bind(&day)
-    .bind(id)
+    .bind(id.0)
     .fetch_one(db.pool())
     .await?)
 }
@@ -631,10 +638,10 @@ pub async fn monthly_position(db: &Db, id: i64) -> Result<i64> {
 /// A reply or extension drafted by staff for an approver.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
-    pub id: i64,
-    pub application_id: i64,
+    pub id: ProposalId,
+    pub application_id: ApplicationId,
     pub event: Event,
-    pub proposed_by: Option<i64>,
+    pub proposed_by: Option<UserId>,
     pub proposed_by_label: String,
     pub proposed_at: String,
     /// `None` while pending; `Some("approved" | "returned")` once decided.
@@ -649,10 +656,10 @@ const PROPOSAL_COLS: &str = "id, application_id, data, proposed_by, proposed_by_
 fn proposal_from_row(r: &AnyRow) -> Result<Proposal> {
     let data: String = r.try_get("data")?;
     Ok(Proposal {
-        id: r.try_get("id")?,
-        application_id: r.try_get("application_id")?,
+        id: ProposalId(r.try_get("id")?),
+        application_id: ApplicationId(r.try_get("application_id")?),
         event: serde_json::from_str(&data).map_err(|e| StoreError::Config(format!("corrupt proposal: {e}")))?,
-        proposed_by: r.try_get("proposed_by")?,
+        proposed_by: r.try_get::<Option<i64>, _>("proposed_by")?.map(UserId),
         proposed_by_label: r.try_get("proposed_by_label")?,
         proposed_at: r.try_get("proposed_at")?,
         decision: r.try_get("decision")?,
@@ -664,19 +671,24 @@ fn proposal_from_row(r: &AnyRow) -> Result<Proposal> {
 
 /// Record a drafted reply or extension for approval. Refused while another is pending for
 /// the same application (one decision at a time).
-pub async fn propose(db: &Db, actor: &Actor, application_id: i64, e: &Event) -> std::result::Result<i64, AppendError> {
+pub async fn propose(
+    db: &Db,
+    actor: &Actor,
+    application_id: ApplicationId,
+    e: &Event,
+) -> std::result::Result<i64, AppendError> {
     let mut tx = db.begin_write().await?;
     let pending: i64 = sqlx::query_scalar::<Any, i64>(
         "SELECT COUNT(*) FROM application_proposals WHERE application_id = $1 AND decision IS NULL",
     )
-    .bind(application_id)
+    .bind(application_id.0)
     .fetch_one(&mut *tx)
     .await?;
     if pending > 0 {
         return Err(AppendError::Refused(WorkflowError::NotAllowed("已有待审核的答复或延期，请等待审核人处理".into())));
     }
     let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM applications WHERE id = $1")
-        .bind(application_id)
+        .bind(application_id.0)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -684,7 +696,7 @@ pub async fn propose(db: &Db, actor: &Actor, application_id: i64, e: &Event) -> 
         "INSERT INTO application_proposals (application_id, kind, data, proposed_by, proposed_by_label, proposed_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(application_id)
+    .bind(application_id.0)
     .bind(e.kind())
     .bind(serde_json::to_string(e).expect("events serialise"))
     .bind(actor.user_id.map(|u| u.0))
@@ -700,16 +712,16 @@ pub async fn propose(db: &Db, actor: &Actor, application_id: i64, e: &Event) -> 
 }
 
 /// The latest proposal of an application (pending or decided), if any.
-pub async fn latest_proposal(db: &Db, application_id: i64) -> Result<Option<Proposal>> {
+pub async fn latest_proposal(db: &Db, application_id: ApplicationId) -> Result<Option<Proposal>> {
     let sql =
         format!("SELECT {PROPOSAL_COLS} FROM application_proposals WHERE application_id = $1 ORDER BY id DESC LIMIT 1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(application_id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(application_id.0).fetch_optional(db.pool()).await?;
     row.as_ref().map(proposal_from_row).transpose()
 }
 
-pub async fn proposal(db: &Db, id: i64) -> Result<Proposal> {
+pub async fn proposal(db: &Db, id: ProposalId) -> Result<Proposal> {
     let sql = format!("SELECT {PROPOSAL_COLS} FROM application_proposals WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db.pool()).await?;
     row.as_ref().map(proposal_from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
@@ -729,7 +741,13 @@ pub async fn pending_proposals(db: &Db, org: OrgId) -> Result<Vec<(Proposal, Str
 
 /// Claim a pending proposal for a decision: `true` when this call decided it (so two
 /// approvers clicking at once record one decision).
-pub async fn decide_proposal(db: &Db, actor: &Actor, id: i64, decision: &str, note: Option<&str>) -> Result<bool> {
+pub async fn decide_proposal(
+    db: &Db,
+    actor: &Actor,
+    id: ProposalId,
+    decision: &str,
+    note: Option<&str>,
+) -> Result<bool> {
     let n = sqlx::query::<Any>(
         "UPDATE application_proposals SET decision = $1, decided_by_label = $2, decided_at = $3, note = $4
          WHERE id = $5 AND decision IS NULL",
@@ -738,7 +756,7 @@ pub async fn decide_proposal(db: &Db, actor: &Actor, id: i64, decision: &str, no
     .bind(&actor.label)
     .bind(ts::now())
     .bind(note)
-    .bind(id)
+    .bind(id.0)
     .execute(db.pool())
     .await?
     .rows_affected();
@@ -746,12 +764,12 @@ pub async fn decide_proposal(db: &Db, actor: &Actor, id: i64, decision: &str, no
 }
 
 /// Undo a claim whose event the workflow then refused, so the proposal can be decided again.
-pub async fn reopen_proposal(db: &Db, id: i64) -> Result<()> {
+pub async fn reopen_proposal(db: &Db, id: ProposalId) -> Result<()> {
     sqlx::query::<Any>(
         "UPDATE application_proposals SET decision = NULL, decided_by_label = NULL, decided_at = NULL, note = NULL
          WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.0)
     .execute(db.pool())
     .await?;
     Ok(())
@@ -919,7 +937,7 @@ mod tests {
 
 /// An approver recorded a reply or extension directly: a pending proposal of that kind is
 /// closed as superseded, so it does not wait on the desk for ever.
-pub async fn supersede_proposals(db: &Db, actor: &Actor, application_id: i64, kind: &str) -> Result<u64> {
+pub async fn supersede_proposals(db: &Db, actor: &Actor, application_id: ApplicationId, kind: &str) -> Result<u64> {
     Ok(sqlx::query::<Any>(
         "UPDATE application_proposals SET decision = 'superseded', decided_by_label = $1, decided_at = $2,
              note = '审核人已直接办理'
@@ -927,7 +945,7 @@ pub async fn supersede_proposals(db: &Db, actor: &Actor, application_id: i64, ki
     )
     .bind(&actor.label)
     .bind(ts::now())
-    .bind(application_id)
+    .bind(application_id.0)
     .bind(kind)
     .execute(db.pool())
     .await?

@@ -8,7 +8,7 @@ pub use gongkai_core::catalog::NormativeCounts;
 use gongkai_core::catalog::{
     self as core, Action, Attribute, ColumnKind, IndexPattern, ItemKind, Status, Validity, ValidityChange,
 };
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{AttachmentId, ColumnId, ItemId, OrgId};
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -31,9 +31,9 @@ impl From<sqlx::Error> for CatalogError {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Column {
-    pub id: i64,
-    pub org_id: i64,
-    pub parent_id: Option<i64>,
+    pub id: ColumnId,
+    pub org_id: OrgId,
+    pub parent_id: Option<ColumnId>,
     pub slug: String,
     pub name: String,
     pub kind: ColumnKind,
@@ -53,9 +53,9 @@ impl Column {
 
 fn column_from_row(r: &AnyRow) -> Result<Column> {
     Ok(Column {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        parent_id: r.try_get("parent_id")?,
+        id: ColumnId(r.try_get("id")?),
+        org_id: OrgId(r.try_get("org_id")?),
+        parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(ColumnId),
         slug: r.try_get("slug")?,
         name: r.try_get("name")?,
         kind: decode(r, "kind", |s| ColumnKind::parse(s).ok())?,
@@ -111,14 +111,14 @@ pub async fn columns(db: &Db, org: OrgId) -> Result<Vec<Column>> {
     rows.iter().map(column_from_row).collect()
 }
 
-pub async fn column(db: &Db, id: i64) -> Result<Column> {
+pub async fn column(db: &Db, id: ColumnId) -> Result<Column> {
     let sql = format!("SELECT {COLUMN_COLS} FROM catalog_columns WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?;
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db.pool()).await?;
     row.as_ref().map(column_from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
 pub struct ColumnFacts {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<ColumnId>,
     pub slug: String,
     pub name: String,
     pub kind: ColumnKind,
@@ -127,9 +127,15 @@ pub struct ColumnFacts {
     pub limit_wd: Option<u32>,
 }
 
-/// Add a column (id 0) or change one; the parent must be a column of the same organisation
-/// and not the column itself or one below it.
-pub async fn save_column(db: &Db, actor: &Actor, org: OrgId, id: i64, f: &ColumnFacts) -> Result<i64, CatalogError> {
+/// Add a column (`id` None) or change one; the parent must be a column of the same
+/// organisation and not the column itself or one below it.
+pub async fn save_column(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    id: Option<ColumnId>,
+    f: &ColumnFacts,
+) -> Result<ColumnId, CatalogError> {
     let all = columns(db, org).await?;
     if let Some(p) = f.parent_id {
         if !all.iter().any(|c| c.id == p) {
@@ -137,45 +143,31 @@ pub async fn save_column(db: &Db, actor: &Actor, org: OrgId, id: i64, f: &Column
         }
         let mut cur = Some(p);
         while let Some(c) = cur {
-            if c == id {
+            if Some(c) == id {
                 return Err(CatalogError::Refused("不能把栏目移到它自己或它的下级栏目之下".into()));
             }
             cur = all.iter().find(|x| x.id == c).and_then(|x| x.parent_id);
         }
     }
-    if all.iter().any(|c| c.slug == f.slug && c.id != id) {
+    if all.iter().any(|c| c.slug == f.slug && Some(c.id) != id) {
         return Err(CatalogError::Refused(format!("栏目代码“{}”已被使用", f.slug)));
     }
     let mut tx = db.begin_write().await?;
     let limit = f.limit_wd.map(|n| n as i64);
-    let id = if id == 0 {
-        sqlx::query_scalar::<Any, i64>(
-            "INSERT INTO catalog_columns (org_id, parent_id, slug, name, kind, description, position, limit_wd)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(f.parent_id)
-        .bind(&f.slug)
-        .bind(&f.name)
-        .bind(f.kind.code())
-        .bind(&f.description)
-        .bind(f.position)
-        .bind(limit)
-        .fetch_one(&mut *tx)
-        .await?
-    } else {
+    let parent = f.parent_id.map(|p| p.0);
+    let id = if let Some(id) = id {
         let n = sqlx::query::<Any>(
             "UPDATE catalog_columns SET parent_id = $1, slug = $2, name = $3, kind = $4, description = $5, position = $6,
              limit_wd = $7 WHERE id = $8 AND org_id = $9",
         )
-        .bind(f.parent_id)
+        .bind(parent)
         .bind(&f.slug)
         .bind(&f.name)
         .bind(f.kind.code())
         .bind(&f.description)
         .bind(f.position)
         .bind(limit)
-        .bind(id)
+        .bind(id.0)
         .bind(org.0)
         .execute(&mut *tx)
         .await?
@@ -184,6 +176,23 @@ pub async fn save_column(db: &Db, actor: &Actor, org: OrgId, id: i64, f: &Column
             return Err(StoreError::NotFound.into());
         }
         id
+    } else {
+        ColumnId(
+            sqlx::query_scalar::<Any, i64>(
+                "INSERT INTO catalog_columns (org_id, parent_id, slug, name, kind, description, position, limit_wd)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(org.0)
+            .bind(parent)
+            .bind(&f.slug)
+            .bind(&f.name)
+            .bind(f.kind.code())
+            .bind(&f.description)
+            .bind(f.position)
+            .bind(limit)
+            .fetch_one(&mut *tx)
+            .await?,
+        )
     };
     let changes = Changes::new()
         .field("name", None, Some(f.name.as_str()))
@@ -200,19 +209,19 @@ pub async fn save_column(db: &Db, actor: &Actor, org: OrgId, id: i64, f: &Column
 }
 
 /// Remove an empty column without sub-columns.
-pub async fn delete_column(db: &Db, actor: &Actor, org: OrgId, id: i64) -> Result<(), CatalogError> {
+pub async fn delete_column(db: &Db, actor: &Actor, org: OrgId, id: ColumnId) -> Result<(), CatalogError> {
     let mut tx = db.begin_write().await?;
     let used: i64 = sqlx::query_scalar::<Any, i64>(
         "SELECT (SELECT COUNT(*) FROM catalog_items WHERE column_id = $1) + (SELECT COUNT(*) FROM catalog_columns WHERE parent_id = $1)",
     )
-    .bind(id)
+    .bind(id.0)
     .fetch_one(&mut *tx)
     .await?;
     if used > 0 {
         return Err(CatalogError::Refused("栏目下还有信息或下级栏目，不能删除".into()));
     }
     let n = sqlx::query::<Any>("DELETE FROM catalog_columns WHERE id = $1 AND org_id = $2")
-        .bind(id)
+        .bind(id.0)
         .bind(org.0)
         .execute(&mut *tx)
         .await?
@@ -256,9 +265,9 @@ pub async fn set_index_pattern(db: &Db, actor: &Actor, org: OrgId, p: &IndexPatt
 /// A catalog item as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
-    pub id: i64,
-    pub org_id: i64,
-    pub column_id: i64,
+    pub id: ItemId,
+    pub org_id: OrgId,
+    pub column_id: ColumnId,
     pub kind: ItemKind,
     pub title: String,
     pub summary: String,
@@ -281,7 +290,7 @@ pub struct Item {
     pub validity: Validity,
     pub publish_by: Option<String>,
     pub late: bool,
-    pub interprets_id: Option<i64>,
+    pub interprets_id: Option<ItemId>,
     pub interp_form: Option<String>,
     pub media_url: Option<String>,
     pub drafted_by: String,
@@ -325,9 +334,9 @@ fn decode<T>(r: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Res
 
 fn item_from_row(r: &AnyRow) -> Result<Item> {
     Ok(Item {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        column_id: r.try_get("column_id")?,
+        id: ItemId(r.try_get("id")?),
+        org_id: OrgId(r.try_get("org_id")?),
+        column_id: ColumnId(r.try_get("column_id")?),
         kind: decode(r, "kind", |s| ItemKind::parse(s).ok())?,
         title: r.try_get("title")?,
         summary: r.try_get("summary")?,
@@ -350,7 +359,7 @@ fn item_from_row(r: &AnyRow) -> Result<Item> {
         validity: decode(r, "validity", |s| Validity::parse(s).ok())?,
         publish_by: r.try_get("publish_by")?,
         late: r.try_get::<i64, _>("late")? != 0,
-        interprets_id: r.try_get("interprets_id")?,
+        interprets_id: r.try_get::<Option<i64>, _>("interprets_id")?.map(ItemId),
         interp_form: r.try_get("interp_form")?,
         media_url: r.try_get("media_url")?,
         drafted_by: r.try_get("drafted_by")?,
@@ -373,7 +382,7 @@ pub enum Entry {
 
 async fn check_links(conn: &mut AnyConnection, org: OrgId, d: &Draft) -> Result<(), CatalogError> {
     let col: Option<i64> = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_columns WHERE id = $1")
-        .bind(d.column_id)
+        .bind(d.column_id.0)
         .fetch_optional(&mut *conn)
         .await?;
     if col != Some(org.0) {
@@ -381,7 +390,7 @@ async fn check_links(conn: &mut AnyConnection, org: OrgId, d: &Draft) -> Result<
     }
     if let Some(target) = d.interprets_id {
         let owner: Option<i64> = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_items WHERE id = $1")
-            .bind(target)
+            .bind(target.0)
             .fetch_optional(&mut *conn)
             .await?;
         if owner != Some(org.0) {
@@ -402,12 +411,12 @@ pub async fn create(
     org: OrgId,
     d: &Draft,
     entry: Entry,
-) -> Result<i64, CatalogError> {
+) -> Result<ItemId, CatalogError> {
     let mut tx = db.begin_write().await?;
     check_links(&mut tx, org, d).await?;
     let now = ts::now();
     let validity = Validity::Valid;
-    let id: i64 = sqlx::query_scalar::<Any, i64>(
+    let id = sqlx::query_scalar::<Any, i64>(
         "INSERT INTO catalog_items (org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers,
          doc_number, genre, subject, keywords, attribute, withhold_reason, status, formed_on, effective_on, validity,
          interprets_id, interp_form, media_url, drafted_by, late, created_at, updated_at)
@@ -415,7 +424,7 @@ pub async fn create(
          $23, 0, $24, $24) RETURNING id",
     )
     .bind(org.0)
-    .bind(d.column_id)
+    .bind(d.column_id.0)
     .bind(d.kind.code())
     .bind(&d.title)
     .bind(&d.summary)
@@ -433,13 +442,14 @@ pub async fn create(
     .bind(d.formed_on.to_string())
     .bind(d.effective_on.map(|x| x.to_string()))
     .bind(validity.code())
-    .bind(d.interprets_id)
+    .bind(d.interprets_id.map(|i| i.0))
     .bind(d.interp_form.map(|f| f.code()))
     .bind(d.media_url.as_deref())
     .bind(&actor.label)
     .bind(&now)
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .map(ItemId)?;
     let changes = Changes::new().field("title", None, Some(d.title.as_str())).field(
         "attribute",
         None,
@@ -449,7 +459,7 @@ pub async fn create(
     if let Entry::Published { on, approved_by } = entry {
         sqlx::query::<Any>("UPDATE catalog_items SET status = $1 WHERE id = $2")
             .bind(Status::Submitted.code())
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         // Recorded as published on `on` (imports, back-filled history): it was approved that
@@ -464,10 +474,10 @@ pub async fn create(
 }
 
 /// Change a draft (only drafts can be edited; a published item changes through validity).
-pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: i64, d: &Draft) -> Result<(), CatalogError> {
+pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: ItemId, d: &Draft) -> Result<(), CatalogError> {
     let mut tx = db.begin_write().await?;
     let old = get_in(&mut tx, id).await?;
-    if old.org_id != org.0 {
+    if old.org_id != org {
         return Err(StoreError::NotFound.into());
     }
     core::transition(old.status(), Action::Edit, old.attribute()).map_err(CatalogError::Refused)?;
@@ -481,7 +491,7 @@ pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: i64, d: &Draft) -> R
          withhold_reason = $14, formed_on = $15, effective_on = $16, interprets_id = $17, interp_form = $18,
          media_url = $19, updated_at = $20 WHERE id = $21",
     )
-    .bind(d.column_id)
+    .bind(d.column_id.0)
     .bind(d.kind.code())
     .bind(&d.title)
     .bind(&d.summary)
@@ -497,11 +507,11 @@ pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: i64, d: &Draft) -> R
     .bind(d.disclosure.reason().map(|r| r.code()))
     .bind(d.formed_on.to_string())
     .bind(d.effective_on.map(|x| x.to_string()))
-    .bind(d.interprets_id)
+    .bind(d.interprets_id.map(|i| i.0))
     .bind(d.interp_form.map(|f| f.code()))
     .bind(d.media_url.as_deref())
     .bind(ts::now())
-    .bind(id)
+    .bind(id.0)
     .execute(&mut *tx)
     .await?;
     let changes = Changes::new()
@@ -519,13 +529,13 @@ async fn set_status(
     db: &Db,
     actor: &Actor,
     org: OrgId,
-    id: i64,
+    id: ItemId,
     action: Action,
     note: Option<&str>,
 ) -> Result<(), CatalogError> {
     let mut tx = db.begin_write().await?;
     let old = get_in(&mut tx, id).await?;
-    if old.org_id != org.0 {
+    if old.org_id != org {
         return Err(StoreError::NotFound.into());
     }
     let next = core::transition(old.status(), action, old.attribute()).map_err(CatalogError::Refused)?;
@@ -533,7 +543,7 @@ async fn set_status(
         .bind(next.code())
         .bind(note)
         .bind(ts::now())
-        .bind(id)
+        .bind(id.0)
         .execute(&mut *tx)
         .await?;
     let changes =
@@ -552,11 +562,17 @@ fn action_name(a: Action) -> &'static str {
     }
 }
 
-pub async fn submit(db: &Db, actor: &Actor, org: OrgId, id: i64) -> Result<(), CatalogError> {
+pub async fn submit(db: &Db, actor: &Actor, org: OrgId, id: ItemId) -> Result<(), CatalogError> {
     set_status(db, actor, org, id, Action::Submit, None).await
 }
 
-pub async fn return_for_changes(db: &Db, actor: &Actor, org: OrgId, id: i64, note: &str) -> Result<(), CatalogError> {
+pub async fn return_for_changes(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    id: ItemId,
+    note: &str,
+) -> Result<(), CatalogError> {
     set_status(db, actor, org, id, Action::Return, Some(note)).await
 }
 
@@ -568,7 +584,7 @@ pub async fn approve(
     cal: &Calendar,
     actor: &Actor,
     org: OrgId,
-    id: i64,
+    id: ItemId,
     on: Date,
 ) -> Result<Item, CatalogError> {
     let mut tx = db.begin_write().await?;
@@ -589,13 +605,13 @@ async fn approve_in(
     cal: &Calendar,
     actor: &Actor,
     org: OrgId,
-    id: i64,
+    id: ItemId,
     on: Date,
     approval: Approval<'_>,
 ) -> Result<(), CatalogError> {
     let approved_by = approval.by;
     let old = get_in(conn, id).await?;
-    if old.org_id != org.0 {
+    if old.org_id != org {
         return Err(StoreError::NotFound.into());
     }
     let next = core::transition(old.status(), Action::Approve, old.attribute()).map_err(CatalogError::Refused)?;
@@ -609,7 +625,7 @@ async fn approve_in(
     if next == Status::Published {
         let limit: Option<i64> =
             sqlx::query_scalar::<Any, Option<i64>>("SELECT limit_wd FROM catalog_columns WHERE id = $1")
-                .bind(old.column_id)
+                .bind(old.column_id.0)
                 .fetch_one(&mut *conn)
                 .await?;
         let limit = limit.map_or(core::DEFAULT_PUBLISH_LIMIT, |n| n as u32);
@@ -628,7 +644,7 @@ async fn approve_in(
         .bind(i64::from(by.is_some_and(|b| on > b)))
         .bind(approved_by)
         .bind(&now)
-        .bind(id)
+        .bind(id.0)
         .bind(&approved_at)
         .execute(&mut *conn)
         .await?;
@@ -642,7 +658,7 @@ async fn approve_in(
         .bind(next.code())
         .bind(approved_by)
         .bind(&now)
-        .bind(id)
+        .bind(id.0)
         .bind(&approved_at)
         .execute(&mut *conn)
         .await?;
@@ -652,20 +668,21 @@ async fn approve_in(
 }
 
 /// List a published item under its column and every column above it.
-async fn list_under_columns(conn: &mut AnyConnection, column: i64, on: Date, item: i64) -> Result<()> {
+async fn list_under_columns(conn: &mut AnyConnection, column: ColumnId, on: Date, item: ItemId) -> Result<()> {
     let mut cur = Some(column);
     let mut guard = 0;
     while let Some(c) = cur {
         sqlx::query::<Any>("INSERT INTO catalog_column_items (column_id, published_on, item_id) VALUES ($1, $2, $3)")
-            .bind(c)
+            .bind(c.0)
             .bind(on.to_string())
-            .bind(item)
+            .bind(item.0)
             .execute(&mut *conn)
             .await?;
         cur = sqlx::query_scalar::<Any, Option<i64>>("SELECT parent_id FROM catalog_columns WHERE id = $1")
-            .bind(c)
+            .bind(c.0)
             .fetch_one(&mut *conn)
-            .await?;
+            .await?
+            .map(ColumnId);
         guard += 1;
         if guard > 64 {
             break;
@@ -699,8 +716,8 @@ pub async fn rebuild_column_lists(db: &Db, org: OrgId) -> Result<()> {
                  SELECT $1, published_on, id FROM catalog_items
                  WHERE column_id = $2 AND status = 'published' AND attribute = 'proactive'",
             )
-            .bind(a)
-            .bind(c.id)
+            .bind(a.0)
+            .bind(c.id.0)
             .execute(&mut *tx)
             .await?;
         }
@@ -753,9 +770,9 @@ async fn allocate_index(conn: &mut AnyConnection, org: OrgId, on: Date) -> Resul
     Ok(pattern.format(&code, on, serial as u32))
 }
 
-async fn log_change_in(conn: &mut AnyConnection, item: i64) -> Result<()> {
+async fn log_change_in(conn: &mut AnyConnection, item: ItemId) -> Result<()> {
     sqlx::query::<Any>("INSERT INTO search_changes (item_id, changed_at) VALUES ($1, $2)")
-        .bind(item)
+        .bind(item.0)
         .bind(ts::now())
         .execute(conn)
         .await?;
@@ -767,14 +784,14 @@ pub async fn set_validity(
     db: &Db,
     actor: &Actor,
     org: OrgId,
-    id: i64,
+    id: ItemId,
     v: Validity,
     on: Date,
     note: &str,
 ) -> Result<(), CatalogError> {
     let mut tx = db.begin_write().await?;
     let old = get_in(&mut tx, id).await?;
-    if old.org_id != org.0 {
+    if old.org_id != org {
         return Err(StoreError::NotFound.into());
     }
     if !matches!(old.status(), Status::Published | Status::Registered) {
@@ -787,7 +804,7 @@ pub async fn set_validity(
     sqlx::query::<Any>(
         "INSERT INTO catalog_validity (item_id, validity, on_date, note, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(id)
+    .bind(id.0)
     .bind(v.code())
     .bind(on.to_string())
     .bind(note)
@@ -810,7 +827,7 @@ pub async fn set_validity(
     .bind(repealed.map(|d| d.to_string()))
     .bind(on.to_string())
     .bind(&now)
-    .bind(id)
+    .bind(id.0)
     .execute(&mut *tx)
     .await?;
     log_change_in(&mut tx, id).await?;
@@ -831,11 +848,11 @@ pub struct ValidityEntry {
     pub decided_by: String,
 }
 
-pub async fn validity_entries(db: &Db, id: i64) -> Result<Vec<ValidityEntry>> {
+pub async fn validity_entries(db: &Db, id: ItemId) -> Result<Vec<ValidityEntry>> {
     let rows = sqlx::query::<Any>(
         "SELECT validity, on_date, note, decided_by FROM catalog_validity WHERE item_id = $1 ORDER BY on_date, id",
     )
-    .bind(id)
+    .bind(id.0)
     .fetch_all(db.pool())
     .await?;
     rows.iter()
@@ -850,9 +867,9 @@ pub async fn validity_entries(db: &Db, id: i64) -> Result<Vec<ValidityEntry>> {
         .collect()
 }
 
-async fn validity_history_in(conn: &mut AnyConnection, id: i64) -> Result<Vec<ValidityChange>> {
+async fn validity_history_in(conn: &mut AnyConnection, id: ItemId) -> Result<Vec<ValidityChange>> {
     let rows = sqlx::query::<Any>("SELECT validity, on_date FROM catalog_validity WHERE item_id = $1")
-        .bind(id)
+        .bind(id.0)
         .fetch_all(conn)
         .await?;
     rows.iter()
@@ -865,21 +882,21 @@ async fn validity_history_in(conn: &mut AnyConnection, id: i64) -> Result<Vec<Va
         .collect()
 }
 
-async fn get_in(conn: &mut AnyConnection, id: i64) -> Result<Item> {
+async fn get_in(conn: &mut AnyConnection, id: ItemId) -> Result<Item> {
     let sql = format!("SELECT {ITEM_COLS} FROM catalog_items WHERE id = $1");
-    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(conn).await?;
     row.as_ref().map(item_from_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Item> {
+pub async fn get(db: &Db, id: ItemId) -> Result<Item> {
     let mut conn = db.pool().acquire().await?;
     get_in(&mut conn, id).await
 }
 
 /// Items explaining `id` (its interpretations), published or not.
-pub async fn interpretations_of(db: &Db, id: i64) -> Result<Vec<Item>> {
+pub async fn interpretations_of(db: &Db, id: ItemId) -> Result<Vec<Item>> {
     let sql = format!("SELECT {ITEM_COLS} FROM catalog_items WHERE interprets_id = $1 ORDER BY id");
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(db.pool()).await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(db.pool()).await?;
     rows.iter().map(item_from_row).collect()
 }
 
@@ -887,12 +904,12 @@ pub async fn interpretations_of(db: &Db, id: i64) -> Result<Vec<Item>> {
 /// portal may show.
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
-    pub org_id: Option<i64>,
+    pub org_id: Option<OrgId>,
     /// A column and the columns below it; they must be columns of `org_id`.
-    pub column_ids: Vec<i64>,
+    pub column_ids: Vec<ColumnId>,
     /// The column whose subtree `column_ids` is: public lists without a validity or
     /// issuer filter then read the column list (one index range) instead.
-    pub subtree_of: Option<i64>,
+    pub subtree_of: Option<ColumnId>,
     pub year: Option<i32>,
     pub validity: Option<Validity>,
     pub issuer: Option<String>,
@@ -905,9 +922,9 @@ pub struct ItemFilter {
 /// One line of a list, without the body.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemLine {
-    pub id: i64,
-    pub org_id: i64,
-    pub column_id: i64,
+    pub id: ItemId,
+    pub org_id: OrgId,
+    pub column_id: ColumnId,
     pub kind: ItemKind,
     pub title: String,
     pub summary: String,
@@ -949,12 +966,12 @@ fn build_where(f: &ItemFilter) -> (String, Vec<Bind>) {
     // Columns belong to one organisation, which they imply: leaving the organisation out
     // lets a count read the column index alone (1 s → 10 ms at a million items).
     if let Some(o) = f.org_id.filter(|_| f.column_ids.is_empty()) {
-        push(&mut conds, "org_id = ?", Bind::I(o), &mut binds);
+        push(&mut conds, "org_id = ?", Bind::I(o.0), &mut binds);
     }
     if !f.column_ids.is_empty() {
         let mut list = Vec::new();
         for c in &f.column_ids {
-            binds.push(Bind::I(*c));
+            binds.push(Bind::I(c.0));
             list.push(format!("${}", binds.len()));
         }
         conds.push(format!("column_id IN ({})", list.join(", ")));
@@ -1009,9 +1026,9 @@ const LINE_COLS: &str = "id, org_id, column_id, kind, title, summary, issuer, do
 
 fn line_from_row(r: &AnyRow) -> Result<ItemLine> {
     Ok(ItemLine {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        column_id: r.try_get("column_id")?,
+        id: ItemId(r.try_get("id")?),
+        org_id: OrgId(r.try_get("org_id")?),
+        column_id: ColumnId(r.try_get("column_id")?),
         kind: decode(r, "kind", |s| ItemKind::parse(s).ok())?,
         title: r.try_get("title")?,
         summary: r.try_get("summary")?,
@@ -1046,7 +1063,7 @@ pub async fn page(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Ve
             "SELECT published_on, item_id FROM catalog_column_items WHERE column_id = $1 AND published_on >= $2
              AND published_on <= $3 ORDER BY published_on DESC, item_id DESC LIMIT $4 OFFSET $5",
         )
-        .bind(root)
+        .bind(root.0)
         .bind(from)
         .bind(to)
         .bind(limit)
@@ -1076,12 +1093,12 @@ pub async fn page(db: &Db, f: &ItemFilter, offset: i64, limit: i64) -> Result<Ve
         q = q.bind(*id);
     }
     let mut rows = q.fetch_all(db.pool()).await?.iter().map(line_from_row).collect::<Result<Vec<_>>>()?;
-    rows.sort_by_key(|r| keys.iter().position(|k| k.1 == r.id));
+    rows.sort_by_key(|r| keys.iter().position(|k| k.1 == r.id.0));
     Ok(rows)
 }
 
 /// Whether a filter can be answered from the column lists: (column, first day, last day).
-fn column_list(f: &ItemFilter) -> Option<(i64, String, String)> {
+fn column_list(f: &ItemFilter) -> Option<(ColumnId, String, String)> {
     let plain = f.public_only
         && f.validity.is_none()
         && f.issuer.is_none()
@@ -1115,7 +1132,7 @@ pub async fn count(db: &Db, f: &ItemFilter) -> Result<i64> {
         return Ok(sqlx::query_scalar::<Any, i64>(
             "SELECT COUNT(*) FROM catalog_column_items WHERE column_id = $1 AND published_on >= $2 AND published_on <= $3",
         )
-        .bind(root)
+        .bind(root.0)
         .bind(from)
         .bind(to)
         .fetch_one(db.pool())
@@ -1166,8 +1183,8 @@ pub async fn without_interpretation(db: &Db, org: OrgId) -> Result<Vec<ItemLine>
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attachment {
-    pub id: i64,
-    pub item_id: i64,
+    pub id: AttachmentId,
+    pub item_id: ItemId,
     pub name: String,
     pub mime: String,
     pub size: i64,
@@ -1183,17 +1200,23 @@ pub struct NewAttachment {
 }
 
 /// Attach a file; its extracted text joins the item's searchable text.
-pub async fn add_attachment(db: &Db, actor: &Actor, org: OrgId, item: i64, a: &NewAttachment) -> Result<i64> {
+pub async fn add_attachment(
+    db: &Db,
+    actor: &Actor,
+    org: OrgId,
+    item: ItemId,
+    a: &NewAttachment,
+) -> Result<AttachmentId> {
     let mut tx = db.begin_write().await?;
     let owner = get_in(&mut tx, item).await?;
-    if owner.org_id != org.0 {
+    if owner.org_id != org {
         return Err(StoreError::NotFound);
     }
     let id: i64 = sqlx::query_scalar::<Any, i64>(
         "INSERT INTO catalog_attachments (item_id, name, mime, size, sha256, data, text, uploaded_by, uploaded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(item)
+    .bind(item.0)
     .bind(&a.name)
     .bind(&a.mime)
     .bind(a.data.len() as i64)
@@ -1209,13 +1232,13 @@ pub async fn add_attachment(db: &Db, actor: &Actor, org: OrgId, item: i64, a: &N
         Changes::new().field("attachment", None, Some(a.name.as_str())).field("sha256", None, Some(&a.sha256));
     audit::record(&mut tx, actor, "attach", "catalog_item", &item.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(AttachmentId(id))
 }
 
 fn attachment_from_row(r: &AnyRow) -> Result<Attachment> {
     Ok(Attachment {
-        id: r.try_get("id")?,
-        item_id: r.try_get("item_id")?,
+        id: AttachmentId(r.try_get("id")?),
+        item_id: ItemId(r.try_get("item_id")?),
         name: r.try_get("name")?,
         mime: r.try_get("mime")?,
         size: r.try_get("size")?,
@@ -1223,31 +1246,31 @@ fn attachment_from_row(r: &AnyRow) -> Result<Attachment> {
     })
 }
 
-pub async fn attachments(db: &Db, item: i64) -> Result<Vec<Attachment>> {
+pub async fn attachments(db: &Db, item: ItemId) -> Result<Vec<Attachment>> {
     let rows = sqlx::query::<Any>(
         "SELECT id, item_id, name, mime, size, sha256 FROM catalog_attachments WHERE item_id = $1 ORDER BY id",
     )
-    .bind(item)
+    .bind(item.0)
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(attachment_from_row).collect()
 }
 
 /// An attachment with its bytes.
-pub async fn attachment_data(db: &Db, id: i64) -> Result<(Attachment, Vec<u8>)> {
+pub async fn attachment_data(db: &Db, id: AttachmentId) -> Result<(Attachment, Vec<u8>)> {
     let r =
         sqlx::query::<Any>("SELECT id, item_id, name, mime, size, sha256, data FROM catalog_attachments WHERE id = $1")
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(db.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
     Ok((attachment_from_row(&r)?, r.try_get("data")?))
 }
 
-pub async fn attachment_texts(db: &Db, item: i64) -> Result<String> {
+pub async fn attachment_texts(db: &Db, item: ItemId) -> Result<String> {
     let texts: Vec<String> =
         sqlx::query_scalar::<Any, String>("SELECT text FROM catalog_attachments WHERE item_id = $1 ORDER BY id")
-            .bind(item)
+            .bind(item.0)
             .fetch_all(db.pool())
             .await?;
     Ok(texts.join("\n"))
@@ -1349,8 +1372,7 @@ pub async fn published_by_column_kind(db: &Db, org: OrgId, year: i32) -> Result<
 
 /// Published items of a kind in a year (e.g. interpretations).
 pub async fn published_count(db: &Db, org: OrgId, year: i32, kind: Option<ItemKind>) -> Result<i64> {
-    count(db, &ItemFilter { org_id: Some(org.0), year: Some(year), kind, public_only: true, ..Default::default() })
-        .await
+    count(db, &ItemFilter { org_id: Some(org), year: Some(year), kind, public_only: true, ..Default::default() }).await
 }
 
 /// Number of public items of every organisation (sitemap).
@@ -1378,14 +1400,15 @@ pub async fn public_id_dates(db: &Db, offset: i64, limit: i64) -> Result<Vec<(i6
 }
 
 /// An item of `org` by its index number, or else by its document number.
-pub async fn find_by_index(db: &Db, org: OrgId, key: &str) -> Result<Option<i64>> {
+pub async fn find_by_index(db: &Db, org: OrgId, key: &str) -> Result<Option<ItemId>> {
     Ok(sqlx::query_scalar::<Any, i64>(
         "SELECT id FROM catalog_items WHERE org_id = $1 AND (index_no = $2 OR doc_number = $2) ORDER BY id LIMIT 1",
     )
     .bind(org.0)
     .bind(key.trim())
     .fetch_optional(db.pool())
-    .await?)
+    .await?
+    .map(ItemId))
 }
 
 /// Every organisation's columns (the portal's directory cache).

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use gongkai_core::FieldErrors;
 use gongkai_core::appeals::{AppealKind, AppealResult, check_decision};
 use gongkai_core::field::{optional_text, required_text};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ApplicationId, OrgId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_store::applications::appeals::{self, Appeal, NewAppeal};
 use serde::{Deserialize, Serialize};
@@ -38,14 +38,14 @@ pub struct AppealView {
 impl From<Appeal> for AppealView {
     fn from(a: Appeal) -> Self {
         Self {
-            id: a.id,
-            application_id: a.application_id,
-            kind: a.kind,
+            id: a.id.0,
+            application_id: a.application_id.map(i64::from),
+            kind: a.kind.code().to_string(),
             body: a.body,
             case_number: a.case_number,
             filed_on: a.filed_on,
             decided_on: a.decided_on,
-            result: a.result,
+            result: a.result.map(|r| r.code().to_string()),
         }
     }
 }
@@ -71,7 +71,7 @@ pub struct DecisionBody {
     pub decided_on: String,
 }
 
-fn id(raw: &str) -> Result<i64, ApiError> {
+fn id<T: std::str::FromStr>(raw: &str) -> Result<T, ApiError> {
     raw.parse().map_err(|_| ApiError(AppError::NotFound))
 }
 
@@ -87,7 +87,7 @@ pub async fn list(
     user: ApiUser,
     Path(org): Path<String>,
 ) -> ApiResult<Json<Vec<AppealView>>> {
-    let org = OrgId(id(&org)?);
+    let org: OrgId = id(&org)?;
     crate::orgs::access::require(&state, &user.principal, Capability::View, org).await?;
     Ok(Json(appeals::list(&state.db, org).await?.into_iter().map(AppealView::from).collect()))
 }
@@ -101,7 +101,7 @@ pub async fn create(
     Path(org): Path<String>,
     ApiJson(b): ApiJson<NewAppealBody>,
 ) -> ApiResult<(StatusCode, Json<AppealView>)> {
-    let org = OrgId(id(&org)?);
+    let org: OrgId = id(&org)?;
     crate::orgs::access::require(&state, &user.principal, Capability::HandleApplications, org).await?;
     let mut e = FieldErrors::new();
     let kind = e.take(AppealKind::parse(&b.kind));
@@ -110,7 +110,7 @@ pub async fn create(
     let filed = e.take(date("filed_on", &b.filed_on));
     e.into_result()?;
     let new = NewAppeal {
-        application_id: b.application_id,
+        application_id: b.application_id.map(ApplicationId),
         kind: kind.expect("checked"),
         body: body.expect("checked"),
         case_number: case_number.flatten(),
@@ -137,7 +137,7 @@ pub async fn decide(
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> ApiResult<Json<AppealView>> {
     let a = appeals::get(&state.db, id(&aid)?).await?;
-    let org = OrgId(a.org_id);
+    let org = a.org_id;
     crate::orgs::access::require(&state, &user.principal, Capability::HandleApplications, org).await?;
     let result = AppealResult::parse(&b.result)?;
     let on = date("decided_on", &b.decided_on)?;

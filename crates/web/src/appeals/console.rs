@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use gongkai_core::FieldErrors;
 use gongkai_core::appeals::{AppealKind, AppealResult, check_decision};
 use gongkai_core::field::{optional_text, required_text};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_store::applications::appeals::{self, NewAppeal};
 use gongkai_store::{applications as app_store, orgs};
@@ -36,12 +36,12 @@ async fn page(state: &AppState, user: &ConsoleUser, org: OrgId, errors: Vec<Stri
         };
         lines.push(AppealLine {
             id: a.id,
-            kind: AppealKind::parse(&a.kind).map_or("", |k| k.label()),
+            kind: a.kind.label(),
             body: a.body,
             case_number: a.case_number.unwrap_or_default(),
             filed_on: a.filed_on,
             decided_on: a.decided_on.unwrap_or_default(),
-            result: a.result.as_deref().and_then(|r| AppealResult::parse(r).ok()).map(|r| r.label()),
+            result: a.result.map(|r| r.label()),
             application,
         });
     }
@@ -133,7 +133,7 @@ async fn decide(
     CsrfForm(f): CsrfForm<DecideForm>,
 ) -> PageResult<Response> {
     let a = appeals::get(&state.db, path_id(&id)?).await?;
-    let org = OrgId(a.org_id);
+    let org = a.org_id;
     crate::orgs::access::require(&state, &user.principal, Capability::HandleApplications, org).await?;
     let result = AppealResult::parse(&f.result)?;
     let on = date("decided_on", &f.decided_on)?;

@@ -11,7 +11,7 @@ use gongkai_core::applications::Channel;
 use gongkai_core::applications::event_input::EventInput;
 use gongkai_core::applications::identity::mask_id;
 use gongkai_core::applications::intake::ApplicationInput;
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ApplicationId, OrgId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_store::applications::{self as store, Application};
 use serde::{Deserialize, Serialize};
@@ -46,7 +46,7 @@ pub struct ApplicationSummary {
 
 fn summary(a: &Application, masked: bool) -> ApplicationSummary {
     ApplicationSummary {
-        id: a.id,
+        id: a.id.0,
         serial: a.serial.clone(),
         status: a.status.code().to_string(),
         applicant_kind: a.applicant_kind.code().to_string(),
@@ -85,7 +85,7 @@ fn org_id(raw: &str) -> Result<OrgId, ApiError> {
     raw.parse().map(OrgId).map_err(|_| ApiError(AppError::NotFound))
 }
 
-fn app_id(raw: &str) -> Result<i64, ApiError> {
+fn app_id(raw: &str) -> Result<ApplicationId, ApiError> {
     raw.parse().map_err(|_| ApiError(AppError::NotFound))
 }
 
@@ -169,11 +169,16 @@ pub async fn create(
     let (c, code) = ops::register(&state, &user.actor(), org, &input, channel, on).await?;
     Ok((
         StatusCode::CREATED,
-        Json(Registered { id: c.id, serial: c.serial, query_code: code, duplicate_of: c.duplicate_of }),
+        Json(Registered {
+            id: c.id.0,
+            serial: c.serial,
+            query_code: code,
+            duplicate_of: c.duplicate_of.map(i64::from),
+        }),
     ))
 }
 
-async fn detail_of(state: &AppState, user: &ApiUser, id: i64) -> Result<ApplicationDetail, ApiError> {
+async fn detail_of(state: &AppState, user: &ApiUser, id: ApplicationId) -> Result<ApplicationDetail, ApiError> {
     let a = ops::visible(state, &user.principal, id, Capability::HandleApplications).await?;
     let cal = gongkai_store::calendars::active(&state.db).await?;
     let s = ops::settings();
@@ -191,7 +196,7 @@ async fn detail_of(state: &AppState, user: &ApiUser, id: i64) -> Result<Applicat
         address: a.address.clone(),
         channel: a.channel.code().to_string(),
         calendar_version: a.calendar_version.clone(),
-        duplicate_of: a.duplicate_of,
+        duplicate_of: a.duplicate_of.map(i64::from),
         clock: clock.lines,
         working_days_left: clock.working_days_left,
         overdue: clock.overdue,

@@ -22,7 +22,7 @@ use gongkai_core::applications::event_input::{EventInput, STAFF_EVENTS};
 use gongkai_core::applications::identity::mask_id;
 use gongkai_core::applications::letters::LetterKind;
 use gongkai_core::applications::{Case, Channel, Outcome};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ApplicationId, OrgId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_store::applications::{self as store, Application};
 use gongkai_store::orgs;
@@ -164,7 +164,7 @@ async fn register(
 async fn handling(
     state: &AppState,
     user: &ConsoleUser,
-    id: i64,
+    id: ApplicationId,
     new_code: Option<String>,
     errors: Vec<String>,
 ) -> PageResult<ApplicationPage> {
@@ -300,8 +300,8 @@ async fn record(
 async fn after_action(
     state: &AppState,
     user: &ConsoleUser,
-    id: i64,
-    result: Result<i64, AppError>,
+    id: ApplicationId,
+    result: Result<ApplicationId, AppError>,
 ) -> PageResult<Response> {
     let (status, msgs) = match result {
         Ok(id) => return Ok(Redirect::to(&format!("/console/applications/{id}")).into_response()),
@@ -614,7 +614,7 @@ async fn register_export(
 
 /// One line of the applications register.
 pub struct RegisterLine {
-    pub id: i64,
+    pub id: ApplicationId,
     pub serial: String,
     pub applicant: String,
     pub title: String,

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use gongkai_core::applications::letters::{LetterKind, PLACEHOLDERS, validate};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::orgs::accounts::Role;
 use gongkai_store::applications::letters;

@@ -7,7 +7,7 @@ use gongkai_core::FieldError;
 use gongkai_core::applications::event_input::EventInput;
 use gongkai_core::applications::intake::ApplicationInput;
 use gongkai_core::applications::{Case, Channel, ClockSettings, Event};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ApplicationId, OrgId, ProposalId};
 use gongkai_core::orgs::access::{Capability, Principal};
 use gongkai_store::Actor;
 use gongkai_store::applications::{self as store, AppendError, Application, Created};
@@ -63,7 +63,12 @@ pub async fn register(
 
 /// The application, after checking that `p` may see it (its own organisation's staff,
 /// supervisors of it, system admins).
-pub async fn visible(state: &AppState, p: &Principal, id: i64, cap: Capability) -> Result<Application, AppError> {
+pub async fn visible(
+    state: &AppState,
+    p: &Principal,
+    id: ApplicationId,
+    cap: Capability,
+) -> Result<Application, AppError> {
     let a = store::get(&state.db, id).await?;
     crate::orgs::access::require(state, p, cap, a.org_id).await?;
     Ok(a)
@@ -74,7 +79,7 @@ pub async fn record_event(
     state: &AppState,
     p: &Principal,
     actor: &Actor,
-    id: i64,
+    id: ApplicationId,
     input: &EventInput,
 ) -> Result<Case, AppError> {
     match record(state, p, actor, id, input, false).await? {
@@ -98,7 +103,7 @@ pub async fn record_or_propose(
     state: &AppState,
     p: &Principal,
     actor: &Actor,
-    id: i64,
+    id: ApplicationId,
     input: &EventInput,
 ) -> Result<Recorded, AppError> {
     Ok(record(state, p, actor, id, input, true).await?.0)
@@ -109,7 +114,7 @@ async fn record(
     state: &AppState,
     p: &Principal,
     actor: &Actor,
-    id: i64,
+    id: ApplicationId,
     input: &EventInput,
     may_propose: bool,
 ) -> Result<(Recorded, Option<Case>), AppError> {
@@ -169,7 +174,12 @@ fn as_approved(e: &Event, today: Date, approver: &str) -> Event {
 /// An approver approves a proposal: the event is appended in the approver's name. When the
 /// workflow no longer allows it (the deadline passed meanwhile …) the proposal goes back to
 /// the handler with the reason. Returns the application's id.
-pub async fn approve_proposal(state: &AppState, p: &Principal, actor: &Actor, proposal: i64) -> Result<i64, AppError> {
+pub async fn approve_proposal(
+    state: &AppState,
+    p: &Principal,
+    actor: &Actor,
+    proposal: ProposalId,
+) -> Result<ApplicationId, AppError> {
     let prop = store::proposal(&state.db, proposal).await?;
     let a = visible(state, p, prop.application_id, Capability::ApproveApplications).await?;
     if !store::decide_proposal(&state.db, actor, proposal, "approved", None).await? {
@@ -197,9 +207,9 @@ pub async fn return_proposal(
     state: &AppState,
     p: &Principal,
     actor: &Actor,
-    proposal: i64,
+    proposal: ProposalId,
     note: &str,
-) -> Result<i64, AppError> {
+) -> Result<ApplicationId, AppError> {
     let prop = store::proposal(&state.db, proposal).await?;
     let a = visible(state, p, prop.application_id, Capability::ApproveApplications).await?;
     let note = note.trim();

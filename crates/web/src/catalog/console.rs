@@ -20,7 +20,7 @@ use gongkai_core::catalog::{
     Attribute, ColumnKind, IndexPattern, InterpretationForm, ItemKind, Status, Validity, WithholdReason,
 };
 use gongkai_core::field::{optional_text, required_text};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ColumnId, ItemId, OrgId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::{FieldError, FieldErrors};
 use gongkai_store::catalog::{self, CatalogError, Column, Draft, Entry, Item, ItemFilter, ItemLine};
@@ -67,7 +67,7 @@ pub async fn parse_form(
         "" => Interprets::NotGiven,
         raw => find_item(state, org, raw).await?.map_or(Interprets::NotFound, Interprets::Found),
     };
-    let columns: Vec<(i64, &str)> = cols.iter().map(|c| (c.id, c.slug.as_str())).collect();
+    let columns: Vec<(ColumnId, &str)> = cols.iter().map(|c| (c.id, c.slug.as_str())).collect();
     Ok(f.parse(&columns, interprets, crate::http::rich::sanitize))
 }
 
@@ -97,10 +97,10 @@ fn form_of(i: &Item, cols: &[Column], interprets_index: String) -> ItemForm {
 }
 
 /// An item of `org` by index number or id; a database error is an error, not "not found".
-async fn find_item(state: &AppState, org: OrgId, raw: &str) -> Result<Option<i64>, AppError> {
-    if let Ok(id) = raw.parse::<i64>() {
+async fn find_item(state: &AppState, org: OrgId, raw: &str) -> Result<Option<ItemId>, AppError> {
+    if let Ok(id) = raw.parse::<ItemId>() {
         return match catalog::get(&state.db, id).await {
-            Ok(i) => Ok((i.org_id == org.0).then_some(i.id)),
+            Ok(i) => Ok((i.org_id == org).then_some(i.id)),
             Err(gongkai_store::StoreError::NotFound) => Ok(None),
             Err(e) => Err(e.into()),
         };
@@ -147,11 +147,11 @@ async fn list(
     let o = orgs::get(&state.db, org).await?;
     let status = Status::parse(&q.status);
     let late = q.late == "1";
-    let filter = ItemFilter { org_id: Some(org.0), status, late_only: late, ..Default::default() };
+    let filter = ItemFilter { org_id: Some(org), status, late_only: late, ..Default::default() };
     let page = q.page.unwrap_or(1).max(1);
     let (items, total) = catalog::list(&state.db, &filter, (page - 1) * 50, 50).await?;
     let (_, late_total) =
-        catalog::list(&state.db, &ItemFilter { org_id: Some(org.0), late_only: true, ..Default::default() }, 0, 1)
+        catalog::list(&state.db, &ItemFilter { org_id: Some(org), late_only: true, ..Default::default() }, 0, 1)
             .await?;
     Ok(render(&ListPage {
         title: format!("{}：主动公开信息", o.name),
@@ -343,7 +343,7 @@ async fn create(
 /// The item and its organisation, after checking `cap`.
 async fn load(state: &AppState, user: &ConsoleUser, id: &str, cap: Capability) -> Result<(Item, OrgId), AppError> {
     let item = catalog::get(&state.db, path_id(id)?).await?;
-    let org = OrgId(item.org_id);
+    let org = item.org_id;
     crate::orgs::access::require(state, &user.principal, cap, org).await?;
     Ok((item, org))
 }
@@ -598,7 +598,7 @@ async fn save_column(
         ),
     };
     let parent = e.take(crate::http::forms::opt_id(&Some(f.parent.clone())));
-    let column_id = e.take(crate::http::forms::opt_id(&Some(f.id.clone()))).flatten().unwrap_or(0);
+    let column_id = e.take(crate::http::forms::opt_id(&Some(f.id.clone()))).flatten();
     if !e.is_empty() {
         return columns_view(&state, &user, org, messages(&e)).await;
     }
@@ -626,7 +626,7 @@ async fn delete_column(
     CsrfForm(_): CsrfForm<crate::http::forms::Empty>,
 ) -> PageResult<Response> {
     let col = catalog::column(&state.db, path_id(&id)?).await?;
-    let org = OrgId(col.org_id);
+    let org = col.org_id;
     require_column_admin(&state, &user, org).await?;
     match catalog::delete_column(&state.db, &user.actor(), org, col.id).await {
         Ok(()) => Ok(state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
@@ -691,7 +691,7 @@ async fn assessment(
     let year = q.year.unwrap_or(state.today().year() as i32 - 5);
     let mut items = Vec::new();
     for status in [Status::Published, Status::Registered] {
-        let f = ItemFilter { org_id: Some(org.0), year: Some(year), status: Some(status), ..Default::default() };
+        let f = ItemFilter { org_id: Some(org), year: Some(year), status: Some(status), ..Default::default() };
         items.extend(catalog::list(&state.db, &f, 0, 2000).await?.0);
     }
     items.sort_by(|a, b| a.formed_on.cmp(&b.formed_on).then(a.id.cmp(&b.id)));

@@ -7,7 +7,7 @@ use crate::catalog::console::{ImportReport, ItemForm, attachment_from};
 use crate::error::AppError;
 use crate::state::AppState;
 use gongkai_core::catalog::{ItemKind, Validity};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::{ItemId, OrgId};
 use gongkai_store::Actor;
 use gongkai_store::catalog::{self, Entry};
 use std::collections::HashMap;
@@ -133,7 +133,7 @@ pub async fn run(
     let today = state.today();
     let mut report = ImportReport { dry_run, rows: rows.len(), accepted: 0, refused: vec![], fatal: None };
     // Documents of earlier rows, by document number, for interpretations in the same file.
-    let mut earlier: HashMap<String, Option<i64>> = HashMap::new();
+    let mut earlier: HashMap<String, Option<ItemId>> = HashMap::new();
     for (n, row) in rows.into_iter().enumerate() {
         let line = n + 1;
         let mut errors = Vec::new();

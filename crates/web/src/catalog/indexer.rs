@@ -23,7 +23,7 @@ pub async fn catch_up(db: &Db, index: &Arc<dyn SearchIndex>) -> anyhow::Result<u
         let mut upserts = Vec::new();
         let mut deletes = Vec::new();
         for id in &ids {
-            match items.iter().find(|i| i.id == *id) {
+            match items.iter().find(|i| i.id.0 == *id) {
                 Some(item) if item.is_public() => upserts.push(to_doc(db, item).await?),
                 _ => deletes.push(*id),
             }
@@ -43,9 +43,9 @@ async fn to_doc(db: &Db, item: &catalog::Item) -> anyhow::Result<SearchDoc> {
         body.push_str(&attachments);
     }
     Ok(SearchDoc {
-        id: item.id,
-        org_id: item.org_id,
-        column_id: item.column_id,
+        id: item.id.0,
+        org_id: item.org_id.0,
+        column_id: item.column_id.0,
         kind: item.kind.code().to_string(),
         validity: item.validity.code().to_string(),
         published_on: item.published_on.clone().unwrap_or_default(),

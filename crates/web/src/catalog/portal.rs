@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_core::applications::identity::mask_in_text;
 use gongkai_core::catalog::{ItemKind, Validity};
+use gongkai_core::ids::{AttachmentId, ColumnId, ItemId};
 use gongkai_search::SearchQuery;
 use gongkai_store::catalog::{self, Column, Item, ItemFilter, ItemLine};
 use gongkai_store::orgs::{self, Org};
@@ -94,7 +95,7 @@ pub struct ColumnLine {
 }
 
 pub fn tree_of(cols: &[Column]) -> Vec<ColumnLine> {
-    fn walk(cols: &[Column], parent: Option<i64>, depth: usize, out: &mut Vec<ColumnLine>) {
+    fn walk(cols: &[Column], parent: Option<ColumnId>, depth: usize, out: &mut Vec<ColumnLine>) {
         for c in cols.iter().filter(|c| c.parent_id == parent) {
             out.push(ColumnLine { column: c.clone(), depth });
             walk(cols, Some(c.id), depth + 1, out);
@@ -106,7 +107,7 @@ pub fn tree_of(cols: &[Column]) -> Vec<ColumnLine> {
 }
 
 /// A column and every column below it.
-pub fn subtree_ids(cols: &[Column], root: i64) -> Vec<i64> {
+pub fn subtree_ids(cols: &[Column], root: ColumnId) -> Vec<ColumnId> {
     let mut ids = vec![root];
     let mut i = 0;
     while i < ids.len() {
@@ -130,7 +131,7 @@ struct OrgPage {
 async fn org_page(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>) -> PageResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let columns = tree_of(&catalog::columns(&state.db, org.id).await?);
-    let filter = ItemFilter { org_id: Some(org.id.0), public_only: true, ..Default::default() };
+    let filter = ItemFilter { org_id: Some(org.id), public_only: true, ..Default::default() };
     let (latest, _) = catalog::list(&state.db, &filter, 0, 10).await?;
     let mut meta = site_meta(&state, &headers).await;
     meta.push(("ColumnName", format!("{}政府信息公开", org.name)));
@@ -267,7 +268,7 @@ async fn render_column_page(
     let validity = Validity::parse(&q.validity).ok().filter(|_| !q.validity.is_empty());
     let issuer = Some(q.issuer.trim().to_string()).filter(|s| !s.is_empty());
     let filter = ItemFilter {
-        org_id: Some(org.id.0),
+        org_id: Some(org.id),
         column_ids: subtree_ids(&cols, column.id),
         subtree_of: Some(column.id),
         year,
@@ -353,7 +354,7 @@ struct DocumentPage {
 
 /// A published, proactively disclosed item, else 404 (drafts and withheld items do not exist publicly).
 async fn public_item(state: &AppState, id: &str) -> Result<Item, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: ItemId = id.parse().map_err(|_| AppError::NotFound)?;
     let item = catalog::get(&state.db, id).await?;
     if !item.is_public() {
         return Err(AppError::NotFound);
@@ -384,7 +385,7 @@ fn mask_html(html: &str) -> String {
 async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult<Response> {
     let item = public_item(&state, &id).await?;
     let dir = directory(&state).await?;
-    let org = dir.0.iter().find(|o| o.id.0 == item.org_id).cloned().ok_or(AppError::NotFound)?;
+    let org = dir.0.iter().find(|o| o.id == item.org_id).cloned().ok_or(AppError::NotFound)?;
     let column = match dir.1.iter().find(|c| c.id == item.column_id) {
         Some(c) => c.clone(),
         None => catalog::column(&state.db, item.column_id).await?,
@@ -433,7 +434,7 @@ async fn qr_code(State(state): State<AppState>, headers: HeaderMap, Path(id): Pa
 }
 
 async fn attachment(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Response> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let (a, data) = catalog::attachment_data(&state.db, id).await?;
     public_item(&state, &a.item_id.to_string()).await?;
     Ok(file_response(&a, data))
@@ -505,7 +506,7 @@ async fn catalog_page(
 ) -> PageResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let year = q.year.trim().parse::<i32>().ok().filter(|y| (1949..=2200).contains(y));
-    let filter = ItemFilter { org_id: Some(org.id.0), year, public_only: true, ..Default::default() };
+    let filter = ItemFilter { org_id: Some(org.id), year, public_only: true, ..Default::default() };
     let per = 50;
     let page = q.page.unwrap_or(1).max(1);
     let (items, total) = catalog::list(&state.db, &filter, (page - 1) * per, per).await?;
@@ -694,7 +695,7 @@ async fn feed(
     let cols = catalog::columns(&state.db, org.id).await?;
     let column = cols.iter().find(|c| c.slug == slug).ok_or(AppError::NotFound)?;
     let filter = ItemFilter {
-        org_id: Some(org.id.0),
+        org_id: Some(org.id),
         column_ids: subtree_ids(&cols, column.id),
         subtree_of: Some(column.id),
         public_only: true,

@@ -126,7 +126,7 @@ mod describe_tests {
 }
 
 /// Parse an id from the path, as a 404 when it is not a number.
-pub fn path_id(raw: &str) -> Result<i64, AppError> {
+pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
@@ -135,11 +135,11 @@ pub fn path_id(raw: &str) -> Result<i64, AppError> {
 pub struct Empty {}
 
 /// Empty form strings as `None` for optional numeric ids.
-pub fn opt_id(raw: &Option<String>) -> Result<Option<i64>, gongkai_core::FieldError> {
+pub fn opt_id<T: std::str::FromStr>(raw: &Option<String>) -> Result<Option<T>, gongkai_core::FieldError> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => s
-            .parse::<i64>()
+            .parse::<T>()
             .map(Some)
             .map_err(|_| gongkai_core::FieldError::new("id", format!("编号“{s}”不是有效的数字"))),
     }

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_core::orgs::access::{Capability, Grant};
 use gongkai_core::orgs::accounts::{Role, UserId, Username};
 use gongkai_store::orgs::{self, users};

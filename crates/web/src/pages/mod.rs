@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use gongkai_core::ids::{AppealId, ApplicationId, ProposalId};
 use gongkai_store::orgs::Org;
 
 /// What the page frame needs: who is logged in and the CSRF token for its forms.
@@ -399,7 +400,7 @@ pub struct TrackedPage {
 }
 
 pub struct AppLine {
-    pub id: i64,
+    pub id: ApplicationId,
     pub serial: String,
     pub applicant: String,
     pub title: String,
@@ -417,7 +418,7 @@ pub struct ApplicationsPage {
     pub nav: Nav,
     pub org_id: i64,
     pub org_name: String,
-    pub alerts: Vec<(String, String, Option<i64>)>,
+    pub alerts: Vec<(String, String, Option<ApplicationId>)>,
     pub open: Vec<AppLine>,
     pub recent: Vec<AppLine>,
     /// Registration and letter templates are for the organisation's own staff (not supervisors).
@@ -453,7 +454,7 @@ pub struct ApplicationPage {
     pub org_name: String,
     pub new_code: Option<String>,
     pub errors: Vec<String>,
-    pub duplicate: Option<(i64, String)>,
+    pub duplicate: Option<(ApplicationId, String)>,
     pub status: &'static str,
     pub due: Option<String>,
     pub left: Option<String>,
@@ -478,7 +479,7 @@ pub struct ApplicationPage {
 
 /// A drafted reply or extension as shown on the handling screen.
 pub struct ProposalView {
-    pub id: i64,
+    pub id: ProposalId,
     pub what: String,
     pub by: String,
     pub at: String,
@@ -493,20 +494,20 @@ pub struct ProposalView {
 #[template(path = "applications/console/letter.html")]
 pub struct LetterPage {
     pub l: gongkai_core::applications::letters::Letter,
-    pub app_id: i64,
+    pub app_id: ApplicationId,
     /// URL of this letter, for the download links.
     pub base: String,
 }
 
 pub struct AppealLine {
-    pub id: i64,
+    pub id: AppealId,
     pub kind: &'static str,
     pub body: String,
     pub case_number: String,
     pub filed_on: String,
     pub decided_on: String,
     pub result: Option<&'static str>,
-    pub application: Option<(i64, String)>,
+    pub application: Option<(ApplicationId, String)>,
 }
 
 #[derive(Template)]

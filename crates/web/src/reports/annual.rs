@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::catalog::ItemKind;
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::reports::document::{Document, Sections};
 use gongkai_core::reports::narrative::{self, ReportStatus, Step};

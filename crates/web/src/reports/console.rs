@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::reports::document::Document;
 use gongkai_core::reports::{ReportFormat, Tables, check, grid};

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::orgs::OrgId;
+use gongkai_core::ids::OrgId;
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::reports::layout::{self, CellKind};
 use gongkai_core::reports::tables::parse_value;
