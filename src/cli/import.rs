@@ -48,6 +48,14 @@ pub(super) fn import_report(file: &std::path::Path, year: Option<i16>, org: Opti
         "unreadable": imported.unreadable,
         "check": check,
     });
-    println!("{}", serde_json::to_string_pretty(&out).expect("json"));
-    ExitCode::SUCCESS
+    match serde_json::to_string_pretty(&out) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the result: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -4,6 +4,10 @@
 //! Every module adds its demo data here, so `gongkai serve --demo` always shows
 //! everything the platform can do. All names of people, addresses and numbers are
 //! synthetic; the credit codes are well-formed (valid check character) but invented.
+//!
+//! `expect` is allowed here only: this is a fixture generator whose synthetic values
+//! are valid by construction, and a panic is a bug in it that the seeding tests catch.
+#![allow(clippy::expect_used)]
 
 mod applications;
 mod bodies;

@@ -5,6 +5,8 @@
 //! into types that can only hold valid values; rules (access decisions, lock-out
 //! back-off, and later deadlines and report statistics) are functions over them.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod appeals;
 pub mod applications;
 pub mod calendar;

@@ -5,6 +5,8 @@
 //! SC) and are embedded in the PDF. No file, package or network access: the only source
 //! is the one given, so user text cannot pull anything in.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};

@@ -6,6 +6,8 @@
 //! jieba tokenizer, queries in Traditional characters converted to Simplified (the stored
 //! form) before parsing, snippets with the matches marked.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod tantivy_index;
 
 pub use tantivy_index::TantivyIndex;

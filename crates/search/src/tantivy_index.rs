@@ -171,7 +171,13 @@ impl TantivyIndex {
     }
 
     /// A snippet generator for a stored-only field, from the terms the query matched in `all`.
-    fn snippets(&self, searcher: &tantivy::Searcher, query: &dyn Query, field: Field, max: usize) -> SnippetGenerator {
+    fn snippets(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        field: Field,
+        max: usize,
+    ) -> Result<SnippetGenerator, SearchError> {
         let mut terms = std::collections::BTreeMap::new();
         query.query_terms(&mut |term, _| {
             if term.field() == self.f.all
@@ -181,8 +187,12 @@ impl TantivyIndex {
                 terms.insert(t.to_string(), 1.0 / (1.0 + df as f32));
             }
         });
-        let analyzer = self.index.tokenizers().get(TOKENIZER).expect("registered tokenizer");
-        SnippetGenerator::new(terms, analyzer, field, max)
+        let analyzer = self
+            .index
+            .tokenizers()
+            .get(TOKENIZER)
+            .ok_or_else(|| SearchError::Index(format!("tokenizer {TOKENIZER} is not registered")))?;
+        Ok(SnippetGenerator::new(terms, analyzer, field, max))
     }
 }
 
@@ -278,9 +288,9 @@ impl SearchIndex for TantivyIndex {
         }
         let (top, total, counts) = searcher
             .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count, facets))?;
-        let body_snippets = self.snippets(&searcher, &*text_query, f.body, 160);
-        let summary_snippets = self.snippets(&searcher, &*text_query, f.summary, 160);
-        let title_snippets = self.snippets(&searcher, &*text_query, f.title, 400);
+        let body_snippets = self.snippets(&searcher, &*text_query, f.body, 160)?;
+        let summary_snippets = self.snippets(&searcher, &*text_query, f.summary, 160)?;
+        let title_snippets = self.snippets(&searcher, &*text_query, f.title, 400)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let addr: DocAddress = addr;

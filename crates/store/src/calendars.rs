@@ -55,7 +55,7 @@ pub async fn load(db: &Db, actor: &Actor, toml: &str) -> Result<std::result::Res
 pub async fn active(db: &Db) -> Result<Arc<Calendar>> {
     let newest: i64 =
         sqlx::query_scalar::<Any, i64>("SELECT COALESCE(MAX(id), 0) FROM calendars").fetch_one(db.pool()).await?;
-    if let Some((id, cal)) = db.calendar_cache.lock().expect("cache lock").as_ref()
+    if let Some((id, cal)) = db.calendar_cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref()
         && *id == newest
     {
         return Ok(cal.clone());
@@ -72,7 +72,7 @@ pub async fn active(db: &Db) -> Result<Arc<Calendar>> {
             .map_err(|e| crate::StoreError::Config(format!("stored calendar is invalid: {e}")))?
     };
     let cal = Arc::new(cal.with_provisional());
-    *db.calendar_cache.lock().expect("cache lock") = Some((newest, cal.clone()));
+    *db.calendar_cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((newest, cal.clone()));
     Ok(cal)
 }
 

@@ -38,7 +38,7 @@ pub async fn enqueue_in(conn: &mut AnyConnection, job: &Job, run_after: Timestam
          VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5) ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(job.name())
-    .bind(serde_json::to_string(job).expect("jobs serialise"))
+    .bind(serde_json::to_string(job).map_err(|e| StoreError::Encode(format!("job: {e}")))?)
     .bind(job.dedup_key())
     .bind(ts::fmt(run_after))
     .bind(&now)

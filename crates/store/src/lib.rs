@@ -5,6 +5,8 @@
 //! two migration folders and in [`Db::begin_write`]. Within the `Any` type limits,
 //! integers are `i64`, booleans 0/1 integers, instants RFC 3339 text (see [`ts`]).
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod applications;
 pub mod audit;
 pub mod backup;
@@ -36,6 +38,9 @@ pub enum StoreError {
     /// an error, never replaced by a default.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A value could not be written as JSON (an event, a job).
+    #[error("cannot encode {0}")]
+    Encode(String),
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]

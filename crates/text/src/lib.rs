@@ -6,6 +6,8 @@
 //!   `落實(shí)` are removed only where they follow a Chinese character and are a reading
 //!   of it; ordinary parentheses such as `(一)`, `(試行)` or `(pdf)` stay.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod reading;
 
 use ferrous_opencc::OpenCC;
@@ -13,20 +15,26 @@ use ferrous_opencc::config::BuiltinConfig;
 use pinyin::ToPinyinMulti;
 use std::sync::OnceLock;
 
-fn converter(cfg: BuiltinConfig, slot: &'static OnceLock<OpenCC>) -> &'static OpenCC {
-    slot.get_or_init(|| OpenCC::from_config(cfg).expect("the built-in OpenCC dictionaries load"))
+/// Convert with a built-in OpenCC configuration. The dictionaries are compiled in (a test
+/// loads both); were one ever unloadable the text is returned unconverted rather than
+/// taking the page down.
+fn convert(cfg: BuiltinConfig, slot: &'static OnceLock<Option<OpenCC>>, s: &str) -> String {
+    match slot.get_or_init(|| OpenCC::from_config(cfg).ok()) {
+        Some(c) => c.convert(s),
+        None => s.to_string(),
+    }
 }
 
 /// Traditional → Simplified (phrase-aware).
 pub fn to_simplified(s: &str) -> String {
-    static C: OnceLock<OpenCC> = OnceLock::new();
-    converter(BuiltinConfig::Tw2s, &C).convert(s)
+    static C: OnceLock<Option<OpenCC>> = OnceLock::new();
+    convert(BuiltinConfig::Tw2s, &C, s)
 }
 
 /// Simplified → Traditional (Taiwan standard forms, phrase-aware).
 pub fn to_traditional(s: &str) -> String {
-    static C: OnceLock<OpenCC> = OnceLock::new();
-    converter(BuiltinConfig::S2tw, &C).convert(s)
+    static C: OnceLock<Option<OpenCC>> = OnceLock::new();
+    convert(BuiltinConfig::S2tw, &C, s)
 }
 
 fn is_han(c: char) -> bool {

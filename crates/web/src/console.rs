@@ -229,7 +229,7 @@ async fn login(
     sessions::create(&state.db, &sha256_hex(&token), user.id, state.config.session_ttl).await?;
     let mut resp = Redirect::to(&next).into_response();
     let c = set_cookie(SESSION_COOKIE, &token, None, state.config.cookie_secure);
-    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("hex cookie"));
+    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).map_err(|e| AppError::Internal(e.into()))?);
     Ok(resp)
 }
 
@@ -241,7 +241,7 @@ async fn logout(
     sessions::delete(&state.db, &user.session_hash).await?;
     let mut resp = Redirect::to("/console/login").into_response();
     let c = set_cookie(SESSION_COOKIE, "", Some(0), state.config.cookie_secure);
-    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii cookie"));
+    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).map_err(|e| AppError::Internal(e.into()))?);
     Ok(resp)
 }
 

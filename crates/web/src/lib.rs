@@ -11,6 +11,8 @@
 //! [`gongkai_core::orgs::access::Principal::can`] before touching an organisation's records,
 //! and maps errors through one [`error`] module to Chinese pages or JSON.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod api;
 pub mod app;
 pub mod appeals;

@@ -173,8 +173,10 @@ impl EventInput {
                 None
             }
         };
+        // Every arm that builds no event records why in `e`.
+        let Some(ev) = ev else { return Err(e) };
         e.into_result()?;
-        Ok(ev.expect("no errors means the event was built"))
+        Ok(ev)
     }
 }
 

@@ -104,21 +104,34 @@ impl ApplicationInput {
         if self.delivery_method.trim() == "电子邮件" && self.email.trim().is_empty() {
             e.push(FieldError::new("email", "选择电子邮件方式的，请填写电子邮箱"));
         }
-        e.clone().into_result()?;
+        // A field left `None` by `take` has its error recorded in `e`.
+        let (
+            Some(applicant_kind),
+            Some(applicant_name),
+            Some(id_kind),
+            Some(id_number),
+            Some(info_title),
+            Some(delivery_form),
+            Some(delivery_method),
+        ) = (kind, applicant_name, id_kind, id_number, info_title, delivery_form, delivery_method)
+        else {
+            return Err(e);
+        };
+        e.into_result()?;
         Ok(ApplicationFacts {
-            applicant_kind: kind.expect("checked"),
-            applicant_name: applicant_name.expect("checked"),
+            applicant_kind,
+            applicant_name,
             contact_person: contact_person.flatten(),
-            id_kind: id_kind.expect("checked"),
-            id_number: id_number.expect("checked"),
+            id_kind,
+            id_number,
             phone: phone.flatten(),
             email: email.flatten(),
             address: address.flatten(),
-            info_title: info_title.expect("checked"),
+            info_title,
             info_doc_number: info_doc_number.flatten(),
             info_description: info_description.flatten(),
-            delivery_form: delivery_form.expect("checked"),
-            delivery_method: delivery_method.expect("checked"),
+            delivery_form,
+            delivery_method,
         })
     }
 }

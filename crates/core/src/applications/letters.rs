@@ -143,7 +143,9 @@ pub fn render(kind: LetterKind, template: &str, values: &BTreeMap<&str, String>)
     while let Some(i) = rest.find("{{") {
         out.push_str(&rest[..i]);
         let after = &rest[i + 2..];
-        let j = after.find("}}").expect("validated");
+        let Some(j) = after.find("}}") else {
+            return Err(FieldError::new("body", "占位符“{{”没有对应的“}}”"));
+        };
         let name = after[..j].trim();
         let v = values.get(name).ok_or_else(|| FieldError::new("body", format!("该文书没有“{name}”的内容")))?;
         out.push_str(v);

@@ -495,7 +495,10 @@ impl Case {
                 if self.correction.is_some() {
                     return refuse("补正通知只能发出一次（条例第三十条：一次性告知）");
                 }
-                let received = self.received_on.expect("in progress implies received");
+                // In progress implies received; a log saying otherwise is refused, not trusted.
+                let Some(received) = self.received_on else {
+                    return refuse("该申请没有收到日期，不能发出补正通知");
+                };
                 not_before(on, Some(received), "收到申请之日")?;
                 let last = cal.add_working_days(received, s.correction_notice_wd)?;
                 if *on > last {
@@ -529,7 +532,9 @@ impl Case {
                 if st != Status::AwaitingCorrection {
                     return refuse("该申请没有待补正的通知");
                 }
-                let (noticed, period) = self.correction.expect("awaiting correction");
+                let Some((noticed, period)) = self.correction else {
+                    return refuse("该申请没有补正通知的记录");
+                };
                 let last = cal.add_working_days(noticed, period)?;
                 if *on <= last {
                     return refuse(format!("补正期限至{last}届满，届满前不能认定逾期未补正"));
@@ -562,7 +567,7 @@ impl Case {
                 if st != Status::Consulting {
                     return refuse("没有正在进行的征求意见");
                 }
-                let p = c.pauses.last_mut().expect("consulting has an open pause");
+                let Some(p) = c.pauses.last_mut() else { return refuse("没有正在进行的征求意见") };
                 not_before(on, Some(p.from), "征求意见开始日期")?;
                 cal.kind(*on)?;
                 p.to = Some(*on);
@@ -627,7 +632,7 @@ impl Case {
                 if st != Status::AwaitingPayment {
                     return refuse("该申请没有待缴的费用");
                 }
-                let noticed = self.fee.expect("awaiting payment").0;
+                let Some((noticed, ..)) = self.fee else { return refuse("该申请没有收费通知的记录") };
                 let last = cal.add_working_days(noticed, s.fee_payment_wd)?;
                 if *on <= last {
                     return refuse(format!("缴费期限至{last}届满，届满前不能认定逾期未缴费"));

@@ -66,12 +66,11 @@ impl DayOff {
     }
 }
 
-fn solar(d: tyme4rs::tyme::solar::SolarDay) -> Date {
-    // tyme4rs dates are always valid Gregorian dates within our years.
-    Date::new(d.get_year() as i16, d.get_month() as i8, d.get_day() as i8).expect("a valid Gregorian date")
+fn solar(d: tyme4rs::tyme::solar::SolarDay) -> Option<Date> {
+    Date::new(i16::try_from(d.get_year()).ok()?, d.get_month() as i8, d.get_day() as i8).ok()
 }
 
-fn lunar(year: i16, month: isize, day: usize) -> Date {
+fn lunar(year: i16, month: isize, day: usize) -> Option<Date> {
     solar(tyme4rs::tyme::lunar::LunarDay::from_ymd(year as isize, month, day).get_solar_day())
 }
 
@@ -82,28 +81,28 @@ pub fn statutory_days(year: i16) -> Option<Vec<(Date, Festival)>> {
         return None;
     }
     let revised_2024 = year >= 2025;
-    let ymd = |m: i8, d: i8| Date::new(year, m, d).expect("fixed dates are valid");
-    let mut days = vec![(ymd(1, 1), Festival::NewYear)];
+    let ymd = |m: i8, d: i8| Date::new(year, m, d).ok();
+    let mut days = vec![(ymd(1, 1)?, Festival::NewYear)];
     // The lunar new year of the lunar year that begins in this Gregorian year.
-    let new_year = lunar(year, 1, 1);
+    let new_year = lunar(year, 1, 1)?;
     if revised_2024 {
-        days.push((new_year.yesterday().expect("in range"), Festival::SpringFestival));
+        days.push((new_year.yesterday().ok()?, Festival::SpringFestival));
     }
     let mut d = new_year;
     for _ in 0..3 {
         days.push((d, Festival::SpringFestival));
-        d = d.tomorrow().expect("in range");
+        d = d.tomorrow().ok()?;
     }
     let qingming = tyme4rs::tyme::solar::SolarTerm::from_name(year as isize, "清明").get_julian_day().get_solar_day();
-    days.push((solar(qingming), Festival::Qingming));
-    days.push((ymd(5, 1), Festival::Labour));
+    days.push((solar(qingming)?, Festival::Qingming));
+    days.push((ymd(5, 1)?, Festival::Labour));
     if revised_2024 {
-        days.push((ymd(5, 2), Festival::Labour));
+        days.push((ymd(5, 2)?, Festival::Labour));
     }
-    days.push((lunar(year, 5, 5), Festival::DragonBoat));
-    days.push((lunar(year, 8, 15), Festival::MidAutumn));
+    days.push((lunar(year, 5, 5)?, Festival::DragonBoat));
+    days.push((lunar(year, 8, 15)?, Festival::MidAutumn));
     for day in 1..=3 {
-        days.push((ymd(10, day), Festival::National));
+        days.push((ymd(10, day)?, Festival::National));
     }
     days.sort();
     Some(days)
@@ -129,9 +128,9 @@ pub fn provisional_days_off(year: i16) -> Option<Vec<DayOff>> {
         off.entry(date).or_insert(DayOff { date, festival, in_lieu: false });
     }
     for (date, festival) in owed {
-        let mut d = date.tomorrow().expect("in range");
+        let mut d = date.tomorrow().ok()?;
         while is_weekend(d) || off.contains_key(&d) {
-            d = d.tomorrow().expect("in range");
+            d = d.tomorrow().ok()?;
         }
         off.insert(d, DayOff { date: d, festival, in_lieu: true });
     }

@@ -104,7 +104,7 @@ fn day_number(d: Date) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
-fn from_day_number(z: i32) -> Date {
+fn from_day_number(z: i32) -> Result<Date, CalendarError> {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -114,7 +114,8 @@ fn from_day_number(z: i32) -> Date {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i32::from(m <= 2);
-    Date::new(y as i16, m as i8, d as i8).expect("day numbers within jiff's range map to valid dates")
+    let y = i16::try_from(y).map_err(|_| CalendarError::Invalid(format!("第{z}天超出日历范围")))?;
+    Date::new(y, m as i8, d as i8).map_err(|_| CalendarError::Invalid(format!("第{z}天超出日历范围")))
 }
 
 /// The provisional days off of every year the rule applies to, computed once per process.
@@ -187,10 +188,27 @@ fn is_weekend(d: Date) -> bool {
 }
 
 impl Calendar {
+    /// A calendar covering no day: every date is refused as not covered.
+    fn empty() -> Self {
+        Calendar {
+            version: "empty".into(),
+            notices: BTreeMap::new(),
+            base: 0,
+            kinds: Vec::new(),
+            cum: Vec::new(),
+            working: Vec::new(),
+            prov: Vec::new(),
+            notes: BTreeMap::new(),
+            lenient: false,
+        }
+    }
+
     /// The compiled-in calendar.
     pub fn builtin() -> Self {
         static BUILTIN: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
-        BUILTIN.get_or_init(|| Self::from_toml(BUILTIN_TOML).expect("the compiled-in calendar data is valid")).clone()
+        // The compiled-in data is checked by the tests (`builtin_data_parses`); should it ever
+        // be broken, the calendar is empty and every date is refused as not covered.
+        BUILTIN.get_or_init(|| Self::from_toml(BUILTIN_TOML).unwrap_or_else(|_| Self::empty())).clone()
     }
 
     /// Parse the notices file (`[YYYY]` tables with `notice`, `off`, `workday`). Each table
@@ -225,17 +243,15 @@ impl Calendar {
                 }
             }
         }
-        if notices.is_empty() {
+        let (Some(&first), Some(&last_notice)) = (notices.keys().next(), notices.keys().next_back()) else {
             return Err(CalendarError::Invalid("没有任何年份的安排".into()));
-        }
+        };
         if let Some(d) = off.intersection(&work).next() {
             return Err(CalendarError::Invalid(format!("{d} 同时列为放假日和调休上班日")));
         }
         if let Some(d) = work.iter().find(|d| !is_weekend(**d)) {
             return Err(CalendarError::Invalid(format!("{d} 列为调休上班日，但它不是周六或周日")));
         }
-        let first = *notices.keys().next().expect("non-empty");
-        let last_notice = *notices.keys().next_back().expect("non-empty");
         // Provisional years run to the end of the rule's range (and at least one year past
         // the last notice, should an admin load notices beyond it).
         let last = last_notice.max(festivals::RULE_LAST_YEAR);
@@ -250,8 +266,9 @@ impl Calendar {
                 notes.insert(day.date, day.label());
             }
         }
-        let base = day_number(Date::new(first, 1, 1).expect("valid"));
-        let end = day_number(Date::new(last, 12, 31).expect("valid"));
+        let year_out = |y: i16| CalendarError::Invalid(format!("{y} 年超出日历范围"));
+        let base = day_number(Date::new(first, 1, 1).map_err(|_| year_out(first))?);
+        let end = day_number(Date::new(last, 12, 31).map_err(|_| year_out(last))?);
         let len = (end - base + 1) as usize;
         let mut kinds = Vec::with_capacity(len);
         let mut cum = Vec::with_capacity(len);
@@ -259,7 +276,7 @@ impl Calendar {
         let mut working = Vec::new();
         let (mut c, mut p) = (0u32, 0u32);
         for i in 0..len {
-            let d = from_day_number(base + i as i32);
+            let d = from_day_number(base + i as i32)?;
             let noticed = notices.contains_key(&d.year());
             // A year without a notice and outside the rule (before 2014) stays a gap: it
             // counts as provisional, so even a lenient calendar refuses it below.
@@ -362,8 +379,8 @@ impl Calendar {
         if self.prov[hi] == before {
             return Ok(());
         }
-        let mut y = from_day_number(self.base + lo as i32).year();
-        let last = from_day_number(self.base + hi as i32).year();
+        let mut y = from_day_number(self.base + lo as i32)?.year();
+        let last = from_day_number(self.base + hi as i32)?.year();
         while y <= last {
             if !self.covers(y) && (!self.lenient || !self.fillable(y)) {
                 return Err(CalendarError::NotCovered { year: y });
@@ -398,12 +415,12 @@ impl Calendar {
         }
         let target = self.cum[i] as usize + n as usize; // 1-based rank of the due day
         let Some(&j) = self.working.get(target - 1) else {
-            let last = from_day_number(self.base + self.kinds.len() as i32 - 1).year();
+            let last = from_day_number(self.base + self.kinds.len() as i32 - 1)?.year();
             return Err(CalendarError::NotCovered { year: last + 1 });
         };
         let j = j as usize;
         self.check_span(i, j)?;
-        Ok(from_day_number(self.base + j as i32))
+        from_day_number(self.base + j as i32)
     }
 
     /// Working days counted after `from` up to and including `to` (0 when `to <= from`).
@@ -429,7 +446,7 @@ impl Calendar {
                 k += 1;
                 k
             });
-            let date = from_day_number(self.base + idx as i32);
+            let date = from_day_number(self.base + idx as i32)?;
             let provisional = !self.covers(date.year());
             let note = if provisional { self.notes.get(&date).cloned() } else { None };
             out.push(ExplainedDay { date, kind, counted, provisional, note });
@@ -447,6 +464,14 @@ pub fn provisional_note(year: i16) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn builtin_data_parses() {
+        let cal = Calendar::from_toml(BUILTIN_TOML).unwrap();
+        assert_eq!(Calendar::builtin().version(), cal.version());
+        assert!(cal.covers(2026));
+        assert!(Calendar::empty().kind(Date::new(2026, 1, 5).unwrap()).is_err());
+    }
+
     use super::*;
     use proptest::prelude::*;
 
@@ -461,7 +486,7 @@ mod tests {
     #[test]
     fn day_numbers_round_trip() {
         for s in ["1970-01-01", "2000-02-29", "2019-12-27", "2026-12-31", "1900-03-01"] {
-            assert_eq!(from_day_number(day_number(d(s))), d(s));
+            assert_eq!(from_day_number(day_number(d(s))).unwrap(), d(s));
         }
         assert_eq!(day_number(d("1970-01-01")), 0);
         assert_eq!(day_number(d("2000-03-01")) - day_number(d("2000-02-28")), 2);
@@ -587,7 +612,7 @@ mod tests {
 
     fn covered_date() -> impl Strategy<Value = Date> {
         (0i32..(day_number(Date::new(2026, 10, 31).unwrap()) - day_number(Date::new(2019, 1, 1).unwrap())))
-            .prop_map(|o| from_day_number(day_number(Date::new(2019, 1, 1).unwrap()) + o))
+            .prop_map(|o| from_day_number(day_number(Date::new(2019, 1, 1).unwrap()) + o).unwrap())
     }
 
     proptest! {
@@ -603,7 +628,7 @@ mod tests {
             o in 0i32..(365 * 4), n in 0u32..60
         ) {
             let c = cal().with_provisional();
-            let start = from_day_number(day_number(Date::new(2026, 6, 1).unwrap()) + o);
+            let start = from_day_number(day_number(Date::new(2026, 6, 1).unwrap()) + o).unwrap();
             let off: BTreeSet<Date> = (2027..=2031)
                 .flat_map(|y| festivals::provisional_days_off(y).unwrap())
                 .map(|x| x.date)

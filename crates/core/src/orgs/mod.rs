@@ -248,13 +248,17 @@ impl OrgInput {
         let fax = errs.take(opt(&self.fax, |s| parse_phone("fax", "传真", s)));
         let email = errs.take(opt(&self.email, |s| parse_email("email", s)));
         let website = errs.take(opt(&self.website, |s| parse_website("website", s)));
+        // A field left `None` by `take` has its error recorded in `errs`.
+        let (Some(name), Some(short_code), Some(kind), Some(credit_code)) = (name, short_code, kind, credit_code)
+        else {
+            return Err(errs);
+        };
         errs.into_result()?;
-        // All `take`s succeeded, so every Option is Some.
         Ok(OrgFacts {
-            name: name.unwrap_or_default(),
-            short_code: short_code.expect("checked"),
-            kind: kind.expect("checked"),
-            credit_code: credit_code.expect("checked"),
+            name,
+            short_code,
+            kind,
+            credit_code,
             parent_id: self.parent_id.map(OrgId),
             hosted_by_id: self.hosted_by_id.map(OrgId),
             address: address.flatten(),

@@ -45,7 +45,7 @@ fn html_to_text(html: &str) -> String {
             skip_until = Some("</style>");
             continue;
         }
-        let c = html[i..].chars().next().expect("in bounds");
+        let Some(c) = html[i..].chars().next() else { break };
         if c == '<' {
             in_tag = true;
             out.push(' ');

@@ -189,14 +189,16 @@ impl ReportStatus {
         }
     }
 
-    pub fn parse(s: &str) -> Self {
-        match s {
+    /// The status of a stored code; `None` for a code the platform never writes.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "not_started" => ReportStatus::NotStarted,
             "draft" => ReportStatus::Draft,
             "review" => ReportStatus::Review,
             "approved" => ReportStatus::Approved,
             "published" => ReportStatus::Published,
-            _ => ReportStatus::NotStarted,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -228,11 +230,12 @@ pub fn step(from: ReportStatus, s: Step) -> Result<ReportStatus, String> {
 /// of the next year for departments, 31 March for a people's government's report; an
 /// organisation may set an earlier local date, never a later one.
 pub fn deadline(kind: OrgKind, year: i16, local: Option<Date>) -> Date {
+    // Clamped into jiff's range, so the dates below are valid by construction.
+    let next = year.clamp(-9999, 9998) + 1;
     let statutory = match kind {
-        OrgKind::PeoplesGovernment => Date::new(year + 1, 3, 31),
-        _ => Date::new(year + 1, 1, 31),
-    }
-    .expect("valid date");
+        OrgKind::PeoplesGovernment => jiff::civil::date(next, 3, 31),
+        _ => jiff::civil::date(next, 1, 31),
+    };
     match local {
         Some(d) if d < statutory => d,
         _ => statutory,

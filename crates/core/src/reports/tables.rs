@@ -178,9 +178,14 @@ pub fn compute_groups(format: ReportFormat, org: &str, year: i16, groups: &[Grou
     t
 }
 
+/// 1 January and 31 December of `year` (clamped into jiff's range, so always valid).
+fn year_bounds(year: i16) -> (Date, Date) {
+    let y = year.clamp(-9999, 9999);
+    (jiff::civil::date(y, 1, 1), jiff::civil::date(y, 12, 31))
+}
+
 fn totals_and_appeals(t: &mut Tables, format: ReportFormat, year: i16, appeals: &[AppealFact]) {
-    let first = Date::new(year, 1, 1).expect("valid");
-    let last = Date::new(year, 12, 31).expect("valid");
+    let (first, last) = year_bounds(year);
     for r in t3_rows(format).into_iter().filter(|r| r.values) {
         let sum: i64 = T3_PARTS.iter().map(|c| t.get(&format!("{}:{c}", r.code))).sum();
         t.cells.insert(format!("{}:c3", r.code), Value::Int(sum));
@@ -204,8 +209,7 @@ fn totals_and_appeals(t: &mut Tables, format: ReportFormat, year: i16, appeals: 
 /// - 三 办理结果: finished in the year, by outcome row (each application once, R1);
 /// - 四 结转下年: received by 31 December and not finished by then.
 pub fn compute(format: ReportFormat, org: &str, year: i16, apps: &[AppFact], appeals: &[AppealFact]) -> Tables {
-    let first = Date::new(year, 1, 1).expect("valid");
-    let last = Date::new(year, 12, 31).expect("valid");
+    let (first, last) = year_bounds(year);
     let groups: Vec<Group> = apps
         .iter()
         .filter_map(|a| {

@@ -47,7 +47,7 @@ pub async fn get(db: &Db, org: OrgId, year: i16) -> Result<Option<Report>> {
         Ok(Report {
             org_id: org.0,
             year,
-            status: ReportStatus::parse(&r.try_get::<String, _>("status")?),
+            status: status_of(&r)?,
             narrative: Narrative { s1: r.try_get("s1")?, s5: r.try_get("s5")?, s6: r.try_get("s6")? },
             local_deadline: r.try_get("local_deadline")?,
             updated_by: r.try_get("updated_by")?,
@@ -63,7 +63,13 @@ pub async fn statuses(db: &Db, year: i16) -> Result<Vec<(i64, ReportStatus)>> {
         .bind(i64::from(year))
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(|r| Ok((r.try_get("org_id")?, ReportStatus::parse(&r.try_get::<String, _>("status")?)))).collect()
+    rows.iter().map(|r| Ok((r.try_get("org_id")?, status_of(r)?))).collect()
+}
+
+/// A stored report status; an unknown code is a corrupt row.
+fn status_of(r: &sqlx::any::AnyRow) -> Result<ReportStatus> {
+    let raw: String = r.try_get("status")?;
+    ReportStatus::parse(&raw).ok_or_else(|| crate::StoreError::Corrupt(format!("annual report status '{raw}'")))
 }
 
 /// Save the narrative (a correction of a published report starts a new draft).

@@ -108,13 +108,17 @@ pub async fn create(
     let body = e.take(required_text("body", "复议机关或法院", &b.body, 100));
     let case_number = e.take(optional_text("case_number", "案号", &b.case_number, 60));
     let filed = e.take(date("filed_on", &b.filed_on));
+    // A field left `None` by `take` has its error recorded in `e`.
+    let (Some(kind), Some(body), Some(filed_on)) = (kind, body, filed) else {
+        return Err(e.into());
+    };
     e.into_result()?;
     let new = NewAppeal {
         application_id: b.application_id.map(ApplicationId),
-        kind: kind.expect("checked"),
-        body: body.expect("checked"),
+        kind,
+        body,
         case_number: case_number.flatten(),
-        filed_on: filed.expect("checked"),
+        filed_on,
         decided: None,
         note: None,
     };

@@ -102,16 +102,17 @@ async fn create(
             None => e.push(gongkai_core::FieldError::new("application_serial", "本机关没有该受理编号的申请")),
         }
     }
-    if let Err(errs) = e.into_result() {
-        let msgs = errs.0.into_iter().map(|x| x.message).collect();
+    let fields = (kind, body, filed);
+    let (true, (Some(kind), Some(body), Some(filed_on))) = (e.is_empty(), fields) else {
+        let msgs = e.0.into_iter().map(|x| x.message).collect();
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page(&state, &user, org, msgs).await?)).into_response());
-    }
+    };
     let new = NewAppeal {
         application_id,
-        kind: kind.expect("checked"),
-        body: body.expect("checked"),
+        kind,
+        body,
         case_number: case_number.flatten(),
-        filed_on: filed.expect("checked"),
+        filed_on,
         decided: None,
         note: None,
     };

@@ -29,7 +29,7 @@ pub fn due_label(due: Date, provisional: bool) -> String {
 pub fn new_query_code() -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 12];
-    getrandom::fill(&mut buf).expect("the operating system provides randomness");
+    crate::http::secrets::fill_random(&mut buf);
     let chars: Vec<char> = buf.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect();
     chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }

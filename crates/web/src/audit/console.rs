@@ -170,10 +170,7 @@ fn value_text(field: &str, v: &serde_json::Value) -> String {
                 "status" => c::Status::parse(s)
                     .map(|x| x.label())
                     .or_else(|| gongkai_core::applications::Status::parse(s).map(|x| x.label()))
-                    .or_else(|| {
-                        let r = gongkai_core::reports::narrative::ReportStatus::parse(s);
-                        (r.code() == s).then(|| r.label())
-                    }),
+                    .or_else(|| gongkai_core::reports::narrative::ReportStatus::parse(s).map(|r| r.label())),
                 "attribute" => c::Attribute::parse(s).ok().map(|x| x.label()),
                 "kind" => c::ItemKind::parse(s)
                     .ok()

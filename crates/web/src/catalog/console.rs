@@ -458,10 +458,9 @@ async fn validity(
         e.push(FieldError::new("on", "变更日期不能为空"));
     }
     let note = e.take(optional_text("note", "说明", &f.note, 500)).flatten().unwrap_or_default();
+    let (Some(v), Some(on)) = (v, on) else { return Err(e.into()) };
     e.into_result()?;
-    catalog::set_validity(&state.db, &user.actor(), org, item.id, v.expect("checked"), on.expect("checked"), &note)
-        .await
-        .map_err(AppError::from)?;
+    catalog::set_validity(&state.db, &user.actor(), org, item.id, v, on, &note).await.map_err(AppError::from)?;
     let _ = crate::catalog::indexer::refresh(&state).await;
     let back = if f.back.starts_with("/console/") && !f.back.contains("//") {
         f.back
@@ -599,16 +598,20 @@ async fn save_column(
     };
     let parent = e.take(crate::http::forms::opt_id(&Some(f.parent.clone())));
     let column_id = e.take(crate::http::forms::opt_id(&Some(f.id.clone()))).flatten();
-    if !e.is_empty() {
+    let position = match f.position.trim() {
+        "" => Some(1000),
+        raw => e.take(raw.parse::<i64>().map_err(|_| FieldError::new("position", "排序应为整数"))),
+    };
+    let (true, Some(slug), Some(name), Some(kind), Some(position)) = (e.is_empty(), slug, name, kind, position) else {
         return columns_view(&state, &user, org, messages(&e)).await;
-    }
+    };
     let facts = catalog::ColumnFacts {
         parent_id: parent.flatten(),
-        slug: slug.expect("checked"),
-        name: name.expect("checked"),
-        kind: kind.expect("checked"),
+        slug,
+        name,
+        kind,
         description: f.description.trim().chars().take(300).collect(),
-        position: f.position.trim().parse().unwrap_or(1000),
+        position,
         limit_wd: limit.flatten(),
     };
     match catalog::save_column(&state.db, &user.actor(), org, column_id, &facts).await {

@@ -209,11 +209,10 @@ pub async fn run(
                 },
             }
         }
-        if !errors.is_empty() {
+        let (true, Some(draft)) = (errors.is_empty(), draft) else {
             report.refused.push((line, errors.join("；")));
             continue;
-        }
-        let draft = draft.expect("no errors");
+        };
         if dry_run {
             if let Some(dn) = &draft.doc_number {
                 earlier.insert(dn.clone(), None);

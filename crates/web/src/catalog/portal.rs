@@ -541,7 +541,20 @@ pub struct HitLine {
     pub hit: gongkai_search::SearchHit,
     pub org_name: String,
     pub kind_label: &'static str,
-    pub validity: Validity,
+    /// `None`: the index holds a code this version does not know (a stale index).
+    pub validity: Option<Validity>,
+}
+
+impl HitLine {
+    /// The mark beside the title: the validity when it is not plainly valid, and a
+    /// warning, never silence, when the index's code is unknown.
+    pub fn mark(&self) -> Option<&'static str> {
+        match self.validity {
+            Some(v) if v.needs_mark() => Some(v.label()),
+            Some(_) => None,
+            None => Some("有效性待核实"),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -662,7 +675,7 @@ async fn search(
         .map(|h| HitLine {
             org_name: org_name(h.org_id),
             kind_label: ItemKind::parse(&h.kind).map_or("", |k| k.label()),
-            validity: Validity::parse(&h.validity).unwrap_or(Validity::Valid),
+            validity: Validity::parse(&h.validity).ok(),
             hit: gongkai_search::SearchHit { snippet_html: mask_in_text(&h.snippet_html), ..h },
         })
         .collect();

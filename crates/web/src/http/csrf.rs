@@ -15,6 +15,7 @@ use sha2::Sha256;
 pub const ANON_COOKIE: &str = "gk_csrf";
 pub const FIELD: &str = "_csrf";
 
+#[allow(clippy::expect_used)] // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
 pub fn token_for(secret: &[u8], binding: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(binding.as_bytes());

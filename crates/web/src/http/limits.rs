@@ -9,7 +9,7 @@ pub struct RateLimiter {
 impl RateLimiter {
     pub fn allow(&self, ip: std::net::IpAddr, max: u32) -> bool {
         let now = std::time::Instant::now();
-        let mut w = self.windows.lock().expect("limiter lock");
+        let mut w = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if w.len() > 10_000 {
             w.retain(|_, (t, _)| now.duration_since(*t).as_secs() < 60);
         }

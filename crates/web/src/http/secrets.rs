@@ -2,10 +2,16 @@
 
 use sha2::{Digest, Sha256};
 
+/// Fill `buf` from the operating system's generator.
+#[allow(clippy::expect_used)] // Without randomness no session, token or code may be made: a guessable one would be a hole, so fail loudly.
+pub fn fill_random(buf: &mut [u8]) {
+    getrandom::fill(buf).expect("the operating system provides randomness");
+}
+
 /// `n` random bytes as lower-case hex.
 pub fn random_hex(n: usize) -> String {
     let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).expect("the operating system provides randomness");
+    fill_random(&mut buf);
     hex(&buf)
 }
 

@@ -190,13 +190,13 @@ async fn save(
     }
     page_with(&mut p, &t, &[]);
     p.published_on = get("published_on").to_string();
-    if !errors.is_empty() || !p.failures.is_empty() {
+    let (true, Some(published_on)) = (errors.is_empty() && p.failures.is_empty(), published_on) else {
         if !p.failures.is_empty() {
             errors.push("统计表有勾稽关系错误，请更正后再保存".into());
         }
         p.errors = errors;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
-    }
+    };
     let o = orgs::get(&state.db, org).await?;
     let html = format!(
         "<h1>{}{year}年政府信息公开工作年度报告</h1>\n<p class=\"hint\">本报告由原发布页面导入，以下为统计表。</p>\n{}",
@@ -204,7 +204,7 @@ async fn save(
         crate::reports::export::fragment(&gongkai_core::reports::document::Document::tables_only(String::new(), &t))
     );
     let json = serde_json::to_string(&t).map_err(|e| AppError::Internal(e.into()))?;
-    let on = published_on.expect("checked").to_string();
+    let on = published_on.to_string();
     match annual::save_historical(&state.db, &user.actor(), org, year, &on, &html, &json).await {
         Ok(()) => Ok(Redirect::to(&format!("/o/{}/reports/{year}", o.short_code)).into_response()),
         Err(m) => {
