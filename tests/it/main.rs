@@ -3,6 +3,7 @@
 
 mod harness;
 mod jobs;
+mod layout;
 mod reports;
 
 mod annual;
