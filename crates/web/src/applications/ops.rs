@@ -69,9 +69,19 @@ pub async fn visible(
     id: ApplicationId,
     cap: Capability,
 ) -> Result<Application, AppError> {
+    Ok(visible_in(state, p, id, cap).await?.0)
+}
+
+/// [`visible`] with the organisation tree the check loaded, for callers that decide more.
+async fn visible_in(
+    state: &AppState,
+    p: &Principal,
+    id: ApplicationId,
+    cap: Capability,
+) -> Result<(Application, gongkai_store::orgs::Tree), AppError> {
     let a = store::get(&state.db, id).await?;
-    crate::orgs::access::require(state, p, cap, a.org_id).await?;
-    Ok(a)
+    let tree = crate::orgs::access::require(state, p, cap, a.org_id).await?;
+    Ok((a, tree))
 }
 
 /// Parse and append a staff action (the API): replies and extensions need an approver.
@@ -119,9 +129,8 @@ async fn record(
     may_propose: bool,
 ) -> Result<(Recorded, Option<Case>), AppError> {
     use gongkai_core::applications::decide::{Decision, Facts, Refusal, decide};
-    let a = visible(state, p, id, Capability::HandleApplications).await?;
+    let (a, tree) = visible_in(state, p, id, Capability::HandleApplications).await?;
     let event = input.parse(&p.display_name)?;
-    let tree = gongkai_store::orgs::tree(&state.db).await?;
     let monthly_position = match &event {
         Event::FeeNoticed { basis: gongkai_core::applications::FeeBasis::PerItem { .. }, .. } => {
             Some(store::monthly_position(&state.db, id).await?)
