@@ -80,8 +80,15 @@ both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| asy
     assert!(p.body.contains("居民身份证号码校验位错误"), "{}", p.body);
     assert!(p.body.contains("value=\"2024年低保资金发放情况\""), "keeps what was typed");
     assert!(store::list_recent(&app.db, gongkai_core::orgs::OrgId(city), 10).await.unwrap().is_empty());
-    // Valid: a receipt with a serial and a query code.
-    let p = public.post("/apply/gzmz", &form("2024年低保资金发放情况", ID)).await;
+    // A title with a direction override is refused, nothing stored.
+    let p = public.post("/apply/gzmz", &form("2024年低保\u{202E}资金发放情况", ID)).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("不可见的格式字符"), "{}", p.body);
+    // Valid, with a multi-line description as browsers send it (CRLF): a receipt with a
+    // serial and a query code.
+    let mut valid = form("2024年低保资金发放情况", ID);
+    valid.push(("info_description", "第一，各区发放金额；\r\n第二，发放时间。"));
+    let p = public.post("/apply/gzmz", &valid).await;
     assert_eq!(p.status, 200, "{}", p.body);
     let serial = between(&p.body, "受理编号：<strong>", "</strong>").to_string();
     let code = between(&p.body, "<code class=\"secret\">", "</code>").to_string();
@@ -110,6 +117,8 @@ both!(an_application_from_the_portal_form_to_a_delivered_reply, |kind: Kind| asy
     assert!(inbox.body.contains(&serial) && !inbox.body.contains(ID));
     let h = staff.get(&format!("/console/applications/{id}")).await;
     assert!(h.body.contains(ID) && h.body.contains(PHONE) && h.body.contains("待确认收到"));
+    let stored = store::get(&app.db, id).await.unwrap();
+    assert_eq!(stored.info_description.as_deref(), Some("第一，各区发放金额；\n第二，发放时间。"));
     let today = app.today.to_string();
     let p = staff
         .post(&format!("/console/applications/{id}/events"), &[("type", "receipt_confirmed"), ("on", &today)])

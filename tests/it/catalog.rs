@@ -319,6 +319,10 @@ both!(attachments_are_checked_by_content_and_searchable, |kind: Kind| async move
     // Not downloadable before publication; afterwards found by its text.
     let mut public = app.browser();
     assert_eq!(public.get(&format!("/files/{}", atts[0].id)).await.status, 404);
+    // Staff may download it, and no shared cache may keep the unpublished file.
+    let own = staff.get(&format!("/console/files/{}", atts[0].id)).await;
+    assert_eq!(own.status, 200);
+    assert_eq!(own.headers["cache-control"], "private, no-store");
     staff.post(&format!("/console/catalog/{id}/submit"), &[]).await;
     let mut approver = app.browser();
     approver.login("gzmz.approver").await;
@@ -328,6 +332,7 @@ both!(attachments_are_checked_by_content_and_searchable, |kind: Kind| async move
     assert_eq!(f.status, 200);
     assert!(f.headers["content-type"].to_str().unwrap().contains("wordprocessingml"));
     assert!(f.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(f.headers["cache-control"], "public, max-age=3600");
     let r = public.get(&format!("/search?q={}", enc("无配偶声明"))).await;
     assert!(r.body.contains(&format!("/info/{id}")), "attachment text is searchable");
 });

@@ -85,10 +85,82 @@ pub fn required_text(field: &'static str, label: &str, raw: &str, max: usize) ->
     if s.chars().any(|c| c.is_control()) {
         return Err(FieldError::new(field, format!("{label}含有不可见的控制字符")));
     }
+    refuse_invisible(field, label, s)?;
     Ok(s.to_string())
+}
+
+/// Direction overrides and zero-width characters: invisible, they can make a name or title
+/// read differently from what is stored (`U+202E fdp.exe`) or make two look-alike entries differ.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+fn refuse_invisible(field: &'static str, label: &str, s: &str) -> Result<(), FieldError> {
+    if s.chars().any(is_invisible_format) {
+        return Err(FieldError::new(
+            field,
+            format!("{label}含有不可见的格式字符（如文字方向控制符、零宽字符），请删除后重新输入"),
+        ));
+    }
+    Ok(())
+}
+
+/// Like [`required_text`] for a multi-line box: line breaks (CRLF from browsers, CR, LF)
+/// are kept as `\n` and tabs allowed; other control and invisible format characters are
+/// refused.
+pub fn required_multiline(field: &'static str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let s = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(FieldError::new(field, format!("{label}不能为空")));
+    }
+    if s.chars().count() > max {
+        return Err(FieldError::new(field, format!("{label}不能超过{max}个字符")));
+    }
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(FieldError::new(field, format!("{label}含有不可见的控制字符")));
+    }
+    refuse_invisible(field, label, s)?;
+    Ok(s.to_string())
+}
+
+/// [`required_multiline`] where empty becomes `None`.
+pub fn optional_multiline(
+    field: &'static str,
+    label: &str,
+    raw: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    if raw.trim().is_empty() { Ok(None) } else { required_multiline(field, label, raw, max).map(Some) }
 }
 
 /// Trim; empty becomes `None`; otherwise at most `max` characters.
 pub fn optional_text(field: &'static str, label: &str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
     if raw.trim().is_empty() { Ok(None) } else { required_text(field, label, raw, max).map(Some) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_from_a_textarea_are_kept_and_other_controls_refused() {
+        let s = required_multiline("d", "描述", "第一行\r\n第二行\r第三行\n\t缩进", 100).unwrap();
+        assert_eq!(s, "第一行\n第二行\n第三行\n\t缩进");
+        assert!(required_multiline("d", "描述", "a\u{7}b", 100).unwrap_err().message.contains("控制字符"));
+        assert!(required_text("t", "标题", "第一行\r\n第二行", 100).is_err(), "single-line fields stay single-line");
+        assert_eq!(optional_multiline("d", "描述", " \r\n ", 100).unwrap(), None);
+    }
+
+    #[test]
+    fn direction_overrides_and_zero_width_characters_are_refused() {
+        for bad in ["报告\u{202E}fdp.exe", "民政\u{200B}局", "\u{2066}名称\u{2069}", "\u{FEFF}标题"] {
+            let e = required_text("t", "名称", bad, 100).unwrap_err();
+            assert!(e.message.contains("格式字符"), "{bad:?}: {}", e.message);
+            assert!(required_multiline("t", "名称", bad, 100).is_err(), "{bad:?}");
+        }
+        assert!(required_text("t", "名称", "广州市民政局（2024年）", 100).is_ok());
+    }
 }

@@ -5,7 +5,7 @@
 use super::fees::FeeBasis;
 use super::outcome::Outcome;
 use super::workflow::{Event, Party};
-use crate::field::{FieldError, FieldErrors, optional_text, required_text};
+use crate::field::{FieldError, FieldErrors, optional_multiline, optional_text, required_multiline, required_text};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -69,7 +69,7 @@ impl EventInput {
             "receipt_confirmed" => on.map(|on| Event::ReceiptConfirmed { on }),
             "correction_requested" => {
                 let period = e.take(number("period_wd", "补正期限", &self.period_wd));
-                let items = e.take(required_text("items", "需要补正的事项", &self.items, 2000));
+                let items = e.take(required_multiline("items", "需要补正的事项", &self.items, 2000));
                 match (on, period, items) {
                     (Some(on), Some(period_wd), Some(items)) => {
                         Some(Event::CorrectionRequested { on, period_wd, items })
@@ -95,7 +95,7 @@ impl EventInput {
                 }
             }
             "consultation_closed" => {
-                let summary = e.take(optional_text("summary", "意见摘要", &self.summary, 2000));
+                let summary = e.take(optional_multiline("summary", "意见摘要", &self.summary, 2000));
                 match (on, summary) {
                     (Some(on), Some(s)) => Some(Event::ConsultationClosed { on, summary: s.unwrap_or_default() }),
                     _ => None,
@@ -144,7 +144,7 @@ impl EventInput {
             }
             "replied" => {
                 let outcome = e.take(Outcome::parse(&self.outcome));
-                let summary = e.take(optional_text("summary", "答复要点", &self.summary, 4000));
+                let summary = e.take(optional_multiline("summary", "答复要点", &self.summary, 4000));
                 match (on, outcome, summary) {
                     (Some(on), Some(outcome), Some(s)) => {
                         Some(Event::Replied { on, outcome, summary: s.unwrap_or_default() })

@@ -3,7 +3,7 @@
 
 use super::identity::{IdKind, parse_contact_phone, parse_id_number};
 use super::outcome::ApplicantKind;
-use crate::field::{FieldError, FieldErrors, optional_text, required_text};
+use crate::field::{FieldError, FieldErrors, optional_multiline, optional_text, required_text};
 use serde::{Deserialize, Serialize};
 
 /// Forms of provision an applicant may ask for (Art. 29(三), Art. 40).
@@ -95,7 +95,7 @@ impl ApplicationInput {
         let info_title = e.take(required_text("info_title", "所需政府信息的名称", &self.info_title, 200));
         let info_doc_number = e.take(optional_text("info_doc_number", "文号", &self.info_doc_number, 60));
         let info_description =
-            e.take(optional_text("info_description", "所需信息的描述", &self.info_description, 2000));
+            e.take(optional_multiline("info_description", "所需信息的描述", &self.info_description, 2000));
         let delivery_form = e.take(one_of("delivery_form", "提供形式", &self.delivery_form, &DELIVERY_FORMS));
         let delivery_method = e.take(one_of("delivery_method", "获取方式", &self.delivery_method, &DELIVERY_METHODS));
         if self.delivery_method.trim() == "邮寄" && self.address.trim().is_empty() {

@@ -3,7 +3,7 @@
 //! an interpretation explains, is looked up by the caller and passed in.
 
 use super::{Attribute, Disclosure, DocNumber, InterpretationForm, ItemKind, WithholdReason};
-use crate::field::{FieldError, FieldErrors, optional_text, required_text};
+use crate::field::{FieldError, FieldErrors, optional_text, required_multiline, required_text};
 use crate::ids::{ColumnId, ItemId};
 use jiff::civil::Date;
 
@@ -120,7 +120,7 @@ impl ItemInput {
         let column_id = e.take(column);
         let kind = e.take(ItemKind::parse(if self.kind.trim().is_empty() { "general" } else { &self.kind }));
         let title = e.take(required_text("title", "标题", &self.title, 200));
-        let summary = e.take(required_text("summary", "内容概述", &self.summary, 1000));
+        let summary = e.take(required_multiline("summary", "内容概述", &self.summary, 1000));
         let issuer = e.take(required_text("issuer", "发布机构", &self.issuer, 100));
         let doc_number = match self.doc_number.trim() {
             "" => Some(None),

@@ -19,7 +19,7 @@ use gongkai_core::catalog::draft::date;
 use gongkai_core::catalog::{
     Attribute, ColumnKind, IndexPattern, InterpretationForm, ItemKind, Status, Validity, WithholdReason,
 };
-use gongkai_core::field::{optional_text, required_text};
+use gongkai_core::field::required_text;
 use gongkai_core::ids::{ColumnId, ItemId, OrgId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::{FieldError, FieldErrors};
@@ -429,7 +429,7 @@ async fn return_item(
     CsrfForm(f): CsrfForm<ReturnForm>,
 ) -> PageResult<Response> {
     let (item, org) = load(&state, &user, &id, Capability::ApproveDisclosure).await?;
-    let note = required_text("note", "退回意见", &f.note, 1000)?;
+    let note = gongkai_core::field::required_multiline("note", "退回意见", &f.note, 1000)?;
     catalog::return_for_changes(&state.db, &user.actor(), org, item.id, &note).await.map_err(AppError::from)?;
     Ok(Redirect::to(&format!("/console/catalog/{}", item.id)).into_response())
 }
@@ -457,7 +457,8 @@ async fn validity(
     if on.is_none() && e.is_empty() {
         e.push(FieldError::new("on", "变更日期不能为空"));
     }
-    let note = e.take(optional_text("note", "说明", &f.note, 500)).flatten().unwrap_or_default();
+    let note =
+        e.take(gongkai_core::field::optional_multiline("note", "说明", &f.note, 500)).flatten().unwrap_or_default();
     let (Some(v), Some(on)) = (v, on) else { return Err(e.into()) };
     e.into_result()?;
     catalog::set_validity(&state.db, &user.actor(), org, item.id, v, on, &note).await.map_err(AppError::from)?;
@@ -503,7 +504,7 @@ pub fn attachment_from(filename: &str, data: Vec<u8>) -> Result<catalog::NewAtta
 async fn download(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
     let (a, data) = catalog::attachment_data(&state.db, path_id(&id)?).await?;
     load(&state, &user, &a.item_id.to_string(), Capability::View).await?;
-    Ok(crate::catalog::portal::file_response(&a, data))
+    Ok(crate::catalog::portal::file_response(&a, data, crate::catalog::portal::Caching::Private))
 }
 
 #[derive(Template)]

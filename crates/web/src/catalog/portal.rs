@@ -437,17 +437,30 @@ async fn attachment(State(state): State<AppState>, Path(id): Path<String>) -> Pa
     let id: AttachmentId = id.parse().map_err(|_| AppError::NotFound)?;
     let (a, data) = catalog::attachment_data(&state.db, id).await?;
     public_item(&state, &a.item_id.to_string()).await?;
-    Ok(file_response(&a, data))
+    Ok(file_response(&a, data, Caching::Public))
+}
+
+/// Who may keep a copy of a download.
+#[derive(Clone, Copy)]
+pub enum Caching {
+    /// A published attachment: any cache for an hour.
+    Public,
+    /// A staff download (possibly unpublished): no shared cache, nothing stored.
+    Private,
 }
 
 /// An attachment download: the sniffed type, never rendered inline as HTML.
-pub fn file_response(a: &catalog::Attachment, data: Vec<u8>) -> Response {
+pub fn file_response(a: &catalog::Attachment, data: Vec<u8>, caching: Caching) -> Response {
+    let cache = match caching {
+        Caching::Public => "public, max-age=3600",
+        Caching::Private => "private, no-store",
+    };
     let encoded = crate::http::escape::url_encode(&a.name);
     (
         [
             (header::CONTENT_TYPE, a.mime.clone()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}")),
-            (header::CACHE_CONTROL, "public, max-age=3600".to_string()),
+            (header::CACHE_CONTROL, cache.to_string()),
         ],
         data,
     )

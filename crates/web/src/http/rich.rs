@@ -195,14 +195,19 @@ fn docx_text(data: &[u8]) -> Option<String> {
 }
 
 /// A file name safe for a Content-Disposition header and a URL: the stem kept (Chinese
-/// allowed), path separators and control characters dropped, the extension from the
-/// sniffed type.
+/// allowed), path separators, control characters and invisible format characters
+/// (direction overrides that make `U+202E gpj.exe` read as `exe.jpg`, zero-width
+/// characters) dropped, the extension from the sniffed type.
 pub fn safe_name(raw: &str, kind: FileKind) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     let stem: String = stem
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '?' | '*' | ':' | '|' | '%' | '#'))
+        .filter(|c| {
+            !c.is_control()
+                && !gongkai_core::field::is_invisible_format(*c)
+                && !matches!(c, '"' | '<' | '>' | '?' | '*' | ':' | '|' | '%' | '#')
+        })
         .take(80)
         .collect();
     let stem = if stem.trim().is_empty() { "附件".to_string() } else { stem.trim().to_string() };
@@ -212,6 +217,13 @@ pub fn safe_name(raw: &str, kind: FileKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upload_names_lose_direction_overrides_and_zero_width_characters() {
+        assert_eq!(safe_name("报告\u{202E}fdp.exe", FileKind::Pdf), "报告fdp.pdf");
+        assert_eq!(safe_name("低保\u{200B}名单.xlsx", FileKind::Pdf), "低保名单.pdf");
+        assert_eq!(safe_name("\u{2066}\u{2069}.pdf", FileKind::Pdf), "附件.pdf");
+    }
 
     #[test]
     fn sanitising_removes_scripts_and_handlers() {
