@@ -25,6 +25,10 @@ pub(super) struct ServeArgs {
     /// Public base URL of the portal for the sitemap, feeds and QR codes (default: from the Host header)
     #[arg(long, env = "GONGKAI_BASE_URL")]
     base_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For header is believed (repeat for several;
+    /// GONGKAI_TRUSTED_PROXIES takes a comma-separated list).
+    #[arg(long = "trusted-proxy", env = "GONGKAI_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Run as if today (in China) were this date, YYYY-MM-DD: deadlines, reminders, default
     /// dates and the demo's open cases follow it (tests, demonstrations, training). Recorded
     /// instants keep the real time.
@@ -59,6 +63,7 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
         session_ttl: jiff::SignedDuration::from_mins(args.session_minutes.max(5)),
         index_dir: args.index.resolve(&db),
         base_url: args.base_url.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
         clock,
     };
     let state = AppState::new(db.clone(), config).await?;

@@ -166,11 +166,17 @@ both!(login_requires_csrf_and_locks_out, |kind: Kind| async move {
         assert!(!p.body.contains("锁定至"), "not yet locked at {i}");
     }
     let p = b.try_login("gzmz.staff", "wrong-password-1").await;
-    assert!(p.body.contains("连续5次登录失败，账户已被锁定至"), "{}", p.body);
+    assert!(p.body.contains("连续5次登录失败，该用户名在本机已被锁定至"), "{}", p.body);
     // Even the right password is refused while locked.
     let p = b.try_login("gzmz.staff", gongkai::demo::DEMO_PASSWORD).await;
     assert_eq!(p.status, 401);
-    assert!(p.body.contains("账户已被暂时锁定"));
+    assert!(p.body.contains("该用户名在本机已被暂时锁定"));
+    // A name that does not exist locks the same way, so the lock tells nothing.
+    for _ in 1..=4 {
+        b.try_login("nobody.here", "whatever-123").await;
+    }
+    let p = b.try_login("nobody.here", "whatever-123").await;
+    assert!(p.body.contains("连续5次登录失败，该用户名在本机已被锁定至"), "{}", p.body);
     // Other accounts are unaffected.
     let p = b.try_login("gzmz.approver", gongkai::demo::DEMO_PASSWORD).await;
     assert_eq!(p.status, 303);
@@ -409,4 +415,43 @@ both!(portal_switches_to_traditional_and_remembers_it, |kind: Kind| async move {
     let p = b.get("/?zh=hans").await;
     assert!(p.body.contains("政府信息公开") && p.body.contains("lang=\"zh-CN\""));
     assert!(b.get("/track").await.body.contains("办理进度查询"));
+});
+
+both!(behind_a_trusted_proxy_each_client_has_its_own_limits_and_locks, |kind: Kind| async move {
+    let config = gongkai_web::WebConfig {
+        cookie_secure: false,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..Default::default()
+    };
+    let Some(app) = TestApp::spawn_with(kind, config).await else { return };
+    let client = |ip: &str| app.browser().with_header("x-forwarded-for", &format!("198.51.100.1, {ip}"));
+    // An attacker at one address locks the name there only.
+    let mut attacker = client("203.0.113.66");
+    for _ in 1..=5 {
+        attacker.try_login("gzmz.staff", "wrong-password-1").await;
+    }
+    let p = attacker.try_login("gzmz.staff", gongkai::demo::DEMO_PASSWORD).await;
+    assert!(p.body.contains("该用户名在本机已被暂时锁定"), "{}", p.body);
+    let mut colleague = client("203.0.113.7");
+    assert_eq!(colleague.try_login("gzmz.staff", gongkai::demo::DEMO_PASSWORD).await.status, 303, "not locked out");
+    // Tracking queries use their own budget: after many, the same address can still apply.
+    let mut public = client("203.0.113.20");
+    public.get("/track").await;
+    let mut limited = false;
+    for _ in 0..40 {
+        let t = public.post("/track", &[("code", "AAAA-BBBB-CCCC")]).await;
+        if t.body.contains("查询过于频繁") {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "tracking is rate-limited");
+    public.get("/apply/gzmz").await;
+    let p = public.post("/apply/gzmz", &[("applicant_kind", "natural_person")]).await;
+    assert_eq!(p.status, 422, "the application form is still answered: {}", p.body);
+    // Another client behind the same proxy is not limited by the first one.
+    let mut other = client("203.0.113.21");
+    other.get("/track").await;
+    let t = other.post("/track", &[("code", "AAAA-BBBB-CCCC")]).await;
+    assert_eq!(t.status, 404, "{}", t.body);
 });

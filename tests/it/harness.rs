@@ -288,6 +288,8 @@ pub struct Browser {
     client: reqwest::Client,
     cookies: std::collections::BTreeMap<String, String>,
     pub csrf: Option<String>,
+    /// Sent with every request (e.g. `X-Forwarded-For` as a proxy would add it).
+    extra: Vec<(String, String)>,
 }
 
 pub struct Page {
@@ -300,7 +302,22 @@ pub struct Page {
 impl Browser {
     pub fn new(base: &str) -> Self {
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { base: base.to_string(), client, cookies: Default::default(), csrf: None }
+        Self { base: base.to_string(), client, cookies: Default::default(), csrf: None, extra: Vec::new() }
+    }
+
+    /// Send `name: value` with every request from now on.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn headers(&self) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("cookie", self.cookie_header().parse().unwrap());
+        for (k, v) in &self.extra {
+            h.insert(reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        }
+        h
     }
 
     pub fn cookie_header(&self) -> String {
@@ -330,13 +347,7 @@ impl Browser {
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
-        let resp = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .expect("GET");
+        let resp = self.client.get(format!("{}{path}", self.base)).headers(self.headers()).send().await.expect("GET");
         self.finish(resp).await
     }
 
@@ -355,7 +366,7 @@ impl Browser {
         let resp = self
             .client
             .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
+            .headers(self.headers())
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
             .send()
@@ -388,7 +399,7 @@ impl Browser {
         let resp = self
             .client
             .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
+            .headers(self.headers())
             .header("content-type", format!("multipart/form-data; boundary={boundary}"))
             .body(body)
             .send()

@@ -151,16 +151,17 @@ both!(users_roles_and_lockout, |kind: Kind| async move {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].1, vec![Role::Approver]);
 
-    // Lock-out: four failures are tolerated, the fifth locks for a minute, the sixth for two.
+    // The account-wide back-off: 49 failures from anywhere are tolerated (the per-address
+    // lock in the web layer comes first), the 50th locks for a minute, the 51st for two.
     let now: Timestamp = "2026-11-28T01:00:00Z".parse().unwrap();
-    for i in 1..=4 {
+    for i in 1..=49 {
         let f = users::record_failure(&db, u, None, now).await.unwrap();
         assert_eq!((f.failures, f.locked_until), (i, None));
     }
-    let f5 = users::record_failure(&db, u, None, now).await.unwrap();
-    assert_eq!(f5.locked_until, Some(now + SignedDuration::from_secs(60)));
-    let f6 = users::record_failure(&db, u, None, now).await.unwrap();
-    assert_eq!(f6.locked_until, Some(now + SignedDuration::from_secs(120)));
+    let f50 = users::record_failure(&db, u, None, now).await.unwrap();
+    assert_eq!(f50.locked_until, Some(now + SignedDuration::from_secs(60)));
+    let f51 = users::record_failure(&db, u, None, now).await.unwrap();
+    assert_eq!(f51.locked_until, Some(now + SignedDuration::from_secs(120)));
     assert!(users::get(&db, u).await.unwrap().locked_until.is_some());
     users::record_success(&db, u, None).await.unwrap();
     let after = users::get(&db, u).await.unwrap();

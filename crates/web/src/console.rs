@@ -11,13 +11,13 @@ use crate::orgs::access;
 use crate::pages::{ConsoleHome, LoginPage, Nav, RoleLine, render};
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_core::orgs::accounts::{Role, Username};
 use gongkai_store::orgs::{self as org_store, sessions, users as user_store};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -183,15 +183,44 @@ struct LoginForm {
 
 const BAD_LOGIN: &str = "用户名或密码错误";
 
+/// Login attempts per minute from one address, whatever the names tried.
+const LOGIN_PER_MINUTE: u32 = 30;
+
+/// The moment a lock of `d` from now ends, as staff read it.
+fn lock_end(d: std::time::Duration) -> String {
+    let until = Timestamp::now() + SignedDuration::try_from(d).unwrap_or(SignedDuration::ZERO);
+    gongkai_core::time::china_display(until)
+}
+
+/// Sign in. Every answer is the same for names that exist and names that do not (the
+/// same work, the same lock after the same failures); failures lock a name per address,
+/// so nobody can lock a colleague out from elsewhere; the account-wide back-off only
+/// starts after many failures from everywhere.
 async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> PageResult<Response> {
     let next = safe_next(&f.next);
+    let ip = state.client_ip(peer, &headers);
     let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let fail = |msg: String| {
-        login_form(&state, &headers, Some(msg), next.clone(), f.username.clone(), axum::http::StatusCode::UNAUTHORIZED)
+    let respond =
+        |msg: String, status| login_form(&state, &headers, Some(msg), next.clone(), f.username.clone(), status);
+    let fail = |msg: String| respond(msg, axum::http::StatusCode::UNAUTHORIZED);
+    if !state.limiter.allow(crate::http::limits::Bucket::Login, ip, LOGIN_PER_MINUTE) {
+        return Ok(respond("登录尝试过于频繁，请一分钟后再试".into(), axum::http::StatusCode::TOO_MANY_REQUESTS));
+    }
+    let locked = |d| format!("由于多次登录失败，该用户名在本机已被暂时锁定，请于 {} 之后再试", lock_end(d));
+    if let Some(d) = state.logins.locked_for(&f.username, ip) {
+        return Ok(fail(locked(d)));
+    }
+    let failed = |state: &AppState| {
+        let (n, lock) = state.logins.fail(&f.username, ip);
+        match lock {
+            Some(d) => format!("{BAD_LOGIN}。由于连续{n}次登录失败，该用户名在本机已被锁定至 {}", lock_end(d)),
+            None => BAD_LOGIN.into(),
+        }
     };
     let creds = match Username::parse(&f.username) {
         Ok(u) => user_store::credentials(&state.db, u.as_str()).await?,
@@ -200,30 +229,24 @@ async fn login(
     let Some((user, hash)) = creds else {
         // Same work as for a real account, so timing does not reveal which names exist.
         access::verify(f.password.clone(), crate::http::auth::dummy_hash().to_string()).await?;
-        return Ok(fail(BAD_LOGIN.into()));
+        return Ok(fail(failed(&state)));
     };
     let now = Timestamp::now();
+    let right = access::verify(f.password.clone(), hash).await?;
+    // The account-wide back-off (many failures from everywhere) refuses even the right
+    // password, with the same words as the per-address lock.
     if let Some(until) = user.locked_until.as_deref().and_then(gongkai_store::ts::parse).filter(|t| *t > now) {
-        return Ok(fail(format!(
-            "由于多次登录失败，账户已被暂时锁定，请于 {} 之后再试",
-            gongkai_core::time::china_display(until)
-        )));
+        let d = std::time::Duration::try_from(until - now).unwrap_or_default();
+        return Ok(fail(locked(d)));
     }
-    if !access::verify(f.password.clone(), hash).await? {
-        let failure = user_store::record_failure(&state.db, user.id, request_id, now).await?;
-        let msg = match failure.locked_until {
-            Some(until) => format!(
-                "{BAD_LOGIN}。由于连续{}次登录失败，账户已被锁定至 {}",
-                failure.failures,
-                gongkai_core::time::china_display(until)
-            ),
-            None => BAD_LOGIN.into(),
-        };
-        return Ok(fail(msg));
+    if !right {
+        user_store::record_failure(&state.db, user.id, request_id, now).await?;
+        return Ok(fail(failed(&state)));
     }
     if !user.active {
         return Ok(fail("该账户已停用，请联系机构管理员".into()));
     }
+    state.logins.clear(&f.username, ip);
     user_store::record_success(&state.db, user.id, request_id).await?;
     let token = random_hex(32);
     sessions::create(&state.db, &sha256_hex(&token), user.id, state.config.session_ttl).await?;

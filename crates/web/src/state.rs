@@ -21,6 +21,9 @@ pub struct WebConfig {
     /// Public base URL of the portal (sitemap, feeds, QR codes), e.g. `https://mzj.example.gov.cn`.
     /// Without it, URLs are built from the request's Host header.
     pub base_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (rate limits and login throttling
+    /// then count the client, not the proxy). Empty: the socket address is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The agency's today (shifted for tests and demonstrations; see `clock`).
     pub clock: crate::http::clock::WallClock,
 }
@@ -33,6 +36,7 @@ impl Default for WebConfig {
             session_ttl: SignedDuration::from_hours(8),
             index_dir: None,
             base_url: None,
+            trusted_proxies: Vec::new(),
             clock: crate::http::clock::WallClock::system(),
         }
     }
@@ -46,6 +50,7 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     /// Per-address limits on public forms (application, tracking).
     pub limiter: Arc<crate::http::limits::RateLimiter>,
+    pub logins: Arc<crate::http::limits::LoginThrottle>,
     /// This instance's full-text index, fed from the database's change log.
     pub search: Arc<dyn gongkai_search::SearchIndex>,
     /// Portal caches (see `cache`): issuing bodies per organisation (a distinct scan over
@@ -76,6 +81,11 @@ impl Default for PortalCaches {
 }
 
 impl AppState {
+    /// The client's address (see [`crate::http::limits::client_ip`]).
+    pub fn client_ip(&self, peer: std::net::SocketAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
+        crate::http::limits::client_ip(peer, headers, &self.config.trusted_proxies)
+    }
+
     /// Today's civil date in China on the configured clock.
     pub fn today(&self) -> jiff::civil::Date {
         self.config.clock.today()
@@ -94,6 +104,7 @@ impl AppState {
             config: Arc::new(config),
             secret: Arc::new(secret.into_bytes()),
             limiter: Default::default(),
+            logins: Default::default(),
             search,
             caches: Default::default(),
             generation: Default::default(),

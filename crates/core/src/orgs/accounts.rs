@@ -151,9 +151,33 @@ pub fn lockout_seconds(failures: u32) -> Option<i64> {
     Some((60i64 << exp).min(LOCKOUT_MAX_SECONDS))
 }
 
+/// Failed logins for one account from all addresses before the account itself backs off
+/// (the per-address lock comes first: one address cannot lock a user out elsewhere).
+pub const GLOBAL_LOCKOUT_THRESHOLD: u32 = 50;
+/// Longest account-wide back-off: fifteen minutes.
+pub const GLOBAL_LOCKOUT_MAX_SECONDS: i64 = 900;
+
+/// The account-wide back-off after `failures` consecutive failures from anywhere: none
+/// below [`GLOBAL_LOCKOUT_THRESHOLD`], then one minute doubling, capped at fifteen.
+pub fn global_lockout_seconds(failures: u32) -> Option<i64> {
+    if failures < GLOBAL_LOCKOUT_THRESHOLD {
+        return None;
+    }
+    let exp = (failures - GLOBAL_LOCKOUT_THRESHOLD).min(20);
+    Some((60i64 << exp).min(GLOBAL_LOCKOUT_MAX_SECONDS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_account_wide_backoff_is_slower_and_shorter() {
+        assert_eq!(global_lockout_seconds(49), None);
+        assert_eq!(global_lockout_seconds(50), Some(60));
+        assert_eq!(global_lockout_seconds(52), Some(240));
+        assert_eq!(global_lockout_seconds(500), Some(900));
+    }
 
     #[test]
     fn usernames() {

@@ -5,7 +5,7 @@ use crate::{Db, Result, StoreError, map_unique, ts};
 use gongkai_core::FieldError;
 use gongkai_core::orgs::OrgId;
 use gongkai_core::orgs::access::{Grant, Principal};
-use gongkai_core::orgs::accounts::{Role, UserId, Username, lockout_seconds};
+use gongkai_core::orgs::accounts::{Role, UserId, Username, global_lockout_seconds};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -287,7 +287,7 @@ pub async fn record_failure(db: &Db, id: UserId, request_id: Option<String>, now
     .fetch_one(&mut *tx)
     .await?;
     let locked_until =
-        lockout_seconds(failures.clamp(0, u32::MAX as i64) as u32).map(|s| now + SignedDuration::from_secs(s));
+        global_lockout_seconds(failures.clamp(0, u32::MAX as i64) as u32).map(|s| now + SignedDuration::from_secs(s));
     if let Some(until) = locked_until {
         sqlx::query::<Any>("UPDATE users SET locked_until = $1 WHERE id = $2")
             .bind(ts::fmt(until))

@@ -4,6 +4,7 @@ use crate::applications::ops::{self, query_code_hash};
 use crate::error::{AppError, PageResult};
 use crate::http::csrf;
 use crate::http::forms::CsrfForm;
+use crate::http::limits::Bucket;
 use crate::pages::{
     ApplicationForm, ApplyOrgsPage, ApplyPage, FormChoices, Nav, ReceiptPage, TrackPage, TrackedPage, render,
 };
@@ -91,7 +92,7 @@ async fn submit(
     Path(code): Path<String>,
     CsrfForm(form): CsrfForm<ApplicationForm>,
 ) -> PageResult<Response> {
-    if !state.limiter.allow(addr.ip(), APPLY_PER_MINUTE) {
+    if !state.limiter.allow(Bucket::Apply, state.client_ip(addr, &headers), APPLY_PER_MINUTE) {
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             render(&crate::pages::ErrorPage::new(429, "提交过于频繁，请稍后再试".into(), vec![])),
@@ -149,7 +150,7 @@ async fn track(
     headers: HeaderMap,
     CsrfForm(f): CsrfForm<TrackForm>,
 ) -> PageResult<Response> {
-    if !state.limiter.allow(addr.ip(), TRACK_PER_MINUTE) {
+    if !state.limiter.allow(Bucket::Track, state.client_ip(addr, &headers), TRACK_PER_MINUTE) {
         return Ok(track_page(
             &state,
             &headers,
