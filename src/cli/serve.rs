@@ -22,7 +22,8 @@ pub(super) struct ServeArgs {
     session_minutes: i64,
     #[command(flatten)]
     index: IndexArgs,
-    /// Public base URL of the portal for the sitemap, feeds and QR codes (default: from the Host header)
+    /// Public base URL of the portal for the sitemap, feeds, QR codes and the form origin check
+    /// (default: from the Host header; set it in production)
     #[arg(long, env = "GONGKAI_BASE_URL")]
     base_url: Option<String>,
     /// A reverse proxy whose X-Forwarded-For header is believed (repeat for several;
@@ -71,6 +72,12 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
+    if args.base_url.is_none() && !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: no --base-url: the sitemap, feeds and QR codes take the host from each request's Host \
+             header (QR codes are then not publicly cacheable); set --base-url to the portal's public address"
+        );
+    }
     println!("gongkai listening on http://{addr}/  (console: http://{addr}/console)");
     if args.demo {
         println!("demo logins (password {}):", demo::DEMO_PASSWORD);

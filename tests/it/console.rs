@@ -455,3 +455,27 @@ both!(behind_a_trusted_proxy_each_client_has_its_own_limits_and_locks, |kind: Ki
     let t = other.post("/track", &[("code", "AAAA-BBBB-CCCC")]).await;
     assert_eq!(t.status, 404, "{}", t.body);
 });
+
+both!(opaque_origins_and_forged_hosts_are_not_trusted, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn_full_demo(kind).await else { return };
+    // A form posted from a sandboxed frame or a data: URL carries `Origin: null`.
+    let mut b = app.browser().with_header("origin", "null");
+    b.get("/console/login").await;
+    let p = b.post("/console/login", &[("username", "gzmz.staff"), ("password", gongkai::demo::DEMO_PASSWORD)]).await;
+    assert_eq!(p.status, 403, "{}", p.body);
+    assert!(p.body.contains("来源不符"), "{}", p.body);
+    // Without a configured base URL the QR code follows the Host header, so no shared cache
+    // may keep it.
+    let (lines, _) = gongkai_store::catalog::list(
+        &app.db,
+        &gongkai_store::catalog::ItemFilter { public_only: true, ..Default::default() },
+        0,
+        1,
+    )
+    .await
+    .unwrap();
+    let mut forged = app.browser().with_header("host", "evil.example");
+    let q = forged.get(&format!("/info/{}/qr.svg", lines[0].id)).await;
+    assert_eq!(q.status, 200);
+    assert_eq!(q.headers["cache-control"], "private, no-store");
+});

@@ -81,6 +81,13 @@ impl Default for PortalCaches {
 }
 
 impl AppState {
+    /// `host[:port]` of the configured public base URL, if any.
+    pub fn site_host(&self) -> Option<&str> {
+        let b = self.config.base_url.as_deref()?;
+        let rest = b.split_once("://").map_or(b, |(_, r)| r);
+        Some(rest.split('/').next().unwrap_or(rest))
+    }
+
     /// The client's address (see [`crate::http::limits::client_ip`]).
     pub fn client_ip(&self, peer: std::net::SocketAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
         crate::http::limits::client_ip(peer, headers, &self.config.trusted_proxies)

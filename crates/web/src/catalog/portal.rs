@@ -429,8 +429,10 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
 async fn qr_code(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult<Response> {
     let item = public_item(&state, &id).await?;
     let url = format!("{}/info/{}", base_url(&state, &headers), item.id);
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], qr(&url))
-        .into_response())
+    // Drawn from the request's Host when no base URL is configured: then no shared cache
+    // may keep it, or one forged Host would be served to everybody.
+    let cache = if state.config.base_url.is_some() { "public, max-age=86400" } else { "private, no-store" };
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, cache)], qr(&url)).into_response())
 }
 
 async fn attachment(State(state): State<AppState>, Path(id): Path<String>) -> PageResult<Response> {

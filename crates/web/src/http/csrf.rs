@@ -40,16 +40,18 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Check origin headers and the submitted token.
-pub fn verify(secret: &[u8], headers: &HeaderMap, submitted: Option<&str>) -> Result<(), AppError> {
+/// Check origin headers and the submitted token. `site` is the configured public host
+/// (`host[:port]` of the base URL); without one the request's Host is the site.
+pub fn verify(secret: &[u8], headers: &HeaderMap, submitted: Option<&str>, site: Option<&str>) -> Result<(), AppError> {
     let refuse = |why: &str| AppError::Forbidden(format!("表单安全校验未通过（{why}），请刷新页面后重新提交"));
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return Err(refuse("跨站请求"));
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        // `null` comes from sandboxed frames, data: URLs and file pages: never our own form.
+        let host = site.or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok())).unwrap_or("");
         let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-        if origin != "null" && origin_host != host {
+        if origin == "null" || !origin_host.eq_ignore_ascii_case(host) {
             return Err(refuse("来源不符"));
         }
     }
@@ -77,26 +79,35 @@ mod tests {
     fn token_bound_to_cookie_and_secret() {
         let h = headers("gk_csrf=abc");
         let t = token_for(b"k1", "a:abc");
-        assert!(verify(b"k1", &h, Some(&t)).is_ok());
-        assert!(verify(b"k2", &h, Some(&t)).is_err());
-        assert!(verify(b"k1", &headers("gk_csrf=abd"), Some(&t)).is_err());
-        assert!(verify(b"k1", &h, None).is_err());
+        assert!(verify(b"k1", &h, Some(&t), None).is_ok());
+        assert!(verify(b"k2", &h, Some(&t), None).is_err());
+        assert!(verify(b"k1", &headers("gk_csrf=abd"), Some(&t), None).is_err());
+        assert!(verify(b"k1", &h, None, None).is_err());
     }
 
     #[test]
     fn session_binding_wins_and_cross_origin_is_refused() {
         let h = headers("gk_csrf=abc; gk_session=tok");
         let t = session_token(b"k", &sha256_hex("tok"));
-        assert!(verify(b"k", &h, Some(&t)).is_ok());
+        assert!(verify(b"k", &h, Some(&t), None).is_ok());
         let mut cross = h.clone();
         cross.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
-        assert!(verify(b"k", &cross, Some(&t)).is_err());
+        assert!(verify(b"k", &cross, Some(&t), None).is_err());
         let mut same_origin = h.clone();
         same_origin.insert(header::ORIGIN, HeaderValue::from_static("https://gk.example"));
-        assert!(verify(b"k", &same_origin, Some(&t)).is_ok());
+        assert!(verify(b"k", &same_origin, Some(&t), None).is_ok());
+        let mut null = h.clone();
+        null.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(verify(b"k", &null, Some(&t), None).is_err(), "an opaque origin is never our form");
+        // A forged Host does not make a foreign origin ours once the site is configured.
+        let mut forged = cross.clone();
+        forged.insert(header::HOST, HeaderValue::from_static("evil.example"));
+        assert!(verify(b"k", &forged, Some(&t), None).is_ok(), "without a configured site the Host decides");
+        assert!(verify(b"k", &forged, Some(&t), Some("gk.example")).is_err());
+        assert!(verify(b"k", &same_origin, Some(&t), Some("GK.example")).is_ok());
         let mut fetch = h;
         fetch.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(verify(b"k", &fetch, Some(&t)).is_err());
+        assert!(verify(b"k", &fetch, Some(&t), None).is_err());
     }
 }
 

@@ -29,7 +29,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest("表单内容无法解析".into()))?;
         let token = pairs.iter().find(|(k, _)| k == csrf::FIELD).map(|(_, v)| v.as_str());
-        csrf::verify(&state.secret, &headers, token)?;
+        csrf::verify(&state.secret, &headers, token, state.site_host())?;
         let value = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| AppError::BadRequest(format!("表单内容无法解析：{}", describe(&e.to_string()))))?;
         Ok(CsrfForm(value))
@@ -196,7 +196,12 @@ impl FromRequest<AppState> for CsrfMultipart {
                 }
             }
         }
-        csrf::verify(&state.secret, &headers, Some(out.field(csrf::FIELD)).filter(|s| !s.is_empty()))?;
+        csrf::verify(
+            &state.secret,
+            &headers,
+            Some(out.field(csrf::FIELD)).filter(|s| !s.is_empty()),
+            state.site_host(),
+        )?;
         Ok(out)
     }
 }
