@@ -18,13 +18,15 @@ pub(super) enum ImportCmd {
     },
 }
 
-/// `import report`: exit 0 with the JSON when the page was read, 2 when it cannot be.
+/// `import report`: exit 0 with the JSON when every cell was read, 3 with the JSON when
+/// some cells are unreadable (they are absent, never 0), 2 when the page cannot be read as
+/// an annual report.
 pub(super) fn import_report(file: &std::path::Path, year: Option<i16>, org: Option<&str>) -> ExitCode {
     use gongkai_core::reports::import;
-    let raw = match std::fs::read(file) {
+    let raw = match super::report::read_bounded(file) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
+            eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -36,6 +38,10 @@ pub(super) fn import_report(file: &std::path::Path, year: Option<i16>, org: Opti
         eprintln!("error: the page does not name its report year; pass --year");
         return ExitCode::from(2);
     };
+    if let Some(why) = import::refusal(&toks, year) {
+        eprintln!("error: {why}");
+        return ExitCode::from(2);
+    }
     let format = import::detect_format(&toks);
     let org = org.map(str::to_string).or(title_org).unwrap_or_default();
     let imported = import::read(&toks, &org, year, format);
@@ -46,12 +52,18 @@ pub(super) fn import_report(file: &std::path::Path, year: Option<i16>, org: Opti
         "year": imported.tables.year,
         "cells": imported.tables.cells,
         "unreadable": imported.unreadable,
+        "verdict": check.verdict(),
         "check": check,
     });
     match serde_json::to_string_pretty(&out) {
         Ok(json) => {
             println!("{json}");
-            ExitCode::SUCCESS
+            if imported.unreadable.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("warning: {} cells could not be read (absent, not 0)", imported.unreadable.len());
+                ExitCode::from(3)
+            }
         }
         Err(e) => {
             eprintln!("error: cannot write the result: {e}");

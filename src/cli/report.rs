@@ -112,10 +112,32 @@ pub(super) async fn report_tables(dbargs: &DbArgs, org: &str, year: i16, json: b
     Ok(())
 }
 
+/// Largest page or tables file read (a real report page is well under 2 MB).
+const MAX_INPUT: u64 = 20 * 1024 * 1024;
+
+/// Read at most [`MAX_INPUT`] bytes of `path`; a longer input is refused, not truncated.
+pub(super) fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut buf = Vec::new();
+    f.take(MAX_INPUT + 1).read_to_end(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if buf.len() as u64 > MAX_INPUT {
+        return Err(format!("{} is larger than {} MB", path.display(), MAX_INPUT / 1024 / 1024));
+    }
+    Ok(buf)
+}
+
 pub(super) fn read_tables(path: &std::path::Path) -> Result<gongkai_core::reports::Tables, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = read_bounded(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
     let raw: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    if !raw.is_object() {
+        return Err(format!(
+            "{}: not a tables file (expected a JSON object {{\"format\",\"year\",\"cells\"}})",
+            path.display()
+        ));
+    }
     // The format may be omitted: it follows from the report year.
     let mut raw = raw;
     if raw.get("format").is_none()
@@ -131,7 +153,8 @@ pub(super) fn read_tables(path: &std::path::Path) -> Result<gongkai_core::report
         .map_err(|e| format!("{}: not a tables file ({{\"format\",\"year\",\"cells\"}}): {e}", path.display()))
 }
 
-/// `report check`: exit 0 when every hard identity holds, 1 when one fails, 2 on bad input.
+/// `report check`: exit 0 when every hard identity holds, 1 when one fails, 3 when cells
+/// are missing (inconclusive, never "ok"), 2 on bad input.
 pub(super) fn report_check(file: &std::path::Path, previous: Option<&std::path::Path>) -> ExitCode {
     let t = match read_tables(file) {
         Ok(t) => t,
@@ -154,10 +177,22 @@ pub(super) fn report_check(file: &std::path::Path, previous: Option<&std::path::
     for f in &r.failures {
         println!("{f}");
     }
-    if r.failures.is_empty() {
-        println!("ok: {} {} {:?} — all identities hold", t.org, t.year, t.format);
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    match r.verdict() {
+        gongkai_core::reports::Verdict::Holds => {
+            println!("ok: {} {} {:?} — all identities hold", t.org, t.year, t.format);
+            ExitCode::SUCCESS
+        }
+        gongkai_core::reports::Verdict::Fails => ExitCode::from(1),
+        gongkai_core::reports::Verdict::Inconclusive => {
+            for f in &r.inconclusive {
+                println!("undecided (missing cells): {f}");
+            }
+            println!(
+                "inconclusive: {} cells missing (e.g. {}) — the identities cannot be vouched for",
+                r.missing.len(),
+                r.missing.first().map_or("", String::as_str)
+            );
+            ExitCode::from(3)
+        }
     }
 }

@@ -269,13 +269,20 @@ both!(supervisors_see_the_subtree_aggregate, |kind: Kind| async move {
     assert_eq!(own["cells"]["t3.r1:c3"], 2);
 });
 
-fn import(path: &std::path::Path) -> serde_json::Value {
+/// `gongkai import report` on `path`: its exit code, stdout JSON (if any) and stderr.
+fn import_run(path: &std::path::Path) -> (i32, Option<serde_json::Value>, String) {
     let o = std::process::Command::new(crate::harness::gongkai_bin())
         .args(["import", "report", path.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
+    (o.status.code().unwrap_or(-1), serde_json::from_slice(&o.stdout).ok(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+/// A page read with every cell.
+fn import(path: &std::path::Path) -> serde_json::Value {
+    let (code, v, err) = import_run(path);
+    assert_eq!(code, 0, "{err}");
+    v.unwrap()
 }
 
 /// Pages in every supported shape, written here from known tables, read back to the same cells.
@@ -365,8 +372,71 @@ fn imported_report_pages_round_trip_in_every_shape() {
         if smudged != flat {
             let path = dir.path().join(format!("{name}.smudged.txt"));
             std::fs::write(&path, smudged).unwrap();
-            let v = import(&path);
+            // Its own exit code; the cell is absent (never 0) and the check undecided.
+            let (code, v, _) = import_run(&path);
+            let v = v.unwrap();
+            assert_eq!(code, 3);
             assert_eq!(v["unreadable"], serde_json::json!(["t2.i5.r1:c1"]));
+            assert!(v["cells"].get("t2.i5.r1:c1").is_none(), "not written as 0");
+            assert_eq!(v["verdict"], "inconclusive");
         }
+        // Most real titles read `2022年度…`; a script with Chinese text must not stop the reader.
+        let titled = flat.replacen(&format!("{}年政府", t.year), &format!("{}年度政府", t.year), 1);
+        let path = dir.path().join(format!("{name}.nian-du.html"));
+        std::fs::write(
+            &path,
+            format!(
+                "<script>var 标题 = \"统计\";</script><style>p{{}} /* 样式 */</style>{}",
+                html.replacen(&format!("{}年政府", t.year), &format!("{}年度政府", t.year), 1)
+            ),
+        )
+        .unwrap();
+        assert_eq!(import(&path)["year"], t.year, "{name} html 年度");
+        let path = dir.path().join(format!("{name}.nian-du.txt"));
+        std::fs::write(&path, &titled).unwrap();
+        assert_eq!(import(&path)["year"], t.year, "{name} text 年度");
     }
+}
+
+/// Pages that are not 2019-regulation annual reports are refused, even with `--year`;
+/// inputs that are not what they should be give a clear error instead of a panic.
+#[test]
+fn what_is_not_an_annual_report_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(crate::harness::gongkai_bin()).args(args).output().unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr),
+        )
+    };
+    let budget = dir.path().join("budget.html");
+    std::fs::write(
+        &budget,
+        "<h1>广州市民政局2023年部门预算</h1><table><tr><td>一般公共预算</td><td>1200</td></tr><tr><td>总计</td><td>1200</td></tr></table>",
+    )
+    .unwrap();
+    let (code, out) = run(&["import", "report", budget.to_str().unwrap(), "--year", "2023"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("不是政府信息公开工作年度报告"), "{out}");
+    let old = dir.path().join("old.txt");
+    std::fs::write(
+        &old,
+        "广州市民政局2017年政府信息公开工作年度报告\n主动公开政府信息情况\n收到和处理政府信息公开申请情况\n",
+    )
+    .unwrap();
+    let (code, out) = run(&["import", "report", old.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("早于 2019 年"), "{out}");
+    // `report check` on JSON that is not an object, and on tables with missing cells.
+    let arr = dir.path().join("array.json");
+    std::fs::write(&arr, "[1, 2, 3]").unwrap();
+    let (code, out) = run(&["report", "check", arr.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not a tables file"), "{out}");
+    let partial = dir.path().join("partial.json");
+    std::fs::write(&partial, r#"{"year": 2022, "cells": {"t3.r1:c1": 5, "t3.r1:c3": 5}}"#).unwrap();
+    let (code, out) = run(&["report", "check", partial.to_str().unwrap()]);
+    assert_eq!(code, 3, "missing cells are inconclusive, never ok: {out}");
+    assert!(out.contains("inconclusive") && !out.contains("all identities hold"), "{out}");
 }

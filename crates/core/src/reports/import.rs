@@ -29,11 +29,14 @@ fn html_to_text(html: &str) -> String {
     let bytes = html.as_bytes();
     while i < bytes.len() {
         if let Some(end) = skip_until {
-            if lower[i..].starts_with(end) {
-                skip_until = None;
-                i += end.len();
-            } else {
-                i += 1;
+            // Jump to the closing tag (byte offsets of `lower` are those of `html`, and the
+            // tag is ASCII, so this lands on a character boundary); none: the rest is skipped.
+            match lower[i..].find(end) {
+                Some(k) => {
+                    i += k + end.len();
+                    skip_until = None;
+                }
+                None => break,
             }
             continue;
         }
@@ -75,7 +78,26 @@ fn number(tok: &str) -> Option<Value> {
     if t == "/" || t == "—" || t == "-" || t == "无" {
         return Some(Value::Int(0));
     }
-    parse_value(&t.replace(',', ""))
+    let t = t.replace([',', '，'], "");
+    // Amounts with their unit: the table counts in 万元, so `592万元` is 592 and
+    // `75394432.52元` is 7539.443252.
+    if let Some(n) = t.strip_suffix("万元") {
+        return parse_value(n);
+    }
+    if let Some(n) = t.strip_suffix('元') {
+        let yuan = match parse_value(n)? {
+            Value::Int(i) => i as f64,
+            Value::Dec(d) => d,
+        };
+        return Some(Value::Dec(yuan / 10_000.0));
+    }
+    parse_value(&t)
+}
+
+/// Whether a token that is not a number starts the next row: a label of two or more
+/// Chinese characters (`总计` is short but a label); a shorter token is a smudge in a cell.
+fn is_label(tok: &str) -> bool {
+    key(tok).chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count() >= 2
 }
 
 /// Which format a page uses, from labels only F2021 has.
@@ -92,8 +114,9 @@ pub fn detect_format(toks: &[String]) -> ReportFormat {
 /// The result of reading a page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Imported {
+    /// The cells read; an unreadable cell is absent, never 0.
     pub tables: Tables,
-    /// Cells whose value could not be read (left at 0).
+    /// Cells whose value could not be read.
     pub unreadable: Vec<String>,
 }
 
@@ -124,7 +147,7 @@ fn read_forward(toks: &[String], from: usize, label_key: &str, n: usize) -> Opti
         match number(&toks[j]) {
             Some(v) => vals.push(Some(v)),
             // The next label: the row ended early; its missing cells are unreadable.
-            None if key(&toks[j]).chars().count() > 3 => break,
+            None if is_label(&toks[j]) => break,
             // A short token that is not a number (a smudge, "？"): an unreadable cell.
             None => vals.push(None),
         }
@@ -187,18 +210,89 @@ pub fn read(toks: &[String], org: &str, year: i16, format: ReportFormat) -> Impo
     for (i, (c, _, _)) in T4_COLUMNS.iter().enumerate() {
         put(&mut t, format!("t4:{c}"), nums.get(i).copied());
     }
+    for code in &unreadable {
+        t.cells.remove(code);
+    }
     Imported { tables: t, unreadable }
+}
+
+/// Why a page is not read as an annual report under the 2019 regulation.
+pub fn refusal(toks: &[String], year: i16) -> Option<String> {
+    if year < 2019 {
+        return Some(format!("{year} 年的报告早于 2019 年修订的条例，其统计表格式不同，不能按现行格式导入"));
+    }
+    let joined: String = toks.concat();
+    let titled = joined.contains("政府信息公开") && joined.contains("年度报告");
+    // The statistical tables' own headings; a page without any is something else (a budget,
+    // a notice), whatever its title says.
+    let headings = ["主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议"]
+        .iter()
+        .filter(|h| joined.contains(*h))
+        .count();
+    if !titled || headings < 2 {
+        return Some("该页面不是政府信息公开工作年度报告（没有找到年度报告的标题和统计表）".into());
+    }
+    None
 }
 
 /// The report year and the body's name from a title such as
 /// `广州市民政局2020年政府信息公开工作年度报告`.
 pub fn title_facts(toks: &[String]) -> (Option<i16>, Option<String>) {
     let joined: String = toks.iter().take(60).cloned().collect::<Vec<_>>().join("");
-    let Some(at) = joined.find("年政府信息公开工作年度报告") else { return (None, None) };
-    let before = &joined[..at];
+    // Full-width digits are digits (`２０２３年度…`).
+    let joined: String = joined
+        .chars()
+        .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
+        .collect();
+    let Some(at) = joined.find("政府信息公开工作年度报告") else { return (None, None) };
+    // `2023年度…` (most titles) and `2023年…`.
+    let before = joined[..at].trim_end();
+    let before = before.strip_suffix("年度").or_else(|| before.strip_suffix('年')).unwrap_or("");
     let digits: String =
         before.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();
     let year = digits.parse::<i16>().ok().filter(|y| (2008..=2100).contains(y));
     let org = year.map(|_| before[..before.len() - digits.len()].trim().to_string()).filter(|o| !o.is_empty());
     (year, org.map(|o| o.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_short_label_ends_the_row_before_it() {
+        // （六）其他处理 with its cells blank: 总计 is the next row, not a smudged cell.
+        let t = toks("（六）其他处理 （七）总计 1 2 3 4 5 6 21");
+        let (_, next, vals) = read_forward(&t, 0, &key("其他处理"), 7).unwrap();
+        assert_eq!(next, 1, "stops at 总计");
+        assert!(vals.iter().all(Option::is_none));
+        let (_, _, vals) = read_forward(&t, next, &key("总计"), 7).unwrap();
+        assert_eq!(vals[6], Some(Value::Int(21)));
+    }
+
+    #[test]
+    fn amounts_with_units_are_read_in_wan_yuan() {
+        assert_eq!(number("592万元"), Some(Value::Int(592)));
+        assert_eq!(number("75394432.52元"), Some(Value::Dec(75394432.52 / 10_000.0)));
+        assert_eq!(number("1,208"), Some(Value::Int(1208)));
+        assert_eq!(number("？"), None);
+    }
+
+    #[test]
+    fn scripts_with_chinese_text_are_skipped_without_panicking() {
+        let t = tokens("<table><tr><td>甲</td></tr></table><script>var 标题='统计';</script><td>乙</td><style>/* 样式");
+        assert_eq!(t, vec!["甲".to_string(), "乙".to_string()]);
+    }
+
+    #[test]
+    fn the_year_comes_from_titles_with_nian_du() {
+        let (y, org) = title_facts(&toks("广州市民政局２０２３年度政府信息公开工作年度报告 根据 2019年 通知"));
+        assert_eq!((y, org.as_deref()), (Some(2023), Some("广州市民政局")));
+        assert_eq!(title_facts(&toks("某局2021年政府信息公开工作年度报告")).0, Some(2021));
+        assert_eq!(title_facts(&toks("关于印发2023年预算的通知")).0, None);
+    }
 }

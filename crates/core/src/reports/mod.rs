@@ -11,6 +11,6 @@ pub mod tables;
 
 pub use crate::applications::ReportFormat;
 pub use tables::{
-    AppFact, AppealFact, CheckResult, Failure, Group, Tables, Value, check, check_figure, compute, compute_groups, sum,
-    with_figures,
+    AppFact, AppealFact, CheckResult, Failure, Group, Tables, Value, Verdict, check, check_figure, compute,
+    compute_groups, sum, with_figures,
 };

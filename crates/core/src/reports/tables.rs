@@ -243,8 +243,37 @@ impl fmt::Display for Failure {
 pub struct CheckResult {
     /// Hard failures (I1–I3, table-四 sums, types and signs): the tables cannot be approved.
     pub failures: Vec<Failure>,
-    /// Warnings (I4 carry-over, unknown or missing cells, units).
+    /// Warnings (I4 carry-over, unknown cells, units).
     pub warnings: Vec<String>,
+    /// Cells without a value (unreadable on an imported page, absent from a file): nothing
+    /// that depends on them can be said to hold.
+    pub missing: Vec<String>,
+    /// Rules that do not hold as given but involve a missing cell: undecided, not failed.
+    pub inconclusive: Vec<Failure>,
+}
+
+/// What a check says overall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every cell present and every hard identity holds.
+    Holds,
+    /// A hard identity fails on cells that are all present.
+    Fails,
+    /// No failure on present cells, but cells are missing: the tables cannot be vouched for.
+    Inconclusive,
+}
+
+impl CheckResult {
+    pub fn verdict(&self) -> Verdict {
+        if !self.failures.is_empty() {
+            Verdict::Fails
+        } else if !self.missing.is_empty() {
+            Verdict::Inconclusive
+        } else {
+            Verdict::Holds
+        }
+    }
 }
 
 /// Check every hard identity; `previous` (last year's tables of the same body) enables
@@ -258,10 +287,7 @@ pub fn check(t: &Tables, previous: Option<&Tables>) -> CheckResult {
             r.warnings.push(format!("未知的单元格 {code}（{:?} 格式中没有），已忽略", t.format));
         }
     }
-    let missing: Vec<&str> = known.iter().map(|(c, _)| c.as_str()).filter(|c| !t.cells.contains_key(*c)).collect();
-    if !missing.is_empty() {
-        r.warnings.push(format!("{} 个单元格缺失，按 0 计算（如 {}）", missing.len(), missing[0]));
-    }
+    r.missing = known.iter().map(|(c, _)| c.clone()).filter(|c| !t.cells.contains_key(c)).collect();
     // Types and signs.
     for (code, kind) in &known {
         let Some(v) = t.cells.get(code) else { continue };
@@ -371,6 +397,15 @@ pub fn check(t: &Tables, previous: Option<&Tables>) -> CheckResult {
                 ));
             }
         }
+    }
+    // A rule broken only as far as a missing cell is concerned is undecided.
+    if !r.missing.is_empty() {
+        let missing: std::collections::BTreeSet<&str> = r.missing.iter().map(String::as_str).collect();
+        let (undecided, failed): (Vec<Failure>, Vec<Failure>) = std::mem::take(&mut r.failures)
+            .into_iter()
+            .partition(|f| f.cells.iter().any(|c| missing.contains(c.as_str())));
+        r.failures = failed;
+        r.inconclusive = undecided;
     }
     r
 }

@@ -148,6 +148,10 @@ async fn read(
         p.errors.push("页面中没有找到报告年度，请填写年度".into());
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
     };
+    if let Some(why) = import::refusal(&toks, year) {
+        p.errors.push(why);
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response());
+    }
     let imported = import::read(&toks, &name, year, import::detect_format(&toks));
     page_with(&mut p, &imported.tables, &imported.unreadable);
     Ok(render(&p))
