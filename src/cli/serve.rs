@@ -30,6 +30,15 @@ pub(super) struct ServeArgs {
     /// GONGKAI_TRUSTED_PROXIES takes a comma-separated list).
     #[arg(long = "trusted-proxy", env = "GONGKAI_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds a client may take to send a request's headers before the connection is closed
+    #[arg(long, env = "GONGKAI_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+    /// Most open connections in all
+    #[arg(long, env = "GONGKAI_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Most open connections from one address (trusted proxies exempt)
+    #[arg(long, env = "GONGKAI_MAX_CONNECTIONS_PER_IP", default_value_t = 64)]
+    max_connections_per_ip: usize,
     /// Run as if today (in China) were this date, YYYY-MM-DD: deadlines, reminders, default
     /// dates and the demo's open cases follow it (tests, demonstrations, training). Recorded
     /// instants keep the real time.
@@ -65,6 +74,12 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
         index_dir: args.index.resolve(&db),
         base_url: args.base_url.clone(),
         trusted_proxies: args.trusted_proxies.clone(),
+        connections: gongkai_web::http::listen::ConnLimits {
+            header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+            max_connections: args.max_connections.max(16),
+            max_per_ip: args.max_connections_per_ip.max(1),
+            exempt: Vec::new(),
+        },
         clock,
     };
     let state = AppState::new(db.clone(), config).await?;

@@ -479,3 +479,41 @@ both!(opaque_origins_and_forged_hosts_are_not_trusted, |kind: Kind| async move {
     assert_eq!(q.status, 200);
     assert_eq!(q.headers["cache-control"], "private, no-store");
 });
+
+both!(half_sent_requests_are_cut_off_and_health_checks_keep_answering, |kind: Kind| async move {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = gongkai_web::WebConfig {
+        cookie_secure: false,
+        connections: gongkai_web::http::listen::ConnLimits {
+            header_timeout: std::time::Duration::from_secs(1),
+            max_connections: 1000,
+            max_per_ip: 20,
+            exempt: Vec::new(),
+        },
+        ..Default::default()
+    };
+    let Some(app) = TestApp::spawn_with(kind, config).await else { return };
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // 100 clients that start a request and never finish its headers (slowloris).
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await;
+        idle.push(s);
+    }
+    // Each is closed by the server: at once over the per-address cap, else when the
+    // header timeout runs out. None is left hanging (bounded wait per socket).
+    let mut closed = 0;
+    for mut s in idle {
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut buf)).await {
+            Ok(Ok(_)) | Ok(Err(_)) => closed += 1,
+            Err(_) => {}
+        }
+    }
+    assert_eq!(closed, 100, "every half-sent request was cut off");
+    // The server still answers.
+    let mut b = app.browser();
+    let h = b.get("/healthz").await;
+    assert_eq!(h.status, 200, "{}", h.body);
+});

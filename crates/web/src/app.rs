@@ -132,8 +132,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     metrics::handle();
     crate::catalog::indexer::spawn(state.clone(), std::time::Duration::from_secs(2));
+    let limits = crate::http::listen::ConnLimits {
+        exempt: state.config.trusted_proxies.clone(),
+        ..state.config.connections.clone()
+    };
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    crate::http::listen::run(listener, app, limits, shutdown).await
 }

@@ -24,6 +24,9 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` is believed (rate limits and login throttling
     /// then count the client, not the proxy). Empty: the socket address is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Header-read timeout and connection caps (trusted proxies are exempt from the
+    /// per-address cap).
+    pub connections: crate::http::listen::ConnLimits,
     /// The agency's today (shifted for tests and demonstrations; see `clock`).
     pub clock: crate::http::clock::WallClock,
 }
@@ -37,6 +40,7 @@ impl Default for WebConfig {
             index_dir: None,
             base_url: None,
             trusted_proxies: Vec::new(),
+            connections: Default::default(),
             clock: crate::http::clock::WallClock::system(),
         }
     }

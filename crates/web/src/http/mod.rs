@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod escape;
 pub mod forms;
 pub mod limits;
+pub mod listen;
 pub mod metrics;
 pub mod rich;
 pub mod secrets;
