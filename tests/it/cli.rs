@@ -141,6 +141,31 @@ fn organisations_users_and_backup_from_the_command_line() {
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&["--database", &format!("sqlite://{}", to.display()), "org", "list"], None);
     assert!(text(&o).contains("某市民政局"));
+    // Personal data lives in these files: owner-only, also the WAL and the backup.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["g.db", "g.db-wal", "copy.db"] {
+            let p = dir.path().join(f);
+            if let Ok(m) = std::fs::metadata(&p) {
+                assert_eq!(m.permissions().mode() & 0o777, 0o600, "{f}");
+            } else {
+                assert_ne!(f, "g.db", "the database exists");
+                assert_ne!(f, "copy.db", "the backup exists");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_is_said_within_seconds() {
+    // Port 1 on loopback: nothing listens there.
+    let started = std::time::Instant::now();
+    let o = run(&["--database", "postgres://gongkai@127.0.0.1:1/gongkai", "org", "list"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("cannot connect"), "{}", text(&o));
+    // Generous bound: the pool's own retry would take 30 s.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,12 @@ pub async fn backup(db: &Db, to: &Path) -> Result<()> {
                 return Err(StoreError::Config(format!("{} already exists; choose a new file", to.display())));
             }
             let target = to.to_str().ok_or_else(|| StoreError::Config("backup path is not valid UTF-8".into()))?;
-            sqlx::query::<sqlx::Any>("VACUUM INTO $1").bind(target).execute(db.pool()).await?;
+            // Owner-only, like the database (VACUUM INTO accepts an empty existing file).
+            crate::db::create_private(to)?;
+            if let Err(e) = sqlx::query::<sqlx::Any>("VACUUM INTO $1").bind(target).execute(db.pool()).await {
+                let _ = std::fs::remove_file(to);
+                return Err(e.into());
+            }
             Ok(())
         }
         Backend::Postgres => Err(StoreError::Config(POSTGRES_BACKUP_HELP.into())),

@@ -93,6 +93,7 @@ impl Db {
     /// unless `mode` is [`OpenMode::Create`], so a mistyped path never silently becomes
     /// a new empty database.
     pub async fn open(url: &str, mode: OpenMode) -> Result<Self> {
+        const CONNECT_TIMEOUT: Duration = Duration::from_secs(8);
         let target = DbTarget::parse(url)?;
         DRIVERS.call_once(install_default_drivers);
         let (connect_url, max) = match &target {
@@ -122,12 +123,20 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect(&connect_url)
-            .await
-            .map_err(|e| match &target {
+            .connect(&connect_url);
+        // An unreachable server is said within seconds, not after the pool's 30 s retry.
+        let pool = match tokio::time::timeout(CONNECT_TIMEOUT, pool).await {
+            Ok(r) => r.map_err(|e| match &target {
                 DbTarget::Postgres(_) => StoreError::Config(format!("cannot connect to PostgreSQL: {e}")),
                 _ => StoreError::Sqlx(e),
-            })?;
+            })?,
+            Err(_) => {
+                return Err(StoreError::Config(format!(
+                    "cannot connect to the database within {} s (is the server running and reachable?)",
+                    CONNECT_TIMEOUT.as_secs()
+                )));
+            }
+        };
         if matches!(target, DbTarget::SqliteFile(_)) {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
@@ -209,7 +218,25 @@ fn prepare_sqlite_path(path: &Path, mode: OpenMode) -> Result<()> {
             path.display()
         )));
     }
+    if !path.exists() {
+        // Created owner-only before SQLite opens it; SQLite gives the -wal and -shm files
+        // the database file's permissions.
+        create_private(path)?;
+    }
     Ok(())
+}
+
+/// Create an empty file readable and writable by its owner only (0600 on Unix): the
+/// database and its backups hold applicants' personal data.
+pub fn create_private(path: &Path) -> Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path).map(drop).map_err(|e| StoreError::Config(format!("cannot create {}: {e}", path.display())))
 }
 
 /// (version, description, source) of each migration: one source for both databases,
