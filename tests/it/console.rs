@@ -23,6 +23,16 @@ both!(health_metrics_and_chinese_404, |kind: Kind| async move {
     assert_eq!(m.status, 200);
     assert!(m.body.contains("http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"), "{}", m.body);
     assert!(m.body.contains("http_request_duration_seconds_bucket"));
+    // The indexer's lag is exported once its first round has run.
+    let mut lag_seen = false;
+    for _ in 0..50 {
+        if b.get("/metrics").await.body.contains("search_index_lag") {
+            lag_seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(lag_seen, "search_index_lag exported");
     app.stop().await.unwrap();
 });
 

@@ -39,7 +39,8 @@ struct Fields {
 pub struct TantivyIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` after a failed write dropped a dead writer; the next write opens a new one.
+    writer: Mutex<Option<IndexWriter>>,
     f: Fields,
 }
 
@@ -113,7 +114,7 @@ impl TantivyIndex {
         index.tokenizers().register(TOKENIZER, tantivy_jieba::JiebaTokenizer::new());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_HEAP)?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), f })
+        Ok(Self { index, reader, writer: Mutex::new(Some(writer)), f })
     }
 
     fn to_document(&self, d: &SearchDoc) -> TantivyDocument {
@@ -219,19 +220,41 @@ fn first_i64(doc: &TantivyDocument, f: Field) -> i64 {
     doc.get_first(f).and_then(|v| v.as_i64()).unwrap_or_default()
 }
 
+impl TantivyIndex {
+    /// Run `f` with the writer. A failed write may leave the writer dead for good (tantivy
+    /// kills it when one of its threads fails, e.g. out of file descriptors): it is dropped,
+    /// releasing the index lock, and the next write opens a fresh one, so the indexer
+    /// recovers by itself once the cause is gone.
+    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>) -> Result<T, SearchError> {
+        let mut slot = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.is_none() {
+            *slot = Some(self.index.writer(WRITER_HEAP)?);
+        }
+        let Some(w) = slot.as_mut() else { return Err(SearchError::Index("no index writer".into())) };
+        let r = f(w);
+        if r.is_err() {
+            if let Some(mut dead) = slot.take() {
+                let _ = dead.rollback();
+            }
+        }
+        r
+    }
+}
+
 impl SearchIndex for TantivyIndex {
     fn apply(&self, upserts: &[SearchDoc], deletes: &[i64], seq: i64) -> Result<(), SearchError> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Index("index writer poisoned".into()))?;
-        for id in deletes.iter().copied().chain(upserts.iter().map(|d| d.id)) {
-            w.delete_term(Term::from_field_i64(self.f.id, id));
-        }
-        for d in upserts {
-            w.add_document(self.to_document(d))?;
-        }
-        let mut commit = w.prepare_commit()?;
-        commit.set_payload(&seq.to_string());
-        commit.commit()?;
-        drop(w);
+        self.with_writer(|w| {
+            for id in deletes.iter().copied().chain(upserts.iter().map(|d| d.id)) {
+                w.delete_term(Term::from_field_i64(self.f.id, id));
+            }
+            for d in upserts {
+                w.add_document(self.to_document(d))?;
+            }
+            let mut commit = w.prepare_commit()?;
+            commit.set_payload(&seq.to_string());
+            commit.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -245,12 +268,13 @@ impl SearchIndex for TantivyIndex {
     }
 
     fn clear(&self) -> Result<(), SearchError> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Index("index writer poisoned".into()))?;
-        w.delete_all_documents()?;
-        let mut commit = w.prepare_commit()?;
-        commit.set_payload("0");
-        commit.commit()?;
-        drop(w);
+        self.with_writer(|w| {
+            w.delete_all_documents()?;
+            let mut commit = w.prepare_commit()?;
+            commit.set_payload("0");
+            commit.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -354,6 +378,23 @@ fn term(t: Term) -> Box<dyn Query> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_write_drops_the_writer_and_the_next_write_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = TantivyIndex::open(Some(dir.path())).unwrap();
+        ix.apply(&[doc(1, "低保标准", "正文", "2024")], &[], 1).unwrap();
+        // A write that fails half-way (as when tantivy kills its writer).
+        let r: Result<(), SearchError> = ix.with_writer(|w| {
+            w.add_document(ix.to_document(&doc(2, "半途", "正文", "2024")))?;
+            Err(SearchError::Index("An index writer was killed".into()))
+        });
+        assert!(r.is_err());
+        assert!(ix.writer.lock().unwrap().is_none(), "the dead writer is gone, its lock released");
+        // The next batch opens a fresh writer and lands; nothing of the failed one does.
+        ix.apply(&[doc(3, "特困供养", "正文", "2024")], &[], 2).unwrap();
+        assert_eq!((ix.len(), ix.applied_seq()), (2, 2));
+    }
 
     fn doc(id: i64, title: &str, body: &str, year: &str) -> SearchDoc {
         SearchDoc {

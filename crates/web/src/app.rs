@@ -79,10 +79,21 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
+    if let Err(e) = state.db.ping().await {
+        tracing::error!(error = %e, "health check: database unreachable");
+        return (StatusCode::SERVICE_UNAVAILABLE, "数据库不可用\n").into_response();
+    }
+    // A search index that stopped following the change log serves stale results.
+    let since = jiff::Timestamp::now().as_second() - state.index_caught_up.load(Ordering::Relaxed);
+    match crate::catalog::indexer::lag(&state).await {
+        Ok(lag) if crate::catalog::indexer::stuck(lag, since) => {
+            tracing::error!(lag, since, "health check: search index stuck");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("搜索索引停滞：落后 {lag} 条变更，已 {since} 秒未更新\n"))
+                .into_response()
+        }
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
+            tracing::error!(error = %e, "health check: index lag unknown");
             (StatusCode::SERVICE_UNAVAILABLE, "数据库不可用\n").into_response()
         }
     }

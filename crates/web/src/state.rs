@@ -63,6 +63,8 @@ pub struct AppState {
     pub caches: Arc<PortalCaches>,
     /// Moved on by every applied catalog change (any instance, through the change log).
     pub generation: Arc<AtomicU64>,
+    /// When the indexer last caught up with the change log (seconds since the epoch).
+    pub index_caught_up: Arc<std::sync::atomic::AtomicI64>,
 }
 
 pub struct PortalCaches {
@@ -119,6 +121,8 @@ impl AppState {
             search,
             caches: Default::default(),
             generation: Default::default(),
+            // Starting counts as caught up: the first catch-up follows within seconds.
+            index_caught_up: Arc::new(std::sync::atomic::AtomicI64::new(jiff::Timestamp::now().as_second())),
         })
     }
 }

@@ -74,15 +74,46 @@ pub async fn rebuild(db: &Db, index: &Arc<dyn SearchIndex>) -> anyhow::Result<us
     catch_up(db, index).await
 }
 
+/// How long the index may stay behind the change log before health checks fail.
+pub const STUCK_AFTER_SECONDS: i64 = 120;
+
+/// Whether an index `lag` entries behind, last caught up `since` seconds ago, is stuck.
+pub fn stuck(lag: i64, since: i64) -> bool {
+    lag > 0 && since > STUCK_AFTER_SECONDS
+}
+
+/// Entries of the change log this instance's index has not applied yet.
+pub async fn lag(state: &crate::AppState) -> anyhow::Result<i64> {
+    Ok((catalog::last_change(&state.db).await? - state.search.applied_seq()).max(0))
+}
+
 /// Keep the index current: apply the log every `every` until the process ends. Changes
-/// made through any instance reach this one's index and its page cache this way.
+/// made through any instance reach this one's index and its page cache this way. A
+/// failed round is retried on the next (the index drops a dead writer and opens a new
+/// one); the lag is exported as `search_index_lag` and a stuck index fails `/healthz`.
 pub fn spawn(state: crate::AppState, every: std::time::Duration) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = refresh(&state).await {
-                tracing::error!(error = %e, "search index catch-up failed");
+            match refresh(&state).await {
+                Ok(_) => state
+                    .index_caught_up
+                    .store(jiff::Timestamp::now().as_second(), std::sync::atomic::Ordering::Relaxed),
+                Err(e) => tracing::error!(error = %e, "search index catch-up failed; retrying"),
+            }
+            if let Ok(n) = lag(&state).await {
+                metrics::gauge!("search_index_lag").set(n as f64);
             }
             tokio::time::sleep(every).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_index_is_stuck_only_when_behind_for_long() {
+        assert!(!super::stuck(0, 10_000), "nothing to apply");
+        assert!(!super::stuck(5, 30), "behind for a moment");
+        assert!(super::stuck(5, super::STUCK_AFTER_SECONDS + 1));
+    }
 }
