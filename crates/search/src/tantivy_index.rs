@@ -232,10 +232,10 @@ impl TantivyIndex {
         }
         let Some(w) = slot.as_mut() else { return Err(SearchError::Index("no index writer".into())) };
         let r = f(w);
-        if r.is_err() {
-            if let Some(mut dead) = slot.take() {
-                let _ = dead.rollback();
-            }
+        if r.is_err()
+            && let Some(mut dead) = slot.take()
+        {
+            let _ = dead.rollback();
         }
         r
     }
