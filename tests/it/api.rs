@@ -322,3 +322,46 @@ both!(appeals_through_the_api, |kind: Kind| async move {
     assert_eq!(list[0]["result"], "corrected");
     assert_eq!(c.get(&url).bearer_auth(&other).send().await.unwrap().status(), 403);
 });
+
+// One rule for request bodies: unknown fields are refused; a structural change an
+// organisation admin may not make is refused with the reason, never answered 200 unchanged.
+both!(api_bodies_refuse_what_they_would_drop, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let city = app.org_id("gzmz").await;
+    let token = token_for(&app, "gzmz.admin").await;
+    let c = client();
+    let url = format!("{}/api/v1/orgs/{city}", app.base);
+    let code = gongkai::demo::credit_code("440100", 1);
+    let base = json!({"name": "广州市民政局", "short_code": "gzmz", "kind": "government_department", "credit_code": code, "phone": "020-83000000"});
+    // A misspelt field.
+    let mut typo = base.clone();
+    typo["telephone"] = json!("020-1");
+    let r = c.put(&url).bearer_auth(&token).json(&typo).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["message"].as_str().unwrap().contains("telephone"), "{v}");
+    // A new name from an organisation admin.
+    let mut renamed = base.clone();
+    renamed["name"] = json!("改名后的民政局");
+    let r = c.put(&url).bearer_auth(&token).json(&renamed).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["message"].as_str().unwrap().contains("机构名称"), "{v}");
+    assert_eq!(gongkai_store::orgs::find(&app.db, "gzmz").await.unwrap().name, "广州市民政局");
+    // The facts an admin keeps are accepted, the structure sent unchanged.
+    let r = c.put(&url).bearer_auth(&token).json(&base).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(gongkai_store::orgs::find(&app.db, "gzmz").await.unwrap().phone.as_deref(), Some("020-83000000"));
+    // Other endpoints follow the same rule (an application with an unknown field).
+    let r = c
+        .post(format!("{}/api/v1/orgs/{city}/applications", app.base))
+        .bearer_auth(&token_for(&app, "gzmz.staff").await)
+        .json(&json!({"channel": "in_person", "colour": "blue"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("colour"));
+});

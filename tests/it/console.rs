@@ -280,6 +280,7 @@ both!(org_admin_edits_contact_facts_but_not_structure, |kind: Kind| async move {
     let form = b.get(&format!("/console/orgs/{city}/edit")).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("由系统管理员维护"));
+    // A tampered form that changes the structure is refused with the reason, nothing saved.
     let p = b
         .post(
             &format!("/console/orgs/{city}"),
@@ -288,6 +289,24 @@ both!(org_admin_edits_contact_facts_but_not_structure, |kind: Kind| async move {
                 ("short_code", "hijack"),
                 ("kind", "district_bureau"),
                 ("credit_code", "x"),
+                ("address", "广州市越秀区新址路8号"),
+                ("office_hours", "工作日 9:00—17:00"),
+                ("phone", "020-81009999"),
+                ("email", "new@mzj.example.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 403, "{}", p.body);
+    assert!(p.body.contains("机构管理员不能修改机构名称、机构代码、机构类型、统一社会信用代码"), "{}", p.body);
+    assert_ne!(
+        orgs::get(&app.db, gongkai_core::orgs::OrgId(city)).await.unwrap().address.as_deref(),
+        Some("广州市越秀区新址路8号")
+    );
+    // The form as the page sends it (the structural fields are read-only, not sent).
+    let p = b
+        .post(
+            &format!("/console/orgs/{city}"),
+            &[
                 ("address", "广州市越秀区新址路8号"),
                 ("office_hours", "工作日 9:00—17:00"),
                 ("phone", "020-81009999"),

@@ -235,6 +235,33 @@ impl OrgInput {
         }
     }
 
+    /// The structural fields this input would change from `current` (labels, for the
+    /// message): a field left empty is "unchanged" (a console form does not send the
+    /// read-only fields); a different value is a change an organisation admin may not make.
+    pub fn structure_changes(&self, current: &OrgInput) -> Vec<&'static str> {
+        let text = |new: &str, old: &str| !new.trim().is_empty() && new.trim() != old.trim();
+        let mut out = Vec::new();
+        if text(&self.name, &current.name) {
+            out.push("机构名称");
+        }
+        if text(&self.short_code, &current.short_code) {
+            out.push("机构代码");
+        }
+        if text(&self.kind, &current.kind) {
+            out.push("机构类型");
+        }
+        if text(&self.credit_code, &current.credit_code) {
+            out.push("统一社会信用代码");
+        }
+        if self.parent_id.is_some() && self.parent_id != current.parent_id {
+            out.push("上级机构");
+        }
+        if self.hosted_by_id.is_some() && self.hosted_by_id != current.hosted_by_id {
+            out.push("承载门户");
+        }
+        out
+    }
+
     /// Parse every field, collecting all errors.
     pub fn parse(&self) -> Result<OrgFacts, FieldErrors> {
         let mut errs = FieldErrors::new();

@@ -52,9 +52,17 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             return Err(ApiError(AppError::BadRequest("请求体应为 JSON（Content-Type: application/json）".into())));
         }
         let bytes = body_bytes(req, state).await?;
-        serde_json::from_slice(&bytes)
-            .map(ApiJson)
-            .map_err(|e| ApiError(AppError::BadRequest(format!("JSON 内容无法解析：{}", describe(&e.to_string())))))
+        // One rule for every endpoint: a field the endpoint does not know is refused, never
+        // dropped (a client that misspells `name` must not get 200 with nothing changed).
+        let mut unknown = Vec::new();
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_ignored::deserialize(&mut de, |path| unknown.push(path.to_string()))
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| ApiError(AppError::BadRequest(format!("JSON 内容无法解析：{}", describe(&e.to_string())))))?;
+        if !unknown.is_empty() {
+            return Err(ApiError(AppError::BadRequest(format!("JSON 中有本接口不认识的字段：{}", unknown.join("、")))));
+        }
+        Ok(ApiJson(value))
     }
 }
 

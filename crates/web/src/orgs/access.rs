@@ -64,6 +64,10 @@ pub async fn update_org(
             hosted_by_id: old.hosted_by_id.map(|o| o.0),
             ..Default::default()
         };
+        let changes = input.structure_changes(&current);
+        if !changes.is_empty() {
+            return Err(AppError::Forbidden(format!("机构管理员不能修改{}，请联系系统管理员", changes.join("、"))));
+        }
         input.with_structure_of(&current)
     };
     let facts = input.parse()?;
