@@ -13,16 +13,24 @@ use serde::Serialize;
 pub fn tokens(page: &str) -> Vec<String> {
     let looks_html = page.contains("<td") || page.contains("<TD") || page.contains("<tr");
     let text = if looks_html { html_to_text(page) } else { page.to_string() };
-    text.split(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}')
+    // `|` and `｜` separate cells in text copies of tables.
+    text.split(|c: char| c.is_whitespace() || matches!(c, '\u{3000}' | '\u{a0}' | '|' | '｜'))
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
         .collect()
 }
 
-/// Tags become separators; entities for spaces and the usual escapes are decoded.
+/// A table cell with nothing in it: a token of its own, so the numbers after it stay in
+/// their columns (it reads as an unreadable cell, never as the next number or as 0).
+const BLANK: &str = "∅";
+
+/// Tags become separators; entities for spaces and the usual escapes are decoded; an empty
+/// `<td>`/`<th>` becomes [`BLANK`].
 fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
+    // Where the open cell's text starts in `out`.
+    let mut cell: Option<usize> = None;
     let mut skip_until: Option<&str> = None;
     let lower = html.to_ascii_lowercase();
     let mut i = 0;
@@ -50,6 +58,19 @@ fn html_to_text(html: &str) -> String {
         }
         let Some(c) = html[i..].chars().next() else { break };
         if c == '<' {
+            let tag = &lower[i + 1..];
+            let opens_cell = tag.starts_with("td") || tag.starts_with("th");
+            let ends_cell = opens_cell || tag.starts_with("/td") || tag.starts_with("/th") || tag.starts_with("/tr");
+            if ends_cell
+                && let Some(start) = cell.take()
+                && out[start..].replace("&nbsp;", " ").trim().is_empty()
+            {
+                out.push(' ');
+                out.push_str(BLANK);
+            }
+            if opens_cell {
+                cell = Some(out.len());
+            }
             in_tag = true;
             out.push(' ');
         } else if c == '>' && in_tag {
@@ -65,6 +86,8 @@ fn html_to_text(html: &str) -> String {
 /// Label text reduced to what survives reformatting: no numbering, punctuation, quotes or
 /// spaces.
 fn key(label: &str) -> String {
+    // Taiwan phrasing, after conversion to Simplified: 規範性檔案 → 规范性档案.
+    let label = label.replace("规范性档案", "规范性文件");
     label
         .chars()
         .filter(|c| {
@@ -280,6 +303,16 @@ mod tests {
         assert_eq!(number("75394432.52元"), Some(Value::Dec(75394432.52 / 10_000.0)));
         assert_eq!(number("1,208"), Some(Value::Int(1208)));
         assert_eq!(number("？"), None);
+    }
+
+    #[test]
+    fn blank_cells_keep_the_columns_and_pipes_separate_cells() {
+        let t = tokens("<table><tr><td>（一）予以公开</td><td>3</td><td>&nbsp;</td><td></td><td>5</td></tr></table>");
+        assert_eq!(t, vec!["（一）予以公开", "3", BLANK, BLANK, "5"]);
+        let (_, _, vals) = read_forward(&t, 0, &key("予以公开"), 4).unwrap();
+        assert_eq!(vals, vec![Some(Value::Int(3)), None, None, Some(Value::Int(5))], "5 stays in the fourth column");
+        assert_eq!(tokens("予以公开|3|4｜5"), vec!["予以公开", "3", "4", "5"]);
+        assert_eq!(key("规范性档案"), key("规范性文件"), "Taiwan phrasing, as the caller converts 規範性檔案");
     }
 
     #[test]
