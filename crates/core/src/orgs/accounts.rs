@@ -135,36 +135,33 @@ impl Role {
     }
 }
 
-/// Consecutive failed logins tolerated before the account is locked.
+/// Consecutive failed logins (of one user name from one address) tolerated before it is locked.
 pub const LOCKOUT_THRESHOLD: u32 = 5;
 /// Longest lock-out: one hour, so an attacker cannot lock a user out for good.
 pub const LOCKOUT_MAX_SECONDS: i64 = 3600;
-
-/// How long an account stays locked after `failures` consecutive failed logins:
-/// nothing below the threshold, then one minute, doubling with each further failure,
-/// capped at one hour.
-pub fn lockout_seconds(failures: u32) -> Option<i64> {
-    if failures < LOCKOUT_THRESHOLD {
-        return None;
-    }
-    let exp = (failures - LOCKOUT_THRESHOLD).min(20);
-    Some((60i64 << exp).min(LOCKOUT_MAX_SECONDS))
-}
-
 /// Failed logins for one account from all addresses before the account itself backs off
 /// (the per-address lock comes first: one address cannot lock a user out elsewhere).
 pub const GLOBAL_LOCKOUT_THRESHOLD: u32 = 50;
 /// Longest account-wide back-off: fifteen minutes.
 pub const GLOBAL_LOCKOUT_MAX_SECONDS: i64 = 900;
 
+/// Nothing below `threshold` failures, then one minute, doubling with each further
+/// failure, capped at `max` seconds.
+fn backoff(failures: u32, threshold: u32, max: i64) -> Option<i64> {
+    let over = failures.checked_sub(threshold)?;
+    Some((60i64 << over.min(20)).min(max))
+}
+
+/// How long a user name stays locked from one address after `failures` consecutive
+/// failed logins there: one minute from the fifth, doubling, at most an hour.
+pub fn lockout_seconds(failures: u32) -> Option<i64> {
+    backoff(failures, LOCKOUT_THRESHOLD, LOCKOUT_MAX_SECONDS)
+}
+
 /// The account-wide back-off after `failures` consecutive failures from anywhere: none
 /// below [`GLOBAL_LOCKOUT_THRESHOLD`], then one minute doubling, capped at fifteen.
 pub fn global_lockout_seconds(failures: u32) -> Option<i64> {
-    if failures < GLOBAL_LOCKOUT_THRESHOLD {
-        return None;
-    }
-    let exp = (failures - GLOBAL_LOCKOUT_THRESHOLD).min(20);
-    Some((60i64 << exp).min(GLOBAL_LOCKOUT_MAX_SECONDS))
+    backoff(failures, GLOBAL_LOCKOUT_THRESHOLD, GLOBAL_LOCKOUT_MAX_SECONDS)
 }
 
 #[cfg(test)]
