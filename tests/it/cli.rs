@@ -31,6 +31,12 @@ fn bad_database_urls_are_refused() {
     assert!(!o.status.success());
     assert!(text(&o).contains("does not exist"), "{}", text(&o));
     assert!(!dir.path().join("missing").exists(), "nothing was created");
+    let text_file = dir.path().join("notes.db");
+    std::fs::write(&text_file, "这不是数据库，只是一段文字。").unwrap();
+    let o = run(&["--database", &format!("sqlite://{}", text_file.display()), "org", "list"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("is not a SQLite database"), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(&text_file).unwrap(), "这不是数据库，只是一段文字。", "left as it was");
 }
 
 #[test]

@@ -218,6 +218,20 @@ fn prepare_sqlite_path(path: &Path, mode: OpenMode) -> Result<()> {
             path.display()
         )));
     }
+    if path.is_file() {
+        // A file that is not a SQLite database is said at once, not after the pool's retries.
+        use std::io::Read;
+        let mut head = [0u8; 16];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| StoreError::Config(format!("cannot read {}: {e}", path.display())))?;
+        if n > 0 && head[..n] != b"SQLite format 3\0"[..n] {
+            return Err(StoreError::Config(format!(
+                "{} is not a SQLite database (check the path; nothing was changed)",
+                path.display()
+            )));
+        }
+    }
     if !path.exists() {
         // Created owner-only before SQLite opens it; SQLite gives the -wal and -shm files
         // the database file's permissions.
