@@ -91,8 +91,16 @@ impl LoginThrottle {
     pub fn fail(&self, name: &str, ip: IpAddr) -> (u32, Option<Duration>) {
         let now = Instant::now();
         let mut e = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        // Bounded whatever names are sprayed: old entries go first, then those not locked,
+        // and as a last resort everything (the account-wide back-off still holds).
         if e.len() > 50_000 {
             e.retain(|_, x| now.duration_since(x.touched) < Duration::from_secs(3600));
+            if e.len() > 50_000 {
+                e.retain(|_, x| x.locked_until.is_some_and(|t| t > now));
+            }
+            if e.len() > 50_000 {
+                e.clear();
+            }
         }
         let x = e.entry((key(name), ip)).or_insert(Entry { failures: 0, locked_until: None, touched: now });
         x.failures += 1;
