@@ -28,6 +28,10 @@ impl RateLimiter {
         let mut w = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if w.len() > 10_000 {
             w.retain(|_, (t, _)| now.duration_since(*t).as_secs() < 60);
+            // Still full within one minute (addresses sprayed): start afresh rather than grow.
+            if w.len() > 10_000 {
+                w.clear();
+            }
         }
         let e = w.entry((bucket, ip)).or_insert((now, 0));
         if now.duration_since(e.0).as_secs() >= 60 {
