@@ -59,7 +59,10 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
     if clock.is_shifted() {
         println!("running as if today were {} (--today)", clock.today());
     }
-    if args.demo {
+    if db.is_read_only() {
+        eprintln!("warning: the database is read-only: pages and searches are served, submissions are refused");
+    }
+    if args.demo && !db.is_read_only() {
         if demo::is_seeded(&db).await? {
             tracing::info!("demo organisation already present");
         } else {
@@ -102,7 +105,8 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
     }
     // Background jobs (alerts, their e-mails, session clean-up) from the job table; with
     // several instances, run them here with --no-worker and `gongkai worker` elsewhere.
-    if !args.no_worker {
+    // Jobs write their state: none while the database is read-only.
+    if !args.no_worker && !db.is_read_only() {
         let mailer = gongkai_web::applications::mail::Mailer::from_env()?;
         if mailer.is_some() {
             tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");

@@ -546,3 +546,46 @@ both!(half_sent_requests_are_cut_off_and_health_checks_keep_answering, |kind: Ki
     let h = b.get("/healthz").await;
     assert_eq!(h.status, 200, "{}", h.body);
 });
+
+// A read-only database (here a PostgreSQL database set to read-only transactions, as on a
+// replica): the portal is read, every submission is answered with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_database_serves_reads_and_refuses_writes() {
+    let Some((db, url, _dir)) = crate::harness::fresh_db(Kind::Postgres).await else {
+        eprintln!("skipped: no PostgreSQL");
+        return;
+    };
+    gongkai::demo::seed_base(&db).await.unwrap();
+    let name: String =
+        sqlx::query_scalar::<sqlx::Any, String>("SELECT current_database()::text").fetch_one(db.pool()).await.unwrap();
+    sqlx::query::<sqlx::Any>(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE {name} SET default_transaction_read_only = on"
+    )))
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let ro = gongkai_store::Db::open(&url, gongkai_store::OpenMode::Existing).await.unwrap();
+    assert!(ro.is_read_only());
+    assert_eq!(ro.migrate().await.unwrap(), 0, "current: nothing to apply, no error");
+    let state = gongkai_web::AppState::new(ro, gongkai_web::WebConfig { cookie_secure: false, ..Default::default() })
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gongkai_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    let mut b = crate::harness::Browser::new(&base);
+    assert_eq!(b.get("/healthz").await.status, 200);
+    let p = b.get("/apply/gzmz").await;
+    assert_eq!(p.status, 200, "pages are read");
+    let p = b.post("/apply/gzmz", &[("applicant_kind", "natural_person")]).await;
+    assert_eq!(p.status, 503);
+    assert!(p.body.contains("只读维护状态"), "{}", p.body);
+    let p = b.post("/console/login", &[("username", "gzmz.staff"), ("password", gongkai::demo::DEMO_PASSWORD)]).await;
+    assert_eq!(p.status, 503, "no login while nothing can be written");
+    let _ = tx.send(());
+    server.await.unwrap().unwrap();
+}

@@ -80,6 +80,9 @@ pub struct Db {
     /// The active calendar keyed by the id of the newest loaded notices file (0 = built-in),
     /// so requests do not re-parse it.
     pub(crate) calendar_cache: CalendarCache,
+    /// The database refuses writes (a PostgreSQL replica or `default_transaction_read_only`,
+    /// a write-protected SQLite file): reads are served, writes refused with a notice.
+    read_only: bool,
 }
 
 /// (id of the newest loaded calendar, the parsed calendar).
@@ -137,10 +140,29 @@ impl Db {
                 )));
             }
         };
-        if matches!(target, DbTarget::SqliteFile(_)) {
+        let read_only = match backend {
+            Backend::Postgres => {
+                sqlx::query_scalar::<sqlx::Any, String>("SHOW transaction_read_only").fetch_one(&pool).await? == "on"
+            }
+            // SQLite opens a write-protected file read-only; taking the write lock says so.
+            Backend::Sqlite => {
+                let mut conn = pool.acquire().await?;
+                let writable = conn.execute("BEGIN IMMEDIATE").await.is_ok();
+                if writable {
+                    conn.execute("ROLLBACK").await?;
+                }
+                !writable
+            }
+        };
+        if matches!(target, DbTarget::SqliteFile(_)) && !read_only {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { pool, backend, target, calendar_cache: Default::default() })
+        Ok(Self { pool, backend, target, calendar_cache: Default::default(), read_only })
+    }
+
+    /// Whether the database refuses writes (see the field).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -172,6 +194,16 @@ impl Db {
 
     /// Apply every pending migration; returns how many were applied.
     pub async fn migrate(&self) -> Result<usize> {
+        if self.read_only {
+            // Nothing can be applied: serve as it is if it is current, else say why not.
+            let pending = migrations(self.backend).len().saturating_sub(self.applied_migrations().await.unwrap_or(0));
+            if pending > 0 {
+                return Err(StoreError::Config(format!(
+                    "the database is read-only and {pending} migrations are pending; open it writable once"
+                )));
+            }
+            return Ok(0);
+        }
         let before = self.applied_migrations().await.unwrap_or(0);
         self.migrator().run(&self.pool).await?;
         let after = self.applied_migrations().await?;

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let ids = Ids { prefix: crate::http::auth::random_hex(4).into(), next: Arc::new(AtomicU64::new(1)) };
     let body_limit = state.config.body_limit;
+    let read_only_state = state.db.is_read_only();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(metrics::track))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(read_only_state, refuse_writes_when_read_only))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -61,6 +63,25 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(x_request_id, ids))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+}
+
+/// While the database refuses writes, reading goes on and every submission is answered
+/// with the reason (nothing is half-done and nothing typed is taken as saved).
+async fn refuse_writes_when_read_only(State(read_only): State<bool>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if read_only && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let msg = "系统当前处于只读维护状态（数据库暂不可写），可以浏览和查询，暂不能提交。请稍后再试。";
+        if req.uri().path().starts_with("/api/") {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"error": "read_only", "message": msg})),
+            )
+                .into_response();
+        }
+        let page = crate::pages::ErrorPage::new(503, msg.into(), vec![]);
+        return (StatusCode::SERVICE_UNAVAILABLE, crate::pages::render(&page)).into_response();
+    }
+    next.run(req).await
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {

@@ -107,8 +107,15 @@ impl AppState {
     /// Build the state; the server secret is created on first start and kept in the
     /// database so that several instances agree on it.
     pub async fn new(db: Db, config: WebConfig) -> anyhow::Result<Self> {
-        let secret =
-            gongkai_store::settings::get_or_init(&db, "server_secret", || crate::http::secrets::random_hex(32)).await?;
+        let secret = if db.is_read_only() {
+            // Nothing can be stored; forms are refused anyway while read-only.
+            match gongkai_store::settings::get(&db, "server_secret").await? {
+                Some(s) => s,
+                None => crate::http::secrets::random_hex(32),
+            }
+        } else {
+            gongkai_store::settings::get_or_init(&db, "server_secret", || crate::http::secrets::random_hex(32)).await?
+        };
         let search: Arc<dyn gongkai_search::SearchIndex> =
             Arc::new(gongkai_search::TantivyIndex::open(config.index_dir.as_deref())?);
         // Serve at once; the index catches up in the background (and on each publication).
