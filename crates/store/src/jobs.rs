@@ -2,6 +2,7 @@
 //! complete, fail with back-off, dead letters and their retry.
 
 use crate::{Db, Result, StoreError, ts};
+use gongkai_core::ids::JobId;
 use gongkai_core::jobs::{Job, MAX_ATTEMPTS, backoff};
 use jiff::{SignedDuration, Timestamp};
 use sqlx::any::AnyRow;
@@ -10,7 +11,7 @@ use sqlx::{Any, AnyConnection, Row};
 /// A job a worker holds.
 #[derive(Debug, Clone)]
 pub struct Claimed {
-    pub id: i64,
+    pub id: JobId,
     pub job: Job,
     /// Including this one.
     pub attempts: i64,
@@ -19,7 +20,7 @@ pub struct Claimed {
 /// A job as the console lists it.
 #[derive(Debug, Clone)]
 pub struct JobRow {
-    pub id: i64,
+    pub id: JobId,
     pub name: String,
     pub job: Option<Job>,
     pub state: String,
@@ -74,7 +75,7 @@ pub async fn claim(db: &Db, worker: &str, now: Timestamp, lease: SignedDuration)
         .await?;
         match row {
             Some(r) => {
-                let id: i64 = r.try_get("id")?;
+                let id = JobId(r.try_get("id")?);
                 let payload: String = r.try_get("payload")?;
                 let attempts: i64 = r.try_get("attempts")?;
                 match serde_json::from_str::<Job>(&payload) {
@@ -105,19 +106,19 @@ pub async fn claim(db: &Db, worker: &str, now: Timestamp, lease: SignedDuration)
 }
 
 /// The job is done: it leaves the table.
-pub async fn complete(db: &Db, id: i64) -> Result<()> {
-    sqlx::query::<Any>("DELETE FROM jobs WHERE id = $1").bind(id).execute(db.pool()).await?;
+pub async fn complete(db: &Db, id: JobId) -> Result<()> {
+    sqlx::query::<Any>("DELETE FROM jobs WHERE id = $1").bind(id.0).execute(db.pool()).await?;
     Ok(())
 }
 
-async fn bury(db: &Db, id: i64, error: &str) -> Result<()> {
+async fn bury(db: &Db, id: JobId, error: &str) -> Result<()> {
     sqlx::query::<Any>(
         "UPDATE jobs SET state = 'dead', dedup_key = NULL, locked_by = NULL, locked_until = NULL, last_error = $1,
              updated_at = $2 WHERE id = $3",
     )
     .bind(error)
     .bind(ts::now())
-    .bind(id)
+    .bind(id.0)
     .execute(db.pool())
     .await?;
     Ok(())
@@ -137,16 +138,16 @@ pub async fn fail(db: &Db, c: &Claimed, error: &str, now: Timestamp) -> Result<b
     .bind(error)
     .bind(ts::fmt(now + backoff(c.attempts)))
     .bind(ts::now())
-    .bind(c.id)
+    .bind(c.id.0)
     .execute(db.pool())
     .await?;
     Ok(false)
 }
 
 /// Give a dead job its attempts back (the console's retry).
-pub async fn retry(db: &Db, id: i64) -> Result<()> {
+pub async fn retry(db: &Db, id: JobId) -> Result<()> {
     let row = sqlx::query::<Any>("SELECT payload FROM jobs WHERE id = $1 AND state = 'dead'")
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(db.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -157,7 +158,7 @@ pub async fn retry(db: &Db, id: i64) -> Result<()> {
     )
     .bind(ts::now())
     .bind(key)
-    .bind(id)
+    .bind(id.0)
     .execute(db.pool())
     .await
     .map_err(|e| match &e {
@@ -193,7 +194,7 @@ pub async fn list(db: &Db, limit: i64) -> Result<Vec<JobRow>> {
         .map(|r| {
             let payload: String = r.try_get("payload")?;
             Ok(JobRow {
-                id: r.try_get("id")?,
+                id: JobId(r.try_get("id")?),
                 name: r.try_get("name")?,
                 job: serde_json::from_str(&payload).ok(),
                 state: r.try_get("state")?,

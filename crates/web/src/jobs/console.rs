@@ -18,7 +18,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub struct JobLine {
-    pub id: i64,
+    pub id: gongkai_core::ids::JobId,
     pub what: String,
     pub state: &'static str,
     pub dead: bool,

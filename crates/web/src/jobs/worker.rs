@@ -54,9 +54,9 @@ impl Worker {
             Err(e) => {
                 let dead = jobs::fail(&self.db, &c, &format!("{e:#}"), Timestamp::now()).await?;
                 if dead {
-                    tracing::error!(job = c.job.name(), id = c.id, error = %e, "job failed for the last time");
+                    tracing::error!(job = c.job.name(), id = c.id.0, error = %e, "job failed for the last time");
                 } else {
-                    tracing::warn!(job = c.job.name(), id = c.id, attempt = c.attempts, error = %e, "job failed, will retry");
+                    tracing::warn!(job = c.job.name(), id = c.id.0, attempt = c.attempts, error = %e, "job failed, will retry");
                 }
                 Ok(Some(false))
             }
