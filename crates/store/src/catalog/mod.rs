@@ -153,20 +153,13 @@ pub async fn save_column(
         return Err(CatalogError::Refused(format!("栏目代码“{}”已被使用", f.slug)));
     }
     let mut tx = db.begin_write().await?;
-    let limit = f.limit_wd.map(|n| n as i64);
-    let parent = f.parent_id.map(|p| p.0);
+    // Both statements take the facts as $1–$7, then what identifies the row.
     let id = if let Some(id) = id {
-        let n = sqlx::query::<Any>(
+        let n = bind_column(
             "UPDATE catalog_columns SET parent_id = $1, slug = $2, name = $3, kind = $4, description = $5, position = $6,
              limit_wd = $7 WHERE id = $8 AND org_id = $9",
+            f,
         )
-        .bind(parent)
-        .bind(&f.slug)
-        .bind(&f.name)
-        .bind(f.kind.code())
-        .bind(&f.description)
-        .bind(f.position)
-        .bind(limit)
         .bind(id.0)
         .bind(org.0)
         .execute(&mut *tx)
@@ -177,22 +170,15 @@ pub async fn save_column(
         }
         id
     } else {
-        ColumnId(
-            sqlx::query_scalar::<Any, i64>(
-                "INSERT INTO catalog_columns (org_id, parent_id, slug, name, kind, description, position, limit_wd)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(org.0)
-            .bind(parent)
-            .bind(&f.slug)
-            .bind(&f.name)
-            .bind(f.kind.code())
-            .bind(&f.description)
-            .bind(f.position)
-            .bind(limit)
-            .fetch_one(&mut *tx)
-            .await?,
+        let row = bind_column(
+            "INSERT INTO catalog_columns (parent_id, slug, name, kind, description, position, limit_wd, org_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            f,
         )
+        .bind(org.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        ColumnId(row.try_get("id")?)
     };
     let changes = Changes::new()
         .field("name", None, Some(f.name.as_str()))
@@ -416,40 +402,22 @@ pub async fn create(
     check_links(&mut tx, org, d).await?;
     let now = ts::now();
     let validity = Validity::Valid;
-    let id = sqlx::query_scalar::<Any, i64>(
-        "INSERT INTO catalog_items (org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers,
-         doc_number, genre, subject, keywords, attribute, withhold_reason, status, formed_on, effective_on, validity,
-         interprets_id, interp_form, media_url, drafted_by, late, created_at, updated_at)
+    let row = bind_draft(
+        "INSERT INTO catalog_items (column_id, kind, title, summary, body_html, body_text, issuer, co_issuers,
+         doc_number, genre, subject, keywords, attribute, withhold_reason, formed_on, effective_on, interprets_id,
+         interp_form, media_url, org_id, status, validity, drafted_by, late, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
          $23, 0, $24, $24) RETURNING id",
+        d,
     )
     .bind(org.0)
-    .bind(d.column_id.0)
-    .bind(d.kind.code())
-    .bind(&d.title)
-    .bind(&d.summary)
-    .bind(&d.body_html)
-    .bind(&d.body_text)
-    .bind(&d.issuer)
-    .bind(&d.co_issuers)
-    .bind(d.doc_number.as_deref())
-    .bind(&d.genre)
-    .bind(&d.subject)
-    .bind(&d.keywords)
-    .bind(d.disclosure.attribute().code())
-    .bind(d.disclosure.reason().map(|r| r.code()))
     .bind(Status::Draft.code())
-    .bind(d.formed_on.to_string())
-    .bind(d.effective_on.map(|x| x.to_string()))
     .bind(validity.code())
-    .bind(d.interprets_id.map(|i| i.0))
-    .bind(d.interp_form.map(|f| f.code()))
-    .bind(d.media_url.as_deref())
     .bind(&actor.label)
     .bind(&now)
     .fetch_one(&mut *tx)
-    .await
-    .map(ItemId)?;
+    .await?;
+    let id = ItemId(row.try_get("id")?);
     let changes = Changes::new().field("title", None, Some(d.title.as_str())).field(
         "attribute",
         None,
@@ -485,31 +453,13 @@ pub async fn update(db: &Db, actor: &Actor, org: OrgId, id: ItemId, d: &Draft) -
     if d.interprets_id == Some(id) {
         return Err(CatalogError::Refused("解读不能关联自身".into()));
     }
-    sqlx::query::<Any>(
+    bind_draft(
         "UPDATE catalog_items SET column_id = $1, kind = $2, title = $3, summary = $4, body_html = $5, body_text = $6,
          issuer = $7, co_issuers = $8, doc_number = $9, genre = $10, subject = $11, keywords = $12, attribute = $13,
          withhold_reason = $14, formed_on = $15, effective_on = $16, interprets_id = $17, interp_form = $18,
          media_url = $19, updated_at = $20 WHERE id = $21",
+        d,
     )
-    .bind(d.column_id.0)
-    .bind(d.kind.code())
-    .bind(&d.title)
-    .bind(&d.summary)
-    .bind(&d.body_html)
-    .bind(&d.body_text)
-    .bind(&d.issuer)
-    .bind(&d.co_issuers)
-    .bind(d.doc_number.as_deref())
-    .bind(&d.genre)
-    .bind(&d.subject)
-    .bind(&d.keywords)
-    .bind(d.disclosure.attribute().code())
-    .bind(d.disclosure.reason().map(|r| r.code()))
-    .bind(d.formed_on.to_string())
-    .bind(d.effective_on.map(|x| x.to_string()))
-    .bind(d.interprets_id.map(|i| i.0))
-    .bind(d.interp_form.map(|f| f.code()))
-    .bind(d.media_url.as_deref())
     .bind(ts::now())
     .bind(id.0)
     .execute(&mut *tx)
@@ -1007,6 +957,44 @@ fn build_where(f: &ItemFilter) -> (String, Vec<Bind>) {
 enum Bind {
     I(i64),
     S(String),
+}
+
+/// An item statement with the draft bound as $1–$19 (column … media URL, in the order of
+/// the UPDATE's SET list); the INSERT lists its columns in the same order.
+fn bind_draft<'q>(sql: &'static str, d: &'q Draft) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    sqlx::query::<Any>(sql)
+        .bind(d.column_id.0)
+        .bind(d.kind.code())
+        .bind(d.title.as_str())
+        .bind(d.summary.as_str())
+        .bind(d.body_html.as_str())
+        .bind(d.body_text.as_str())
+        .bind(d.issuer.as_str())
+        .bind(d.co_issuers.as_str())
+        .bind(d.doc_number.as_deref())
+        .bind(d.genre.as_str())
+        .bind(d.subject.as_str())
+        .bind(d.keywords.as_str())
+        .bind(d.disclosure.attribute().code())
+        .bind(d.disclosure.reason().map(|r| r.code()))
+        .bind(d.formed_on.to_string())
+        .bind(d.effective_on.map(|x| x.to_string()))
+        .bind(d.interprets_id.map(|i| i.0))
+        .bind(d.interp_form.map(|f| f.code()))
+        .bind(d.media_url.as_deref())
+}
+
+/// A column statement with the facts bound as $1–$7 (parent, slug, name, kind,
+/// description, position, limit).
+fn bind_column<'q>(sql: &'static str, f: &'q ColumnFacts) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    sqlx::query::<Any>(sql)
+        .bind(f.parent_id.map(|p| p.0))
+        .bind(f.slug.as_str())
+        .bind(f.name.as_str())
+        .bind(f.kind.code())
+        .bind(f.description.as_str())
+        .bind(f.position)
+        .bind(f.limit_wd.map(i64::from))
 }
 
 fn bind_all<'q>(
