@@ -52,12 +52,23 @@ pub(super) fn import_report(file: &std::path::Path, year: Option<i16>, org: Opti
         "year": imported.tables.year,
         "cells": imported.tables.cells,
         "unreadable": imported.unreadable,
+        "ambiguous": imported.ambiguous,
+        "warnings": imported.warnings,
         "verdict": check.verdict(),
         "check": check,
     });
     match serde_json::to_string_pretty(&out) {
         Ok(json) => {
             println!("{json}");
+            for w in &imported.warnings {
+                eprintln!("warning: {w}");
+            }
+            if !imported.ambiguous.is_empty() {
+                eprintln!(
+                    "warning: {} rows ran their digits together with more than one reading that fits (listed under \"ambiguous\")",
+                    imported.ambiguous.len()
+                );
+            }
             if imported.unreadable.is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -285,11 +285,11 @@ fn import(path: &std::path::Path) -> serde_json::Value {
     v.unwrap()
 }
 
-/// Pages in every supported shape, written here from known tables, read back to the same cells.
-#[test]
-fn imported_report_pages_round_trip_in_every_shape() {
+/// Known tables in both formats, with every kind of value: counts in many cells, hand-entered
+/// figures, a money amount, a signed change.
+fn sample_tables() -> (gongkai_core::reports::Tables, gongkai_core::reports::Tables) {
     use gongkai_core::applications::{ApplicantKind, Outcome};
-    use gongkai_core::reports::{AppFact, ReportFormat, Value, compute, grid, with_figures};
+    use gongkai_core::reports::{AppFact, ReportFormat, Value, compute, with_figures};
     let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
     let mut apps = Vec::new();
     let outcomes = [
@@ -324,6 +324,14 @@ fn imported_report_pages_round_trip_in_every_shape() {
     );
     let mut f19 = compute(ReportFormat::F2019, "某区民政局", 2020, &apps[..10], &[]);
     f19.cells.insert("t2.i5.r1:c2".into(), Value::Int(-8));
+    (f21, f19)
+}
+
+/// Pages in every supported shape, written here from known tables, read back to the same cells.
+#[test]
+fn imported_report_pages_round_trip_in_every_shape() {
+    use gongkai_core::reports::grid;
+    let (f21, f19) = sample_tables();
     let dir = tempfile::tempdir().unwrap();
     for (name, t) in [("f2021", &f21), ("f2019", &f19)] {
         let doc = gongkai_core::reports::document::Document::tables_only(
@@ -396,6 +404,174 @@ fn imported_report_pages_round_trip_in_every_shape() {
         std::fs::write(&path, &titled).unwrap();
         assert_eq!(import(&path)["year"], t.year, "{name} text 年度");
     }
+}
+
+/// A page as Word saves it and agency sites publish it: the report inside a layout table,
+/// conditional comments, every cell's text split over spans, merged header cells, blank
+/// cells written `&nbsp;` (one of them spanning columns), navigation around it.
+fn word_page(t: &gongkai_core::reports::Tables, blank: &str) -> String {
+    use gongkai_core::reports::grid;
+    let span = |text: &str| {
+        // Word splits runs wherever the formatting changes: here in the middle.
+        let chars: Vec<char> = text.chars().collect();
+        let (a, b) = chars.split_at(chars.len() / 2);
+        format!(
+            "<p class=MsoNormal align=center><span lang=EN-US style='font-size:10.5pt'>{}</span><span style='font-family:仿宋_GB2312'>{}<o:p></o:p></span></p>",
+            a.iter().collect::<String>(),
+            b.iter().collect::<String>()
+        )
+    };
+    let mut html = format!(
+        "<html><head><!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]--><style>td {{ font-family: 仿宋; }}</style></head><body>\
+         <div class=nav>首页 &gt; 政务公开 &gt; 政府信息公开年报</div>\
+         <table width=100% class=layout><tr><td>\
+         <h2><span>{}</span><span>{}年度政府信息公开</span>工作年度报告</h2><p>发布时间：{}-01-20&nbsp;&nbsp;来源：本局</p>\
+         <p class=MsoNormal>本报告根据《中华人民共和国政府信息公开条例》编制。</p>",
+        t.org,
+        t.year,
+        t.year + 1
+    );
+    for g in [grid::table2(t), grid::table3(t), grid::table4(t)] {
+        html.push_str(&format!("<p class=MsoNormal><b><span>{}</span></b></p>", g.title));
+        html.push_str(
+            "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse'>",
+        );
+        for r in 0..g.rows {
+            html.push_str("<tr style='height:20.0pt'>");
+            for c in g.row(r) {
+                let text = if c.text == blank { "&nbsp;".to_string() } else { span(&c.text) };
+                html.push_str(&format!(
+                    "<td width=66 rowspan={} colspan={} valign=top style='border:solid windowtext 1.0pt'>{text}</td>",
+                    c.rowspan, c.colspan
+                ));
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</table>");
+    }
+    html.push_str(
+        "</td></tr></table><div class=footer>扫一扫在手机打开当前页 | 网站标识码 4401000000</div></body></html>",
+    );
+    html
+}
+
+/// Word-style pages read every cell, a blank cell stays blank (unreadable, never 0, never
+/// the next number); text copies whose cells ran together are split where the tables'
+/// identities allow exactly one reading, the rest listed with their candidates: none wrong.
+#[test]
+fn real_shaped_pages_read_every_cell_and_none_wrong() {
+    use gongkai_core::applications::{ApplicantKind, Outcome};
+    use gongkai_core::reports::{AppFact, ReportFormat, Value, compute, grid};
+    let dir = tempfile::tempdir().unwrap();
+    let (f21, f19) = sample_tables();
+    // Blank cells: a spanning table-二 cell, a table-三 cell, a table-四 cell, each given a
+    // value no other cell has so that its grid cell can be found and written blank.
+    for (name, t) in [("f2021", &f21), ("f2019", &f19)] {
+        for code in ["t2.i5.r1:c1", "t3.r3.s1:c2.s3", "t4:c3"] {
+            assert!(t.cells.contains_key(code), "{code}");
+            let mut marked = t.clone();
+            marked.cells.insert(code.into(), Value::Int(987_654));
+            let path = dir.path().join(format!("{name}-word.html"));
+            std::fs::write(&path, word_page(&marked, "987654")).unwrap();
+            let (exit, v, err) = import_run(&path);
+            let v = v.unwrap_or_else(|| panic!("{name} {code}: {err}"));
+            assert_eq!(exit, 3, "{name} {code}: a blank cell is unreadable: {err}");
+            assert_eq!(v["unreadable"], serde_json::json!([code]), "{name}");
+            assert_eq!(v["year"], t.year);
+            assert_eq!(v["org"], t.org.as_str(), "the body from the heading");
+            assert_eq!(v["verdict"], "inconclusive");
+            for (c, want) in &t.cells {
+                if c != code {
+                    assert_eq!(v["cells"][c], serde_json::to_value(want).unwrap(), "{name} {code}: {c}");
+                }
+            }
+        }
+        // With no blank the Word page reads in full.
+        let path = dir.path().join(format!("{name}-word-full.html"));
+        std::fs::write(&path, word_page(t, "\u{0}")).unwrap();
+        let v = import(&path);
+        assert_eq!(v["verdict"], "holds", "{name}: {}", v["check"]);
+    }
+    // Two-digit counts in every applicant column, so that run-together rows have many splits.
+    let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    let kinds = [
+        ApplicantKind::NaturalPerson,
+        ApplicantKind::Commercial,
+        ApplicantKind::Research,
+        ApplicantKind::PublicInterest,
+        ApplicantKind::LegalService,
+        ApplicantKind::OtherOrganisation,
+    ];
+    let outcomes = [Outcome::Disclosed, Outcome::PartlyDisclosed, Outcome::NotHeld, Outcome::OtherHandling];
+    let mut apps = Vec::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        for (k, kind) in kinds.iter().enumerate() {
+            for _ in 0..(3 + 11 * i + 5 * k) {
+                apps.push(AppFact {
+                    kind: *kind,
+                    received: Some(d("2023-03-01")),
+                    finished: Some((d("2023-03-20"), *o)),
+                });
+            }
+        }
+    }
+    for _ in 0..12 {
+        apps.push(AppFact { kind: ApplicantKind::NaturalPerson, received: Some(d("2023-12-28")), finished: None });
+    }
+    let t = compute(ReportFormat::F2021, "某区民政局", 2023, &apps, &[]);
+    // The text copy a crawler keeps: labels on their own lines, each row's numbers run together.
+    let mut text = String::from("某区民政局2023年度政府信息公开工作年度报告\n");
+    for g in [grid::table2(&t), grid::table3(&t), grid::table4(&t)] {
+        text.push_str(g.title);
+        text.push('\n');
+        for r in 0..g.rows {
+            let cells = g.row(r);
+            let (labels, numbers): (Vec<&&grid::Cell>, Vec<&&grid::Cell>) = cells.iter().partition(|c| c.header);
+            for c in labels {
+                text.push_str(&c.text);
+                text.push('\n');
+            }
+            let run: String = numbers.iter().map(|c| c.text.as_str()).collect();
+            if !run.is_empty() {
+                text.push_str(&run);
+                text.push('\n');
+            }
+        }
+    }
+    let path = dir.path().join("run-together.txt");
+    std::fs::write(&path, &text).unwrap();
+    let (exit, v, err) = import_run(&path);
+    let v = v.unwrap_or_else(|| panic!("{err}"));
+    let unreadable: Vec<String> =
+        v["unreadable"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    // Not one cell read wrong; every cell either read or listed as unreadable.
+    let mut read = 0;
+    for (code, want) in &t.cells {
+        match v["cells"].get(code) {
+            Some(got) => {
+                assert_eq!(got, &serde_json::to_value(want).unwrap(), "{code} read wrong");
+                read += 1;
+            }
+            None => assert!(unreadable.contains(code), "{code} neither read nor unreadable"),
+        }
+    }
+    // Every ambiguous row lists the true reading among its candidates (when within those shown).
+    for a in v["ambiguous"].as_array().unwrap() {
+        let cells: Vec<&str> = a["cells"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        let truth: Vec<serde_json::Value> = cells.iter().map(|c| serde_json::to_value(t.get(c)).unwrap()).collect();
+        let readings = a["readings"].as_array().unwrap();
+        // One reading is listed too when no identity can confirm it (table 二).
+        assert!(!readings.is_empty() && a["count"].as_u64().unwrap() >= readings.len() as u64, "{a}");
+        assert!(a["count"].as_u64().unwrap() >= 2 || cells[0].starts_with("t2."), "{a}");
+        if a["count"].as_u64().unwrap() as usize == readings.len() {
+            assert!(readings.iter().any(|r| r.as_array().unwrap() == &truth), "{a} misses {truth:?}");
+        }
+    }
+    // Table 三's rows are settled by its identities: every cell of its values is read.
+    let t3_unread: Vec<&String> = unreadable.iter().filter(|c| c.starts_with("t3.")).collect();
+    assert!(t3_unread.is_empty(), "table 三 should settle by its identities: {t3_unread:?}\n{}", v["ambiguous"]);
+    assert!(read > t.cells.len() / 2, "{read} of {} read", t.cells.len());
+    assert_eq!(exit == 0, unreadable.is_empty(), "{err}");
 }
 
 /// Pages that are not 2019-regulation annual reports are refused, even with `--year`;

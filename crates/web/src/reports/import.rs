@@ -112,6 +112,28 @@ struct ReadForm {
     year: String,
 }
 
+/// One line for a row whose digits ran together: its cells and the readings that fit, so
+/// the person importing can pick the one the original page means.
+fn ambiguity_note(a: &import::Ambiguity, label: &dyn Fn(&str) -> String) -> String {
+    let cells: Vec<String> = a.cells.iter().map(|c| label(c)).collect();
+    let readings: Vec<String> =
+        a.readings.iter().map(|r| r.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" / ")).collect();
+    let more = if a.count > a.readings.len() { format!("等（共 {} 种）", a.count) } else { String::new() };
+    if a.count == 1 {
+        return format!(
+            "以下各格的数字在页面上连在一起，只有一种拆法（{}），但没有勾稽关系可以核对（空白格也会造成同样的写法），已留空：{}。请对照原页面填写",
+            readings.join("；"),
+            cells.join("、")
+        );
+    }
+    format!(
+        "以下各格的数字在页面上连在一起，有 {} 种读法都符合勾稽关系，已留空：{}。可能的读法：{}{more}。请对照原页面填写",
+        a.count,
+        cells.join("、"),
+        readings.join("；")
+    )
+}
+
 fn page_with(p: &mut ImportPage, t: &Tables, unreadable: &[String]) {
     let r = check(t, None);
     p.year = t.year.to_string();
@@ -154,6 +176,12 @@ async fn read(
     }
     let imported = import::read(&toks, &name, year, import::detect_format(&toks));
     page_with(&mut p, &imported.tables, &imported.unreadable);
+    let labels = labelled_cells(imported.tables.format);
+    let label = |code: &str| labels.iter().find(|(c, _, _)| c == code).map_or(code.to_string(), |(_, l, _)| l.clone());
+    let mut notes = imported.warnings.clone();
+    notes.extend(imported.ambiguous.iter().map(|a| ambiguity_note(a, &label)));
+    notes.append(&mut p.warnings);
+    p.warnings = notes;
     Ok(render(&p))
 }
 
