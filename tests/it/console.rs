@@ -556,6 +556,17 @@ async fn a_read_only_database_serves_reads_and_refuses_writes() {
         return;
     };
     gongkai::demo::seed_base(&db).await.unwrap();
+    // A console session from before the switch, old enough that its use would extend it.
+    let (staff, _) = gongkai_store::orgs::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap();
+    let token = "session-from-before-read-only";
+    gongkai_store::orgs::sessions::create(
+        &db,
+        &gongkai_web::http::secrets::sha256_hex(token),
+        staff.id,
+        jiff::SignedDuration::from_mins(10),
+    )
+    .await
+    .unwrap();
     let name: String =
         sqlx::query_scalar::<sqlx::Any, String>("SELECT current_database()::text").fetch_one(db.pool()).await.unwrap();
     sqlx::query::<sqlx::Any>(sqlx::AssertSqlSafe(format!(
@@ -586,6 +597,11 @@ async fn a_read_only_database_serves_reads_and_refuses_writes() {
     assert!(p.body.contains("只读维护状态"), "{}", p.body);
     let p = b.post("/console/login", &[("username", "gzmz.staff"), ("password", gongkai::demo::DEMO_PASSWORD)]).await;
     assert_eq!(p.status, 503, "no login while nothing can be written");
+    // The earlier session still reads the console; its sliding expiry is not written.
+    let mut s = crate::harness::Browser::new(&base).with_header("cookie", &format!("gk_session={token}"));
+    let desk = s.get("/console").await;
+    assert_eq!(desk.status, 200, "{}", desk.body);
+    assert!(desk.body.contains("待办"), "{}", desk.body);
     let _ = tx.send(());
     server.await.unwrap().unwrap();
 }

@@ -27,7 +27,9 @@ pub async fn create(db: &Db, token_hash: &str, user: UserId, ttl: SignedDuration
 }
 
 /// The live session for `token_hash`. Sliding expiry: a session used after half its
-/// lifetime is extended, so active users stay logged in and idle ones time out.
+/// lifetime is extended, so active users stay logged in and idle ones time out. On a
+/// read-only database nothing is written: an expired session is simply not live, and a
+/// live one keeps its expiry (the primary extends it once writes are back).
 pub async fn lookup(db: &Db, token_hash: &str, ttl: SignedDuration) -> Result<Option<SessionRow>> {
     let row = sqlx::query::<Any>("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
@@ -37,11 +39,13 @@ pub async fn lookup(db: &Db, token_hash: &str, ttl: SignedDuration) -> Result<Op
     let now = Timestamp::now();
     let expires: String = r.try_get("expires_at")?;
     let Some(expires_at) = ts::parse(&expires).filter(|e| *e > now) else {
-        delete(db, token_hash).await?;
+        if !db.is_read_only() {
+            delete(db, token_hash).await?;
+        }
         return Ok(None);
     };
     let mut session = SessionRow { user_id: UserId(r.try_get("user_id")?), expires_at };
-    if expires_at - now < ttl / 2 {
+    if expires_at - now < ttl / 2 && !db.is_read_only() {
         session.expires_at = now + ttl;
         sqlx::query::<Any>("UPDATE sessions SET expires_at = $1, last_seen_at = $2 WHERE token_hash = $3")
             .bind(ts::fmt(session.expires_at))
