@@ -94,6 +94,7 @@ async fn run() {
     let url = format!("sqlite://{}/catalog.db", dir.display());
     let db = gongkai_store::Db::open(&url, gongkai_store::OpenMode::Create).await.unwrap();
     db.migrate().await.unwrap();
+    db.set_keyring(gongkai_store::crypto::Keyring::generate());
     if gongkai_store::orgs::list(&db).await.unwrap().is_empty() {
         gongkai::demo::seed_base(&db).await.unwrap();
     }

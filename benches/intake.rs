@@ -21,6 +21,7 @@ async fn run() {
     let url = format!("sqlite://{}/bench.db", dir.path().display());
     let db = gongkai_store::Db::open(&url, gongkai_store::OpenMode::Create).await.unwrap();
     db.migrate().await.unwrap();
+    db.set_keyring(gongkai_store::crypto::Keyring::generate());
     let orgs = gongkai::demo::seed_base(&db).await.unwrap();
     // An API token for the city bureau's staff account.
     let staff = gongkai_store::orgs::users::credentials(&db, "gzmz.staff").await.unwrap().unwrap().0;

@@ -64,6 +64,7 @@ async fn insert_apps(db: &gongkai_store::Db, org: i64, n: usize, seed: u64) {
 async fn run(name: &str, url: &str) {
     let db = gongkai_store::Db::open(url, gongkai_store::OpenMode::Create).await.unwrap();
     db.migrate().await.unwrap();
+    db.set_keyring(gongkai_store::crypto::Keyring::generate());
     let orgs = gongkai::demo::seed_base(&db).await.unwrap();
     let t0 = Instant::now();
     insert_apps(&db, orgs.city.0, 1_000_000, 42).await;

@@ -4,6 +4,7 @@
 
 mod calendar;
 mod import;
+mod keys;
 mod org;
 mod report;
 mod serve;
@@ -12,6 +13,7 @@ mod worker;
 
 use calendar::*;
 use import::*;
+use keys::*;
 use org::*;
 use report::*;
 use serve::*;
@@ -53,6 +55,12 @@ struct DbArgs {
     /// Create the SQLite database file (and its folder) if it does not exist
     #[arg(long, global = true)]
     create: bool,
+    /// File of the data keys that encrypt applicants' personal data (ID numbers, phones,
+    /// e-mail and postal addresses); keep it apart from the database and its backups.
+    /// [default: `<file>.key` beside a SQLite file, `./gongkai-data.key` with PostgreSQL;
+    /// `serve` and `worker` create it when it does not exist]
+    #[arg(long, global = true, env = "GONGKAI_DATA_KEY_FILE")]
+    data_key_file: Option<std::path::PathBuf>,
 }
 
 impl DbArgs {
@@ -95,6 +103,9 @@ enum Command {
     },
     /// Rebuild this instance's search index from the database
     Reindex(IndexArgs),
+    /// The data keys that encrypt personal data
+    #[command(subcommand)]
+    DataKey(DataKeyCmd),
     /// Print the version
     Version,
 }
@@ -160,7 +171,54 @@ async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
     let mode = if create || db.create { OpenMode::Create } else { OpenMode::Existing };
     let d = Db::open(db.url(), mode).await?;
     d.migrate().await.context("applying migrations")?;
+    load_keys(db, &d, KeyFile::IfPresent)?;
     Ok(d)
+}
+
+/// Whether a missing key file is made.
+#[derive(PartialEq, Clone, Copy)]
+enum KeyFile {
+    /// Commands that read: without the file, personal data cannot be read (a clear error
+    /// where it is needed), and no new key is made that would not match the data.
+    IfPresent,
+    /// `serve` and `worker`: a first start makes the key.
+    Create,
+}
+
+impl DbArgs {
+    fn key_path(&self, db: &Db) -> Option<std::path::PathBuf> {
+        if let Some(p) = &self.data_key_file {
+            return Some(p.clone());
+        }
+        match db.target() {
+            gongkai_store::DbTarget::SqliteFile(p) => Some(std::path::PathBuf::from(format!("{}.key", p.display()))),
+            gongkai_store::DbTarget::SqliteMemory => None,
+            gongkai_store::DbTarget::Postgres(_) => Some("gongkai-data.key".into()),
+        }
+    }
+}
+
+/// Give `d` its data keys from the key file (an in-memory database gets a fresh key).
+fn load_keys(args: &DbArgs, d: &Db, mode: KeyFile) -> anyhow::Result<()> {
+    use gongkai_store::crypto::Keyring;
+    let Some(path) = args.key_path(d) else {
+        d.set_keyring(Keyring::generate());
+        return Ok(());
+    };
+    if mode == KeyFile::IfPresent && !path.exists() {
+        return Ok(());
+    }
+    let (keys, created) =
+        Keyring::load_or_create(&path).with_context(|| format!("reading the data key file {}", path.display()))?;
+    if created {
+        eprintln!(
+            "created the data key file {} (mode 0600): it encrypts applicants' personal data; keep a copy apart \
+             from the database and its backups: without it that data cannot be read",
+            path.display()
+        );
+    }
+    d.set_keyring(keys);
+    Ok(())
 }
 
 fn cli_actor() -> Actor {
@@ -181,6 +239,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve(&cli.db, args).await,
+        Command::DataKey(cmd) => data_key(&cli.db, cmd).await,
         Command::Worker(args) => worker(&cli.db, args).await,
         Command::Org(cmd) => org(&cli.db, cmd).await,
         Command::User(cmd) => user(&cli.db, cmd).await,

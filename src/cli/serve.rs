@@ -49,12 +49,27 @@ pub(super) struct ServeArgs {
     no_worker: bool,
 }
 
+/// Make sure the data keys exist (a first start makes them) and that every applicant's
+/// personal data is sealed with the current key (rows from before encryption included).
+pub(super) async fn seal_personal_data(dbargs: &DbArgs, db: &Db) -> anyhow::Result<()> {
+    if db.is_read_only() {
+        return Ok(());
+    }
+    load_keys(dbargs, db, KeyFile::Create)?;
+    let n = gongkai_store::applications::sealed::reseal(db).await.context("encrypting personal data")?;
+    if n > 0 {
+        tracing::info!(rows = n, "applicants' personal data encrypted with the current data key");
+    }
+    Ok(())
+}
+
 pub(super) fn parse_clock(raw: &str) -> Result<WallClock, String> {
     WallClock::parse(raw)
 }
 
 pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let db = open(dbargs, args.demo).await?;
+    seal_personal_data(dbargs, &db).await?;
     let clock = args.today.unwrap_or_default();
     if clock.is_shifted() {
         println!("running as if today were {} (--today)", clock.today());

@@ -577,6 +577,7 @@ async fn a_read_only_database_serves_reads_and_refuses_writes() {
     .unwrap();
     db.close().await;
     let ro = gongkai_store::Db::open(&url, gongkai_store::OpenMode::Existing).await.unwrap();
+    ro.set_keyring(crate::harness::pg_keys());
     assert!(ro.is_read_only());
     assert_eq!(ro.migrate().await.unwrap(), 0, "current: nothing to apply, no error");
     let state = gongkai_web::AppState::new(ro, gongkai_web::WebConfig { cookie_secure: false, ..Default::default() })

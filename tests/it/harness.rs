@@ -132,6 +132,13 @@ pub fn cluster() -> Option<&'static Cluster> {
         .as_ref()
 }
 
+/// The data keys of every PostgreSQL test database (a SQLite one has its own `<file>.key`
+/// beside it, as the command line finds it).
+pub fn pg_keys() -> gongkai_store::crypto::Keyring {
+    static KEYS: OnceLock<gongkai_store::crypto::Keyring> = OnceLock::new();
+    KEYS.get_or_init(gongkai_store::crypto::Keyring::generate).clone()
+}
+
 /// A fresh, migrated database of `kind`, or `None` when PostgreSQL is unavailable.
 pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDir>)> {
     match kind {
@@ -140,6 +147,9 @@ pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDi
             let url = format!("sqlite://{}", dir.path().join("t.db").display());
             let db = Db::open(&url, OpenMode::Create).await.expect("open sqlite");
             db.migrate().await.expect("migrate");
+            let (keys, _) =
+                gongkai_store::crypto::Keyring::load_or_create(&dir.path().join("t.db.key")).expect("key file");
+            db.set_keyring(keys);
             Some((db, url, Some(dir)))
         }
         Kind::Postgres => {
@@ -155,6 +165,7 @@ pub async fn fresh_db(kind: Kind) -> Option<(Db, String, Option<tempfile::TempDi
             let url = format!("postgres://gongkai@127.0.0.1:{}/{name}", c.port);
             let db = Db::open(&url, OpenMode::Existing).await.expect("open postgres");
             db.migrate().await.expect("migrate");
+            db.set_keyring(pg_keys());
             Some((db, url, None))
         }
     }

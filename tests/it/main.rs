@@ -17,4 +17,5 @@ mod crawl;
 mod dates;
 mod desk;
 mod schema;
+mod sealed;
 mod store;

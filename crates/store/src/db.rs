@@ -83,6 +83,9 @@ pub struct Db {
     /// The database refuses writes (a PostgreSQL replica or `default_transaction_read_only`,
     /// a write-protected SQLite file): reads are served, writes refused with a notice.
     read_only: bool,
+    /// The data keys that seal personal data (set by the caller from its configuration);
+    /// shared by every clone so a rotation reaches them all.
+    keys: std::sync::Arc<std::sync::RwLock<Option<std::sync::Arc<crate::crypto::Keyring>>>>,
 }
 
 /// (id of the newest loaded calendar, the parsed calendar).
@@ -157,7 +160,23 @@ impl Db {
         if matches!(target, DbTarget::SqliteFile(_)) && !read_only {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { pool, backend, target, calendar_cache: Default::default(), read_only })
+        Ok(Self { pool, backend, target, calendar_cache: Default::default(), read_only, keys: Default::default() })
+    }
+
+    /// Use `keys` to seal and open personal data from now on.
+    pub fn set_keyring(&self, keys: crate::crypto::Keyring) {
+        let mut slot = self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = Some(std::sync::Arc::new(keys));
+    }
+
+    /// The data keys; an error when none were configured, so personal data is never
+    /// written in clear.
+    pub fn keyring(&self) -> crate::Result<std::sync::Arc<crate::crypto::Keyring>> {
+        self.keys
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .ok_or(crate::StoreError::Crypto(crate::crypto::CryptoError::NoKey))
     }
 
     /// Whether the database refuses writes (see the field).
@@ -302,6 +321,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "provisional deadlines", include_str!("../migrations/0011_provisional_deadlines.sql")),
     (12, "application proposals", include_str!("../migrations/0012_application_proposals.sql")),
     (13, "jobs", include_str!("../migrations/0013_jobs.sql")),
+    (14, "sealed personal data", include_str!("../migrations/0014_sealed_personal_data.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.
@@ -352,7 +372,7 @@ mod tests {
     /// existing database refuses to start ("migration was previously applied but modified").
     #[test]
     fn rendered_migrations_keep_their_released_checksums() {
-        let pinned: [(&str, &str); 13] = [
+        let pinned: [(&str, &str); 14] = [
             ("84aa5ac2b6e04474", "169b8857c032ae3c"),
             ("7da3d45f4688b5a9", "1ae7407bf54b4767"),
             ("2f3e0ce4cce60e5a", "b0062d5a0a468791"),
@@ -366,6 +386,7 @@ mod tests {
             ("d86ba359a578d2d0", "ae0b558b8869e38a"),
             ("f5372e4fac7d75ef", "97ce9c36818f7a9b"),
             ("335779d65312294f", "086cf35602b74743"),
+            ("ad9e637cb9832704", "ad9e637cb9832704"),
         ];
         let hex = |m: &Migration| m.checksum.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>();
         let (sqlite, postgres) = (migrations(Backend::Sqlite), migrations(Backend::Postgres));
@@ -377,6 +398,6 @@ mod tests {
                 assert!(!m.sql.as_str().contains(p), "{p} left in migration {}", m.version);
             }
         }
-        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=13).collect::<Vec<_>>());
+        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=14).collect::<Vec<_>>());
     }
 }

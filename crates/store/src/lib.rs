@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendars;
 pub mod catalog;
+pub mod crypto;
 mod db;
 pub mod jobs;
 pub mod orgs;
@@ -41,6 +42,10 @@ pub enum StoreError {
     /// A value could not be written as JSON (an event, a job).
     #[error("cannot encode {0}")]
     Encode(String),
+    /// Personal data cannot be sealed or opened (no key configured, a key missing from
+    /// the key file, a damaged value).
+    #[error(transparent)]
+    Crypto(#[from] crypto::CryptoError),
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]

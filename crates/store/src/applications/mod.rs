@@ -6,8 +6,10 @@
 
 pub mod appeals;
 pub mod letters;
+pub mod sealed;
 
 use crate::audit::{self, Actor, Changes};
+use crate::crypto::Keyring;
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::applications::identity::IdKind;
 use gongkai_core::applications::intake::{ApplicationFacts, same_request};
@@ -60,7 +62,29 @@ fn decode<T>(r: &AnyRow, column: &str, parse: impl Fn(&str) -> Option<T>) -> Res
     parse(&raw).ok_or_else(|| StoreError::Corrupt(format!("application {column} '{raw}'")))
 }
 
-fn from_row(r: &AnyRow) -> Result<Application> {
+/// The columns holding personal data, sealed at rest (see [`crate::crypto`]).
+pub const SEALED_COLUMNS: [&str; 4] = ["id_number", "phone", "email", "address"];
+
+fn aad(column: &str) -> String {
+    format!("applications.{column}")
+}
+
+fn open_opt(k: &Keyring, r: &AnyRow, column: &str) -> Result<Option<String>> {
+    let v: Option<String> = r.try_get(column)?;
+    Ok(v.map(|v| k.open(&aad(column), &v)).transpose()?)
+}
+
+fn seal_opt(k: &Keyring, column: &str, v: Option<&str>) -> Option<String> {
+    v.map(|v| k.seal(&aad(column), v))
+}
+
+/// The keyed hash that finds an applicant's earlier applications without the ID number
+/// in clear: the same kind and number give the same key.
+fn applicant_key(k: &Keyring, id_kind: &str, id_number: &str) -> String {
+    k.blind_index(&["applicant", id_kind, &id_number.trim().to_uppercase()])
+}
+
+fn from_row(k: &Keyring, r: &AnyRow) -> Result<Application> {
     Ok(Application {
         id: ApplicationId(r.try_get("id")?),
         org_id: OrgId(r.try_get("org_id")?),
@@ -70,10 +94,10 @@ fn from_row(r: &AnyRow) -> Result<Application> {
         applicant_name: r.try_get("applicant_name")?,
         contact_person: r.try_get("contact_person")?,
         id_kind: decode(r, "id_kind", |s| IdKind::parse(s).ok())?,
-        id_number: r.try_get("id_number")?,
-        phone: r.try_get("phone")?,
-        email: r.try_get("email")?,
-        address: r.try_get("address")?,
+        id_number: open_opt(k, r, "id_number")?.unwrap_or_default(),
+        phone: open_opt(k, r, "phone")?,
+        email: open_opt(k, r, "email")?,
+        address: open_opt(k, r, "address")?,
         info_title: r.try_get("info_title")?,
         info_doc_number: r.try_get("info_doc_number")?,
         info_description: r.try_get("info_description")?,
@@ -265,14 +289,16 @@ async fn try_create(
     first: &Event,
     d: &Derived,
 ) -> std::result::Result<Created, AppendError> {
+    let keys = db.keyring()?;
+    let who = applicant_key(&keys, f.id_kind.code(), &f.id_number);
     let mut tx = db.begin_write().await?;
     // Duplicate detection: an earlier, answered application of the same applicant.
     let earlier = sqlx::query::<Any>(
         "SELECT id, info_title, info_doc_number FROM applications
-         WHERE org_id = $1 AND id_number = $2 AND outcome IS NOT NULL ORDER BY id",
+         WHERE org_id = $1 AND applicant_key = $2 AND outcome IS NOT NULL ORDER BY id",
     )
     .bind(org.0)
-    .bind(&f.id_number)
+    .bind(&who)
     .fetch_all(&mut *tx)
     .await?;
     let mut duplicate_of = None;
@@ -308,9 +334,9 @@ async fn try_create(
             "INSERT INTO applications (org_id, serial, query_code_hash, channel, applicant_kind, applicant_name,
              contact_person, id_kind, id_number, phone, email, address, info_title, info_doc_number,
              info_description, delivery_form, delivery_method, submitted_on, received_on, status, due_on,
-             calendar_version, duplicate_of, created_at, updated_at, due_provisional)
+             calendar_version, duplicate_of, created_at, updated_at, due_provisional, applicant_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-             $22, $23, $24, $24, $25) RETURNING id",
+             $22, $23, $24, $24, $25, $26) RETURNING id",
         )
         .bind(org.0)
         .bind(&serial)
@@ -320,10 +346,10 @@ async fn try_create(
         .bind(&f.applicant_name)
         .bind(f.contact_person.as_deref())
         .bind(f.id_kind.code())
-        .bind(&f.id_number)
-        .bind(f.phone.as_deref())
-        .bind(f.email.as_deref())
-        .bind(f.address.as_deref())
+        .bind(keys.seal(&aad("id_number"), &f.id_number))
+        .bind(seal_opt(&keys, "phone", f.phone.as_deref()))
+        .bind(seal_opt(&keys, "email", f.email.as_deref()))
+        .bind(seal_opt(&keys, "address", f.address.as_deref()))
         .bind(&f.info_title)
         .bind(f.info_doc_number.as_deref())
         .bind(f.info_description.as_deref())
@@ -337,6 +363,7 @@ async fn try_create(
         .bind(duplicate_of.map(|d| d.0))
         .bind(&now)
         .bind(i64::from(d.due_provisional))
+        .bind(&who)
         .fetch_one(&mut *tx)
         .await?,
     );
@@ -388,13 +415,15 @@ pub async fn append(
 pub async fn get(db: &Db, id: ApplicationId) -> Result<Application> {
     let sql = format!("SELECT {COLS} FROM applications WHERE id = $1");
     let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(db.pool()).await?;
-    row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
+    let k = db.keyring()?;
+    row.as_ref().map(|r| from_row(&k, r)).transpose()?.ok_or(StoreError::NotFound)
 }
 
 pub async fn by_query_code(db: &Db, query_code_hash: &str) -> Result<Option<Application>> {
     let sql = format!("SELECT {COLS} FROM applications WHERE query_code_hash = $1");
     let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(query_code_hash).fetch_optional(db.pool()).await?;
-    row.as_ref().map(from_row).transpose()
+    let k = db.keyring()?;
+    row.as_ref().map(|r| from_row(&k, r)).transpose()
 }
 
 pub async fn events(db: &Db, id: ApplicationId) -> Result<Vec<EventRecord>> {
@@ -431,14 +460,16 @@ pub async fn list_open(db: &Db, org: OrgId) -> Result<Vec<Application>> {
         open_statuses()
     );
     let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).fetch_all(db.pool()).await?;
-    rows.iter().map(from_row).collect()
+    let k = db.keyring()?;
+    rows.iter().map(|r| from_row(&k, r)).collect()
 }
 
 /// Most recent applications of an organisation (finished ones included).
 pub async fn list_recent(db: &Db, org: OrgId, limit: i64) -> Result<Vec<Application>> {
     let sql = format!("SELECT {COLS} FROM applications WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
     let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(org.0).bind(limit).fetch_all(db.pool()).await?;
-    rows.iter().map(from_row).collect()
+    let k = db.keyring()?;
+    rows.iter().map(|r| from_row(&k, r)).collect()
 }
 
 /// Re-derive the deadline of every open application with `cal` (after a corrected
@@ -621,12 +652,12 @@ pub async fn monthly_position(db: &Db, id: ApplicationId) -> Result<i64> {
     let month = &day[..7];
     Ok(sqlx::query_scalar::<Any, i64>(
         "SELECT COUNT(*) FROM applications
-         WHERE org_id = $1 AND id_number = $2
+         WHERE org_id = $1 AND applicant_key = $2
            AND COALESCE(received_on, submitted_on) >= $3 AND COALESCE(received_on, submitted_on) <= $4
            AND (COALESCE(received_on, submitted_on) < $5 OR (COALESCE(received_on, submitted_on) = $5 AND id <= $6))",
     )
     .bind(a.org_id.0)
-    .bind(&a.id_number)
+    .bind(applicant_key(&*db.keyring()?, a.id_kind.code(), &a.id_number))
     .bind(format!("{month}-01"))
     .bind(format!("{month}-31"))
     .bind(&day)
@@ -870,7 +901,8 @@ pub async fn register(
         list = list.bind(b);
     }
     let rows = list.bind(limit).bind(offset).fetch_all(db.pool()).await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    let k = db.keyring()?;
+    Ok((rows.iter().map(|r| from_row(&k, r)).collect::<Result<_>>()?, total))
 }
 
 /// The counts on a handler's desk (工作台) for one organisation.
