@@ -268,6 +268,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
             println!("backup written to {}", to.display());
+            if let Some(key) = cli.db.key_path(&db) {
+                println!(
+                    "applicants' personal data in it is encrypted: restoring it needs the data key file {} \
+                     (kept apart from backups on purpose; back it up separately)",
+                    key.display()
+                );
+            }
             Ok(())
         }
     }
