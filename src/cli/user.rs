@@ -14,6 +14,16 @@ pub(super) enum UserCmd {
     },
     /// List accounts with their roles
     List,
+    /// Create an API token for an account (for scripts and integrations) and print it once
+    Token {
+        username: String,
+        /// What the token is for, shown on the account page
+        #[arg(long)]
+        name: String,
+        /// Valid for this many days (default: until revoked on the account page)
+        #[arg(long)]
+        days: Option<u32>,
+    },
 }
 
 #[derive(Args)]
@@ -106,6 +116,34 @@ pub(super) async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
             };
             let id = users::create(&db, &cli_actor(), &new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("user {id} created: {}", new.username);
+            Ok(())
+        }
+        UserCmd::Token { username, name, days } => {
+            let Some((u, _)) = users::credentials(&db, username.trim()).await? else {
+                bail!("no user '{username}'");
+            };
+            let label = name.trim();
+            if label.is_empty() || label.chars().count() > 64 {
+                bail!("--name must be 1 to 64 characters");
+            }
+            let secret = format!("gk_{}", gongkai_web::http::secrets::random_hex(20));
+            let prefix: String = secret.chars().take(10).collect();
+            let expires = days
+                .map(|d| jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(d.max(1))))
+                .map(|t| gongkai_store::ts::fmt(t));
+            gongkai_store::orgs::tokens::create(
+                &db,
+                &cli_actor(),
+                u.id,
+                label,
+                &gongkai_web::http::secrets::sha256_hex(&secret),
+                &prefix,
+                expires,
+            )
+            .await?;
+            // The token alone on stdout, so that scripts can capture it.
+            println!("{secret}");
+            eprintln!("API token '{label}' created for {}; it is shown only now", u.username);
             Ok(())
         }
         UserCmd::Passwd { username, password_stdin } => {

@@ -169,6 +169,42 @@ both!(openapi_document_describes_the_api, |kind: Kind| async move {
     }
     assert!(v["components"]["schemas"]["OrgView"].is_object());
     assert!(v["components"]["securitySchemes"]["bearer"].is_object());
+    // Request bodies state their required fields, codes from core's lists, dates, and that
+    // unknown fields are refused.
+    let app_body = &v["components"]["schemas"]["NewApplicationBody"];
+    let required: Vec<&str> = app_body["required"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert!(required.contains(&"id_number") && required.contains(&"channel") && !required.contains(&"phone"));
+    let channels: Vec<&str> = gongkai_core::applications::Channel::ALL.iter().map(|c| c.code()).collect();
+    assert_eq!(app_body["properties"]["channel"]["enum"], serde_json::json!(channels));
+    assert_eq!(app_body["properties"]["submitted_on"]["format"], "date");
+    assert_eq!(app_body["additionalProperties"], false);
+    let events = &v["components"]["schemas"]["EventBody"]["properties"]["type"]["enum"];
+    assert_eq!(events.as_array().unwrap().len(), gongkai_core::applications::event_input::STAFF_EVENTS.len());
+    // PUT /orgs/{id} takes the same fields with none required (omitted ones are kept).
+    let put = &v["paths"]["/api/v1/orgs/{id}"]["put"];
+    assert_eq!(
+        put["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/OrgUpdateBody"
+    );
+    assert!(v["components"]["schemas"]["OrgUpdateBody"]["required"].as_array().is_none_or(|r| r.is_empty()));
+    // Every operation documents the answers it can give: 401, 403, 404, 503, and with a
+    // body 400, 409, 413 and 422; every error is an ErrorBody.
+    for (path, item) in v["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let codes = op["responses"].as_object().unwrap();
+            let mut want = vec!["401", "403", "404", "503"];
+            if op.get("requestBody").is_some() {
+                want.extend(["400", "409", "413", "422"]);
+            }
+            for c in want {
+                assert!(codes.contains_key(c), "{method} {path} lacks {c}");
+                assert_eq!(
+                    codes[c]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
+                    "{method} {path} {c}"
+                );
+            }
+        }
+    }
 });
 
 both!(applications_through_the_api, |kind: Kind| async move {

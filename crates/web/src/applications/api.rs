@@ -215,10 +215,40 @@ pub async fn detail(
     Ok(Json(detail_of(&state, &user, app_id(&id)?).await?))
 }
 
+/// A handling step as the API takes it (the document's shape of core's `EventInput`):
+/// which fields a step needs depends on its `type`, and a missing one is a 422 naming it.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the body for the OpenAPI document; core's EventInput reads it.
+pub struct EventBody {
+    /// The step (staff steps; the others are recorded by the system).
+    #[schema(rename = "type")]
+    pub kind: String,
+    /// Date of the step, YYYY-MM-DD.
+    pub on: String,
+    /// Correction period or extension, in working days.
+    pub period_wd: String,
+    /// What is to be corrected (correction notices).
+    pub items: String,
+    /// The consulted third party or body.
+    pub party: String,
+    pub with: String,
+    pub summary: String,
+    pub days: String,
+    pub reason: String,
+    pub fee_method: String,
+    pub nth: String,
+    pub pages: String,
+    pub amount_yuan: String,
+    pub due: String,
+    /// The reply type (replied), one of the outcomes the annual report counts.
+    pub outcome: String,
+    pub method: String,
+}
+
 /// Record a handling step (`type`: receipt_confirmed, correction_requested, corrected, correction_lapsed,
 /// consultation_opened, consultation_closed, extension_approved, fee_noticed, fee_paid, fee_lapsed,
 /// delay_fixed, replied, delivered, withdrawn, archived). Refused steps return 422 with the rule.
-#[utoipa::path(post, path = "/api/v1/applications/{id}/events", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/events", params(("id" = i64, Path)), request_body = EventBody,
     responses((status = 200, body = ApplicationDetail), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn record(
     State(state): State<AppState>,

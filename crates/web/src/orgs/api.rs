@@ -140,8 +140,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(orgs::get(&state.db, id).await?.into())))
 }
 
-/// Replace an organisation's facts. Organisation admins may change contact facts only;
-/// the structural fields they send are ignored.
+/// Replace an organisation's facts; omitted structural fields keep their values.
+/// Organisation admins may change contact facts only: a changed name, code, kind or parent
+/// is a 403 naming the fields.
 #[utoipa::path(put, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)), request_body = OrgBody,
     responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(

@@ -1,6 +1,8 @@
 //! JSON API under `/api/v1`, authenticated with bearer tokens created on the console's
 //! account page. The OpenAPI document is served at `/api/openapi.json`.
 
+mod contract;
+
 use crate::appeals::api as appeals;
 use crate::applications::api as applications;
 use crate::error::ErrorBody;
@@ -10,6 +12,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::routing::get;
+use contract::Contract;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -29,8 +32,8 @@ pub fn routes() -> Router<AppState> {
     paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
         applications::list, applications::create, applications::detail, applications::record,
         appeals::list, appeals::create, appeals::decide),
-    components(schemas(appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
-    modifiers(&BearerAuth),
+    components(schemas(appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+    modifiers(&BearerAuth, &Contract),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
