@@ -130,7 +130,7 @@ pub(super) async fn user(dbargs: &DbArgs, cmd: UserCmd) -> anyhow::Result<()> {
             let prefix: String = secret.chars().take(10).collect();
             let expires = days
                 .map(|d| jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(d.max(1))))
-                .map(|t| gongkai_store::ts::fmt(t));
+                .map(gongkai_store::ts::fmt);
             gongkai_store::orgs::tokens::create(
                 &db,
                 &cli_actor(),
