@@ -606,3 +606,98 @@ async fn a_read_only_database_serves_reads_and_refuses_writes() {
     let _ = tx.send(());
     server.await.unwrap().unwrap();
 }
+
+/// An index whose writes fail while `broken` is set, as tantivy's do once its writer was
+/// killed (after descriptor exhaustion); reads and the rest go to a real index.
+struct Flaky {
+    inner: gongkai_search::TantivyIndex,
+    broken: std::sync::atomic::AtomicBool,
+}
+
+impl gongkai_search::SearchIndex for Flaky {
+    fn apply(
+        &self,
+        upserts: &[gongkai_search::SearchDoc],
+        deletes: &[i64],
+        seq: i64,
+    ) -> Result<(), gongkai_search::SearchError> {
+        if self.broken.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(gongkai_search::SearchError::Index("An index writer was killed".into()));
+        }
+        self.inner.apply(upserts, deletes, seq)
+    }
+    fn applied_seq(&self) -> i64 {
+        self.inner.applied_seq()
+    }
+    fn search(
+        &self,
+        q: &gongkai_search::SearchQuery,
+    ) -> Result<gongkai_search::SearchResults, gongkai_search::SearchError> {
+        self.inner.search(q)
+    }
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+    fn clear(&self) -> Result<(), gongkai_search::SearchError> {
+        self.inner.clear()
+    }
+}
+
+/// A search index that stops following the change log fails `/healthz` with the lag in
+/// Chinese and exports the lag; once writes work again the indexer catches up by itself
+/// and health returns, without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_search_index_fails_health_and_recovers_by_itself() {
+    use std::sync::atomic::Ordering;
+    let (db, _url, _dir) = crate::harness::fresh_db(Kind::Sqlite).await.unwrap();
+    gongkai::demo::seed(&db, crate::harness::default_today()).await.unwrap();
+    let mut state =
+        gongkai_web::AppState::new(db, gongkai_web::WebConfig { cookie_secure: false, ..Default::default() })
+            .await
+            .unwrap();
+    let flaky = std::sync::Arc::new(Flaky {
+        inner: gongkai_search::TantivyIndex::open(None).unwrap(),
+        broken: std::sync::atomic::AtomicBool::new(true),
+    });
+    state.search = flaky.clone();
+    // The last successful round was long ago (the wait is simulated, not slept).
+    state.index_caught_up.store(jiff::Timestamp::now().as_second() - 600, Ordering::SeqCst);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gongkai_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    let mut b = Browser::new(&base);
+    let h = b.get("/healthz").await;
+    assert_eq!(h.status, 503, "{}", h.body);
+    assert!(h.body.contains("搜索索引停滞") && h.body.contains("条变更"), "{}", h.body);
+    // The indexer keeps retrying (every 2 s) and exports how far behind it is.
+    let mut lag = None;
+    for _ in 0..50 {
+        let m = b.get("/metrics").await.body;
+        lag = m.lines().find(|l| l.starts_with("search_index_lag ")).map(str::to_string);
+        if lag.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let lag = lag.expect("search_index_lag exported");
+    assert!(lag.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() > 0.0, "{lag}");
+    // Writes work again: the next round catches up, health returns (bounded wait).
+    flaky.broken.store(false, Ordering::SeqCst);
+    let mut healthy = false;
+    for _ in 0..100 {
+        if b.get("/healthz").await.status == 200 {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(healthy, "health returns once the index caught up");
+    assert!(gongkai_search::SearchIndex::len(&*flaky) > 0, "the index holds the demo's documents");
+    let p = b.get("/search?q=%E4%BD%8E%E4%BF%9D").await;
+    assert!(p.status == 200 && p.body.contains("低保"), "search answers from the caught-up index");
+    let _ = tx.send(());
+    server.await.unwrap().unwrap();
+}
