@@ -12,6 +12,7 @@
 mod applications;
 mod bodies;
 mod catalog;
+mod proposals;
 
 use anyhow::Context;
 use gongkai_core::orgs::access::Grant;
@@ -87,6 +88,7 @@ pub async fn seed(db: &Db, today: jiff::civil::Date) -> anyhow::Result<()> {
     let cal = gongkai_store::calendars::active(db).await?;
     applications::seed(db, &ids, &cal, today).await?;
     catalog::seed(db, &ids, &cal, today).await?;
+    proposals::seed(db, &ids, &cal, today).await?;
     catalog::seed_report(db, &ids).await?;
     Ok(())
 }

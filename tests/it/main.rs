@@ -4,6 +4,7 @@
 mod harness;
 mod jobs;
 mod layout;
+mod proposals;
 mod reports;
 
 mod annual;

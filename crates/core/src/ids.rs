@@ -54,6 +54,8 @@ ids! {
     ProposalId;
     /// A queued background job.
     JobId;
+    /// A deputy's suggestion or a member's proposal (建议提案) assigned to a body.
+    MotionId;
 }
 
 #[cfg(test)]

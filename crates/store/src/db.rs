@@ -322,6 +322,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "application proposals", include_str!("../migrations/0012_application_proposals.sql")),
     (13, "jobs", include_str!("../migrations/0013_jobs.sql")),
     (14, "sealed personal data", include_str!("../migrations/0014_sealed_personal_data.sql")),
+    (15, "motions", include_str!("../migrations/0015_motions.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.

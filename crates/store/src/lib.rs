@@ -16,6 +16,7 @@ pub mod crypto;
 mod db;
 pub mod jobs;
 pub mod orgs;
+pub mod proposals;
 pub mod reports;
 pub mod settings;
 pub mod ts;
@@ -35,6 +36,9 @@ pub enum StoreError {
     Duplicate { field: &'static str },
     #[error("record not found")]
     NotFound,
+    /// The record changed under the writer (a concurrent step); the message is for the user.
+    #[error("{0}")]
+    Conflict(String),
     /// A stored value that is not one the platform writes (a damaged or hand-edited row):
     /// an error, never replaced by a default.
     #[error("corrupt row: {0}")]

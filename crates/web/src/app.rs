@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(crate::applications::portal::routes())
                 .merge(crate::catalog::portal::routes())
                 .merge(crate::reports::annual::portal_routes())
+                .merge(crate::proposals::portal::routes())
                 .layer(middleware::from_fn(crate::http::zh::switch)),
         )
         .merge(crate::console::routes())

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::reports::import::routes())
         .merge(crate::reports::annual::console_routes())
         .merge(crate::appeals::console::routes())
+        .merge(crate::proposals::console::routes())
         .merge(crate::audit::console::routes())
         .merge(crate::jobs::console::routes())
 }
@@ -371,6 +372,31 @@ async fn desk(
                 format!("/console/orgs/{id}/catalog?status=draft"),
                 false,
             ));
+        }
+        if p.can(Capability::EditDisclosure, o.id, &tree) || p.can(Capability::ApproveDisclosure, o.id, &tree) {
+            // Suggestions and proposals: overdue and due within 30 days; replies to publish.
+            let s = crate::proposals::settings();
+            let month = today.checked_add(jiff::Span::new().days(30)).unwrap_or(today);
+            let (mut late, mut due, mut to_publish) = (0, 0, 0);
+            for m in gongkai_store::proposals::list(&state.db, o.id, None).await? {
+                match gongkai_core::proposals::next_due(&m.facts, &m.handling, &s) {
+                    Some(d) if d < today => late += 1,
+                    Some(d) if d <= month => due += 1,
+                    _ => {}
+                }
+                let lead_like = m.facts.role != gongkai_core::proposals::HandlingRole::CoHandler;
+                if lead_like && m.handling.replied_on.is_some() && m.handling.disclosure.is_none() {
+                    to_publish += 1;
+                }
+            }
+            let motions = format!("/console/orgs/{id}/motions");
+            if late + due > 0 {
+                items.push(item("建议提案已逾期未办结".into(), late, motions.clone(), true));
+                items.push(item("建议提案30天内到期".into(), due, motions.clone(), false));
+            }
+            if to_publish > 0 && p.can(Capability::ApproveDisclosure, o.id, &tree) {
+                items.push(item("建议提案答复待决定公开方式".into(), to_publish, motions, false));
+            }
         }
         if g.role == gongkai_core::orgs::accounts::Role::Supervisor {
             // Oversight: the bodies of the subtree with overdue applications.

@@ -75,6 +75,18 @@ pub fn named_figures(year: i16, t: &super::Tables, r: &RecordCounts) -> Vec<(&'s
     ]
 }
 
+/// The proposal figures from the records of suggestions and proposals handled on the
+/// platform (they replace the hand-entered ones of the same names).
+pub fn motion_figures(s: &crate::proposals::MotionStats) -> [(&'static str, i64); 5] {
+    [
+        ("建议提案办理数", s.total),
+        ("主办件数", s.lead),
+        ("会办件数", s.co_handler),
+        ("参阅件数", s.reference),
+        ("答复全文公开数", s.published_full),
+    ]
+}
+
 /// Figures a body reports that no record holds (press work, proposals, channels); entered
 /// by hand with their source, like table-二 figures.
 pub const HAND_FIGURES: &[(&str, &str)] = &[

@@ -76,6 +76,8 @@ fn action_label(code: &str) -> &str {
         "revoke" => "停用",
         "set_password" => "设置密码",
         "set_figure" => "填报数字",
+        "reply" => "答复",
+        "rate" => "登记评价",
         other => other,
     }
 }
@@ -90,6 +92,7 @@ fn entity_label(code: &str) -> &str {
         "catalog_settings" => "目录设置",
         "api_token" => "接口令牌",
         "appeal" => "复议诉讼",
+        "motion" => "建议提案",
         "application" => "依申请公开",
         "organisation" => "机构",
         "user" => "用户",

@@ -69,6 +69,14 @@ pub async fn values(
             v.insert(f.cell, f.value.to_string());
         }
     }
+    // Suggestions and proposals handled on the platform are counted from their records
+    // (a body that keeps them elsewhere enters the figures by hand).
+    let motions = gongkai_store::proposals::facts(db, org, year).await?;
+    if !motions.is_empty() {
+        for (k, n) in narrative::motion_figures(&gongkai_core::proposals::stats(&motions, &|_| false)) {
+            v.insert(k.to_string(), n.to_string());
+        }
+    }
     Ok(v)
 }
 
