@@ -143,3 +143,41 @@ async fn the_demo_2020_proposal_figures_come_from_the_records() {
     approver.login("gzmz.approver").await;
     assert!(approver.get("/console").await.body.contains("建议提案答复待决定公开方式"));
 }
+
+both!(suggestions_and_proposals_through_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let yuexiu = app.org_id("yuexiumz").await;
+    let staff = crate::api::token_for(&app, "gzmz.staff").await;
+    let other = crate::api::token_for(&app, "yuexiu.staff").await;
+    let c = reqwest::Client::new();
+    let url = format!("{}/api/v1/orgs/{city}/motions", app.base);
+    let body = serde_json::json!({"kind": "cppcc", "session": "十三届政协五次会议", "number": "第20260311号",
+        "title": "关于完善困境儿童保障的提案", "proposers": "李慧敏委员", "assigned_by": "市政协提案委员会",
+        "assigned_on": "2026-06-01", "role": "co_handler", "other_units": "市妇儿工委办（主办）"});
+    let r = c.post(&url).bearer_auth(&staff).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((v["role"].as_str(), v["due_on"].as_str()), (Some("co_handler"), Some("2026-07-01")), "{v}");
+    let r = c.post(&url).bearer_auth(&staff).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 409, "the same number twice");
+    let mut bad = body.clone();
+    bad["assigned_on"] = "2026-13-01".into();
+    bad["role"] = "boss".into();
+    let r = c.post(&url).bearer_auth(&staff).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let e: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = e["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"assigned_on") && fields.contains(&"role"), "{e}");
+    let list: serde_json::Value = c.get(&url).bearer_auth(&staff).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let one = format!("{}/api/v1/motions/{}", app.base, v["id"]);
+    assert_eq!(c.get(&one).bearer_auth(&staff).send().await.unwrap().status(), 200);
+    // Another bureau sees neither the list nor the record, and cannot register for the city.
+    assert_eq!(c.get(&url).bearer_auth(&other).send().await.unwrap().status(), 403);
+    assert_eq!(c.get(&one).bearer_auth(&other).send().await.unwrap().status(), 403);
+    assert_eq!(c.post(&url).bearer_auth(&other).json(&body).send().await.unwrap().status(), 403);
+    let own = format!("{}/api/v1/orgs/{yuexiu}/motions", app.base);
+    let list: serde_json::Value = c.get(&own).bearer_auth(&other).send().await.unwrap().json().await.unwrap();
+    assert!(list.as_array().unwrap().is_empty());
+});

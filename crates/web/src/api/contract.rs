@@ -9,6 +9,7 @@ use gongkai_core::applications::identity::IdKind;
 use gongkai_core::applications::{ApplicantKind, Channel};
 use gongkai_core::orgs::OrgKind;
 use gongkai_core::orgs::accounts::Role;
+use gongkai_core::proposals::{HandlingRole, MotionKind};
 use serde_json::Value;
 use utoipa::Modify;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -103,6 +104,17 @@ fn requests() -> Vec<Request> {
             "DecisionBody",
             vec!["result", "decided_on"],
             vec![("result", codes(AppealResult::ALL.iter().map(|c| c.code()).collect())), ("decided_on", Date)],
+        ),
+        (
+            "NewMotionBody",
+            vec!["kind", "session", "number", "title", "proposers", "assigned_by", "assigned_on", "role"],
+            vec![
+                ("kind", codes(MotionKind::ALL.iter().map(|c| c.code()).collect())),
+                ("role", codes(HandlingRole::ALL.iter().map(|c| c.code()).collect())),
+                ("assigned_on", Date),
+                ("title", Text),
+                ("content", Text),
+            ],
         ),
         ("EventBody", vec!["type"], vec![("type", codes(STAFF_EVENTS.iter().map(|(c, _)| *c).collect()))]),
     ]

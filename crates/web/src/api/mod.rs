@@ -8,6 +8,7 @@ use crate::applications::api as applications;
 use crate::error::ErrorBody;
 use crate::http::auth::ApiUser;
 use crate::orgs::api as orgs;
+use crate::proposals::api as motions;
 use crate::state::AppState;
 use axum::Json;
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(orgs::routes())
         .merge(applications::routes())
         .merge(appeals::routes())
+        .merge(motions::routes())
 }
 
 #[derive(OpenApi)]
@@ -31,8 +33,8 @@ pub fn routes() -> Router<AppState> {
     info(title = "gongkai API", description = "政府信息公开平台 JSON API。所有错误以 JSON 返回，message 为简体中文。"),
     paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
         applications::list, applications::create, applications::detail, applications::record,
-        appeals::list, appeals::create, appeals::decide),
-    components(schemas(appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+        appeals::list, appeals::create, appeals::decide, motions::list, motions::create, motions::detail),
+    components(schemas(motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
     modifiers(&BearerAuth, &Contract),
     security(("bearer" = []))
 )]

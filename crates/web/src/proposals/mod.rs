@@ -1,6 +1,7 @@
 //! Deputies' suggestions and members' proposals (建议提案办理): the console register and
 //! handling steps, and the portal column of published replies.
 
+pub mod api;
 pub mod console;
 pub mod portal;
 
