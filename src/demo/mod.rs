@@ -12,6 +12,7 @@
 mod applications;
 mod bodies;
 mod catalog;
+mod press;
 mod proposals;
 
 use anyhow::Context;
@@ -89,6 +90,7 @@ pub async fn seed(db: &Db, today: jiff::civil::Date) -> anyhow::Result<()> {
     applications::seed(db, &ids, &cal, today).await?;
     catalog::seed(db, &ids, &cal, today).await?;
     proposals::seed(db, &ids, &cal, today).await?;
+    press::seed(db, &ids, today).await?;
     catalog::seed_report(db, &ids).await?;
     Ok(())
 }

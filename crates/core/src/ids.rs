@@ -56,6 +56,8 @@ ids! {
     JobId;
     /// A deputy's suggestion or a member's proposal (建议提案) assigned to a body.
     MotionId;
+    /// A record of press work or of a response to public concerns.
+    PressId;
 }
 
 #[cfg(test)]

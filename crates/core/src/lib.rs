@@ -15,6 +15,7 @@ pub mod field;
 pub mod ids;
 pub mod jobs;
 pub mod orgs;
+pub mod press;
 pub mod proposals;
 pub mod reports;
 pub mod time;

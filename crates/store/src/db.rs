@@ -323,6 +323,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "jobs", include_str!("../migrations/0013_jobs.sql")),
     (14, "sealed personal data", include_str!("../migrations/0014_sealed_personal_data.sql")),
     (15, "motions", include_str!("../migrations/0015_motions.sql")),
+    (16, "press", include_str!("../migrations/0016_press.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.

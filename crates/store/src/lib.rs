@@ -16,6 +16,7 @@ pub mod crypto;
 mod db;
 pub mod jobs;
 pub mod orgs;
+pub mod press;
 pub mod proposals;
 pub mod reports;
 pub mod settings;

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(crate::catalog::portal::routes())
                 .merge(crate::reports::annual::portal_routes())
                 .merge(crate::proposals::portal::routes())
+                .merge(crate::press::portal_routes())
                 .layer(middleware::from_fn(crate::http::zh::switch)),
         )
         .merge(crate::console::routes())

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::reports::annual::console_routes())
         .merge(crate::appeals::console::routes())
         .merge(crate::proposals::console::routes())
+        .merge(crate::press::console_routes())
         .merge(crate::audit::console::routes())
         .merge(crate::jobs::console::routes())
 }

@@ -26,6 +26,7 @@ pub mod http;
 pub mod jobs;
 pub mod orgs;
 pub mod pages;
+pub mod press;
 pub mod proposals;
 pub mod reports;
 pub mod state;

@@ -87,6 +87,17 @@ pub fn motion_figures(s: &crate::proposals::MotionStats) -> [(&'static str, i64)
     ]
 }
 
+/// The press figures from the records of press work (they replace the hand-entered ones).
+pub fn press_figures(s: &crate::press::PressStats) -> [(&'static str, i64); 5] {
+    [
+        ("参加新闻发布会数", s.attended),
+        ("举办新闻发布会数", s.held),
+        ("新闻稿数", s.releases),
+        ("媒体报道数", s.coverage),
+        ("中央媒体报道数", s.national),
+    ]
+}
+
 /// Figures a body reports that no record holds (press work, proposals, channels); entered
 /// by hand with their source, like table-二 figures.
 pub const HAND_FIGURES: &[(&str, &str)] = &[

@@ -93,6 +93,7 @@ fn entity_label(code: &str) -> &str {
         "api_token" => "接口令牌",
         "appeal" => "复议诉讼",
         "motion" => "建议提案",
+        "press_record" => "回应关切和新闻发布",
         "application" => "依申请公开",
         "organisation" => "机构",
         "user" => "用户",

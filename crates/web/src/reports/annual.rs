@@ -77,6 +77,12 @@ pub async fn values(
             v.insert(k.to_string(), n.to_string());
         }
     }
+    let press: Vec<_> = gongkai_store::press::list(db, org, year).await?.into_iter().map(|r| r.facts).collect();
+    if !press.is_empty() {
+        for (k, n) in narrative::press_figures(&gongkai_core::press::stats(&press)) {
+            v.insert(k.to_string(), n.to_string());
+        }
+    }
     Ok(v)
 }
 

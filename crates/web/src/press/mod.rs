@@ -1,0 +1,184 @@
+//! Press work and responses to public concerns (回应关切): the console record book and the
+//! portal column.
+
+use crate::error::{AppError, PageResult};
+use crate::http::auth::ConsoleUser;
+use crate::http::forms::{CsrfForm, Params, path_id};
+use crate::pages::{Nav, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongkai_core::ids::{OrgId, PressId};
+use gongkai_core::orgs::access::Capability;
+use gongkai_core::press::{LEVELS, PressInput, PressKind, PressStats, stats};
+use gongkai_store::orgs;
+use gongkai_store::press::{self as store, PressRecord};
+
+pub fn console_routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/orgs/{id}/press", get(list).post(create))
+        .route("/console/orgs/{id}/press/{record}/delete", post(delete))
+}
+
+pub fn portal_routes() -> Router<AppState> {
+    Router::new().route("/o/{org}/responses", get(portal))
+}
+
+#[derive(Template)]
+#[template(path = "press/console/press.html")]
+struct ListPage {
+    title: String,
+    nav: Nav,
+    org_id: i64,
+    org_name: String,
+    year: i16,
+    years: Vec<i16>,
+    records: Vec<PressRecord>,
+    stats: PressStats,
+    can_edit: bool,
+    errors: Vec<String>,
+    form: PressInput,
+    kinds: Vec<(&'static str, &'static str)>,
+    levels: [&'static str; 3],
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: String,
+}
+
+fn year_of(today: jiff::civil::Date, raw: &str) -> Result<i16, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(today.year());
+    }
+    raw.trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|y| (2000..=today.year()).contains(y))
+        .ok_or_else(|| AppError::BadRequest("年度无效".into()))
+}
+
+async fn page(
+    state: &AppState,
+    user: &ConsoleUser,
+    org: OrgId,
+    year: i16,
+    form: PressInput,
+    errors: Vec<String>,
+) -> PageResult<ListPage> {
+    let tree = crate::orgs::access::require(state, &user.principal, Capability::View, org).await?;
+    let o = orgs::get(&state.db, org).await?;
+    let records = store::list(&state.db, org, year).await?;
+    let facts: Vec<_> = records.iter().map(|r| r.facts.clone()).collect();
+    Ok(ListPage {
+        title: format!("{}：回应关切和新闻发布", o.name),
+        nav: user.nav(state),
+        org_id: org.0,
+        org_name: o.name,
+        year,
+        years: (2019..=state.today().year()).rev().collect(),
+        stats: stats(&facts),
+        records,
+        can_edit: user.principal.can(Capability::EditDisclosure, org, &tree),
+        errors,
+        form,
+        kinds: PressKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        levels: LEVELS,
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path(id): Path<String>,
+    Params(q): Params<YearQuery>,
+) -> PageResult<Response> {
+    let org = OrgId(path_id(&id)?);
+    let year = year_of(state.today(), &q.year)?;
+    let form = PressInput { on: state.today().to_string(), ..Default::default() };
+    Ok(render(&page(&state, &user, org, year, form, vec![]).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<PressInput>,
+) -> PageResult<Response> {
+    let org = OrgId(path_id(&id)?);
+    crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
+    match f.parse(state.today()) {
+        Ok(facts) => {
+            store::create(&state.db, &user.actor(), org, &facts).await?;
+            Ok(Redirect::to(&format!("/console/orgs/{org}/press?year={}", facts.on.year())).into_response())
+        }
+        Err(e) => {
+            let msgs = e.0.into_iter().map(|x| x.message).collect();
+            let year = state.today().year();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page(&state, &user, org, year, f, msgs).await?))
+                .into_response())
+        }
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((id, record)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let org = OrgId(path_id(&id)?);
+    crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
+    store::delete(&state.db, &user.actor(), org, PressId(path_id(&record)?)).await?;
+    Ok(Redirect::to(&format!("/console/orgs/{org}/press")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "press/portal/responses.html")]
+struct PortalPage {
+    title: String,
+    nav: Nav,
+    org_name: String,
+    year: i16,
+    years: Vec<i16>,
+    short_code: String,
+    records: Vec<PressRecord>,
+    stats: PressStats,
+}
+
+/// The public column: responses to concerns and the conferences held, by year (releases
+/// and coverage counts are summed, not listed).
+async fn portal(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Params(q): Params<YearQuery>,
+) -> PageResult<Response> {
+    let o = orgs::find(&state.db, &code).await?;
+    if o.short_code != code {
+        return Err(AppError::NotFound);
+    }
+    let year = year_of(state.today(), &q.year)?;
+    let all = store::list(&state.db, o.id, year).await?;
+    let facts: Vec<_> = all.iter().map(|r| r.facts.clone()).collect();
+    let records = all
+        .into_iter()
+        .filter(|r| {
+            matches!(r.facts.kind, PressKind::Response | PressKind::ConferenceHeld | PressKind::ConferenceAttended)
+        })
+        .collect();
+    Ok(render(&PortalPage {
+        title: format!("{}回应关切", o.name),
+        nav: Nav::default(),
+        org_name: o.name,
+        year,
+        years: (2019..=state.today().year()).rev().collect(),
+        short_code: o.short_code,
+        records,
+        stats: stats(&facts),
+    }))
+}
