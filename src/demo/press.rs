@@ -1,7 +1,8 @@
 //! The city bureau's press work: in 2020 (the annual report's figures) 6 provincial or
 //! city press conferences attended, 12 held, 268 press releases, 2,275 media reports of
 //! which 440 in national media (entered month by month from the monitoring reports), and
-//! responses to public concerns; a few records this year.
+//! responses to public concerns; a few records this year. Also the new-media accounts'
+//! monthly publication counts of 2020.
 
 use super::DemoOrgs;
 use gongkai_core::press::PressInput;
@@ -103,6 +104,13 @@ pub(super) async fn seed(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resul
     for r in records {
         let f = r.parse(today).map_err(|e| anyhow::anyhow!("demo press record: {e:?}"))?;
         gongkai_store::press::create(db, &actor, orgs.city, &f).await?;
+    }
+    // New-media accounts' monthly counts in 2020 (the portal's are counted from the catalog).
+    for m in 1..=12i8 {
+        for (channel, n) in [("政务微信", 140 + 2 * i64::from(m)), ("政务微博", 170 + 3 * i64::from(m))] {
+            let c = gongkai_core::channels::ChannelCount { channel: channel.into(), year: 2020, month: m, count: n };
+            gongkai_store::channels::set(db, &actor, orgs.city, &c).await?;
+        }
     }
     Ok(())
 }

@@ -77,4 +77,66 @@ async fn the_demo_2020_press_figures_come_from_the_records() {
         "{}",
         report.body
     );
+    // Publications across channels: the portal's 2020 items plus the entered accounts.
+    let portal = gongkai_store::channels::portal_by_month(&app.db, city, 2020).await.unwrap().iter().sum::<i64>();
+    assert!(portal > 0);
+    let total = portal + 4110;
+    assert!(report.body.contains(&format!("通过网站和政务新媒体发布信息{total}条")), "{}", report.body);
 }
+
+both!(channel_counts_from_the_console_and_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    let url = format!("/console/orgs/{city}/channels");
+    let p = staff.get(&format!("{url}?year=2026")).await;
+    assert!(p.body.contains("共发布信息 <strong>0</strong> 条") && p.body.contains("门户网站"), "{}", p.body);
+    let p = staff.post(&url, &[("channel", "门户网站"), ("year", "2026"), ("month", "13"), ("count", "-5")]).await;
+    assert_eq!(p.status, 422);
+    assert!(
+        p.body.contains("由平台自动统计") && p.body.contains("月份应为 1 至 12") && p.body.contains("非负整数"),
+        "{}",
+        p.body
+    );
+    staff.get(&url).await;
+    assert_eq!(
+        staff.post(&url, &[("channel", "政务微信"), ("year", "2026"), ("month", "3"), ("count", "120")]).await.status,
+        303
+    );
+    // The platform posts through the API; a repeated post replaces, never adds.
+    let token = crate::api::token_for(&app, "gzmz.staff").await;
+    let c = reqwest::Client::new();
+    let api = format!("{}/api/v1/orgs/{city}/channel-counts", app.base);
+    for _ in 0..2 {
+        let r = c
+            .put(&api)
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"channel": "政务微博", "year": 2026, "month": 3, "count": 80}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["total"], 200, "{v}");
+    }
+    let r = c
+        .put(&api)
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"channel": "政务微博", "year": 2026, "month": 0, "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let other = crate::api::token_for(&app, "yuexiu.staff").await;
+    let r = c
+        .put(&api)
+        .bearer_auth(&other)
+        .json(&serde_json::json!({"channel": "x", "year": 2026, "month": 1, "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let p = staff.get(&format!("{url}?year=2026")).await;
+    assert!(p.body.contains("共发布信息 <strong>200</strong> 条"), "{}", p.body);
+});

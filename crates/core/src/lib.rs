@@ -11,6 +11,7 @@ pub mod appeals;
 pub mod applications;
 pub mod calendar;
 pub mod catalog;
+pub mod channels;
 pub mod field;
 pub mod ids;
 pub mod jobs;

@@ -324,6 +324,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "sealed personal data", include_str!("../migrations/0014_sealed_personal_data.sql")),
     (15, "motions", include_str!("../migrations/0015_motions.sql")),
     (16, "press", include_str!("../migrations/0016_press.sql")),
+    (17, "channel counts", include_str!("../migrations/0017_channel_counts.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.

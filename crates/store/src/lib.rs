@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendars;
 pub mod catalog;
+pub mod channels;
 pub mod crypto;
 mod db;
 pub mod jobs;

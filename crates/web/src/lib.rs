@@ -20,6 +20,7 @@ pub mod applications;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod channels;
 pub mod console;
 pub mod error;
 pub mod http;

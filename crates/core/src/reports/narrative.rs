@@ -98,8 +98,9 @@ pub fn press_figures(s: &crate::press::PressStats) -> [(&'static str, i64); 5] {
     ]
 }
 
-/// Figures a body reports that no record holds (press work, proposals, channels); entered
-/// by hand with their source, like table-二 figures.
+/// Figures entered by hand with their source, like table-二 figures: consultation work, and
+/// proposals, press work and channels for a body that does not keep them here (when it
+/// does, [`motion_figures`], [`press_figures`] and the channel counts replace them).
 pub const HAND_FIGURES: &[(&str, &str)] = &[
     ("建议提案办理数", "承办人大建议和政协提案总件数"),
     ("主办件数", "其中主办件数"),

@@ -33,6 +33,8 @@ enum Rule {
     AtLeast(usize),
     /// The id of a record: a positive 64-bit integer.
     Id,
+    /// An integer in this range.
+    Between(i64, i64),
 }
 
 /// A request schema's name, its required fields, and the rule of each constrained field.
@@ -116,6 +118,16 @@ fn requests() -> Vec<Request> {
                 ("content", Text),
             ],
         ),
+        (
+            "ChannelCountBody",
+            vec!["channel", "year", "month", "count"],
+            vec![
+                ("channel", Text),
+                ("month", Between(1, 12)),
+                ("count", Between(0, 10_000_000)),
+                ("year", Between(2008, 2100)),
+            ],
+        ),
         ("EventBody", vec!["type"], vec![("type", codes(STAFF_EVENTS.iter().map(|(c, _)| *c).collect()))]),
     ]
 }
@@ -187,6 +199,10 @@ fn apply(p: &mut Object, rule: &Rule) {
         Rule::Text => p.pattern = Some(PLAIN_TEXT.into()),
         Rule::Pattern(re) => p.pattern = Some((*re).into()),
         Rule::AtLeast(n) => p.min_length = Some(*n),
+        Rule::Between(lo, hi) => {
+            p.minimum = Some((*lo).into());
+            p.maximum = Some((*hi).into());
+        }
         Rule::Id => {
             p.minimum = Some(1.into());
             p.maximum = Some(i64::MAX.into());

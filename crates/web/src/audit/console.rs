@@ -94,6 +94,7 @@ fn entity_label(code: &str) -> &str {
         "appeal" => "复议诉讼",
         "motion" => "建议提案",
         "press_record" => "回应关切和新闻发布",
+        "channel_count" => "渠道发布条数",
         "application" => "依申请公开",
         "organisation" => "机构",
         "user" => "用户",

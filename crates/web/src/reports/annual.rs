@@ -77,6 +77,13 @@ pub async fn values(
             v.insert(k.to_string(), n.to_string());
         }
     }
+    // Publications through every channel: the portal counted, the others entered.
+    let entered = gongkai_store::channels::entered(db, org, year).await?;
+    if !entered.is_empty() {
+        let portal = gongkai_store::channels::portal_by_month(db, org, year).await?;
+        let t = gongkai_core::channels::YearTable::new(portal, &entered);
+        v.insert("政务新媒体发布数".into(), t.total().to_string());
+    }
     let press: Vec<_> = gongkai_store::press::list(db, org, year).await?.into_iter().map(|r| r.facts).collect();
     if !press.is_empty() {
         for (k, n) in narrative::press_figures(&gongkai_core::press::stats(&press)) {
