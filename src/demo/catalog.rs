@@ -498,15 +498,11 @@ async fn seed_district(db: &Db, cal: &Calendar, org: OrgId, i: usize, today: Dat
 }
 
 /// The city bureau's 2020 annual report: narrative written for the demo with its figures
-/// as placeholders, the hand-entered figures of the real report, approved and published.
+/// as placeholders, each counted from the demo's records (catalog, applications, proposals,
+/// consultations, press work, channels), approved and published.
 pub async fn seed_report(db: &Db, orgs: &DemoOrgs) -> anyhow::Result<()> {
     let actor = Actor::system("demo");
     let org = orgs.city;
-    for (name, value, source) in
-        [("意见征集会议数", "9", "法规处工作记录"), ("意见征集公告数", "20", "门户网站意见征集栏目")]
-    {
-        gongkai_store::reports::set_figure(db, &actor, org, 2020, name, Some((value, source))).await?;
-    }
     let n = gongkai_store::reports::annual::Narrative {
         s1: "<p>{{年度}}年，广州市民政局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。</p>\
              <p>（一）主动公开。全年制发规范性文件{{规范性文件制发数}}件，全部按时限要求在门户网站公开；发布政策解读{{政策解读数}}篇，\

@@ -12,6 +12,7 @@
 mod applications;
 mod bodies;
 mod catalog;
+mod consultations;
 mod press;
 mod proposals;
 
@@ -91,6 +92,7 @@ pub async fn seed(db: &Db, today: jiff::civil::Date) -> anyhow::Result<()> {
     catalog::seed(db, &ids, &cal, today).await?;
     proposals::seed(db, &ids, &cal, today).await?;
     press::seed(db, &ids, today).await?;
+    consultations::seed(db, &ids, today).await?;
     catalog::seed_report(db, &ids).await?;
     Ok(())
 }

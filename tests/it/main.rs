@@ -15,6 +15,7 @@ mod browser;
 mod catalog;
 mod cli;
 mod console;
+mod consultations;
 mod crawl;
 mod dates;
 mod desk;

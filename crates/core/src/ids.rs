@@ -58,6 +58,10 @@ ids! {
     MotionId;
     /// A record of press work or of a response to public concerns.
     PressId;
+    /// A public consultation on a draft (意见征集).
+    ConsultationId;
+    /// A comment on a consultation.
+    CommentId;
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod applications;
 pub mod calendar;
 pub mod catalog;
 pub mod channels;
+pub mod consultations;
 pub mod field;
 pub mod ids;
 pub mod jobs;

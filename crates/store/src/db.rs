@@ -325,6 +325,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "motions", include_str!("../migrations/0015_motions.sql")),
     (16, "press", include_str!("../migrations/0016_press.sql")),
     (17, "channel counts", include_str!("../migrations/0017_channel_counts.sql")),
+    (18, "consultations", include_str!("../migrations/0018_consultations.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.
@@ -375,7 +376,7 @@ mod tests {
     /// existing database refuses to start ("migration was previously applied but modified").
     #[test]
     fn rendered_migrations_keep_their_released_checksums() {
-        let pinned: [(&str, &str); 17] = [
+        let pinned: [(&str, &str); 18] = [
             ("84aa5ac2b6e04474", "169b8857c032ae3c"),
             ("7da3d45f4688b5a9", "1ae7407bf54b4767"),
             ("2f3e0ce4cce60e5a", "b0062d5a0a468791"),
@@ -393,6 +394,7 @@ mod tests {
             ("c837b14780416b88", "0b19930ff0678b4f"),
             ("6f9893246200e39a", "f9a932586014871f"),
             ("dd3eefcaaeadbee8", "9414158b23695afa"),
+            ("7a17570890c87dcf", "cbdb8e08a7f978cd"),
         ];
         let hex = |m: &Migration| m.checksum.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>();
         let (sqlite, postgres) = (migrations(Backend::Sqlite), migrations(Backend::Postgres));
@@ -404,6 +406,6 @@ mod tests {
                 assert!(!m.sql.as_str().contains(p), "{p} left in migration {}", m.version);
             }
         }
-        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=17).collect::<Vec<_>>());
+        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=18).collect::<Vec<_>>());
     }
 }

@@ -13,6 +13,7 @@ pub mod backup;
 pub mod calendars;
 pub mod catalog;
 pub mod channels;
+pub mod consultations;
 pub mod crypto;
 mod db;
 pub mod jobs;

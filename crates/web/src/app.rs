@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(crate::reports::annual::portal_routes())
                 .merge(crate::proposals::portal::routes())
                 .merge(crate::press::portal_routes())
+                .merge(crate::consultations::portal::routes())
                 .layer(middleware::from_fn(crate::http::zh::switch)),
         )
         .merge(crate::console::routes())

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::proposals::console::routes())
         .merge(crate::press::console_routes())
         .merge(crate::channels::console_routes())
+        .merge(crate::consultations::console::routes())
         .merge(crate::audit::console::routes())
         .merge(crate::jobs::console::routes())
 }

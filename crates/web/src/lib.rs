@@ -22,6 +22,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod channels;
 pub mod console;
+pub mod consultations;
 pub mod error;
 pub mod http;
 pub mod jobs;

@@ -78,6 +78,9 @@ fn action_label(code: &str) -> &str {
         "set_figure" => "填报数字",
         "reply" => "答复",
         "rate" => "登记评价",
+        "meeting" => "登记会议",
+        "moderate" => "审核意见",
+        "adopt" => "登记采纳情况",
         other => other,
     }
 }
@@ -95,6 +98,8 @@ fn entity_label(code: &str) -> &str {
         "motion" => "建议提案",
         "press_record" => "回应关切和新闻发布",
         "channel_count" => "渠道发布条数",
+        "consultation" => "意见征集",
+        "consultation_comment" => "征集意见",
         "application" => "依申请公开",
         "organisation" => "机构",
         "user" => "用户",

@@ -14,6 +14,8 @@ pub enum Bucket {
     Apply,
     Track,
     Login,
+    /// Comments on public consultations.
+    Comment,
 }
 
 /// At most `max` requests per minute per bucket and address.

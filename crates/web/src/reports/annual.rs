@@ -77,6 +77,12 @@ pub async fn values(
             v.insert(k.to_string(), n.to_string());
         }
     }
+    // Consultations opened in the year and meetings held about them.
+    let (notices, meetings) = gongkai_store::consultations::year_counts(db, org, year).await?;
+    if notices + meetings > 0 {
+        v.insert("意见征集公告数".into(), notices.to_string());
+        v.insert("意见征集会议数".into(), meetings.to_string());
+    }
     // Publications through every channel: the portal counted, the others entered.
     let entered = gongkai_store::channels::entered(db, org, year).await?;
     if !entered.is_empty() {
