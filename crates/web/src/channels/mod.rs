@@ -3,7 +3,7 @@
 
 use crate::error::{ApiResult, AppError, PageResult};
 use crate::http::auth::{ApiUser, ConsoleUser};
-use crate::http::forms::{ApiJson, CsrfForm, Params, path_id};
+use crate::http::forms::{ApiJson, CsrfForm, Params, YearQuery, path_id, year_param};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -44,12 +44,6 @@ struct ChannelsPage {
     common: [&'static str; 4],
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct YearQuery {
-    year: String,
-}
-
 async fn build(
     state: &AppState,
     user: &ConsoleUser,
@@ -87,17 +81,7 @@ async fn page(
     Params(q): Params<YearQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    let this = state.today().year();
-    let year = if q.year.trim().is_empty() {
-        this
-    } else {
-        q.year
-            .trim()
-            .parse()
-            .ok()
-            .filter(|y| (2008..=this).contains(y))
-            .ok_or_else(|| AppError::BadRequest("年度无效".into()))?
-    };
+    let year = year_param(state.today(), &q.year, 0)?;
     let form = ChannelCountInput { year: year.to_string(), ..Default::default() };
     Ok(render(&build(&state, &user, org, year, form, vec![]).await?))
 }

@@ -213,3 +213,23 @@ impl FromRequest<AppState> for CsrfMultipart {
         Ok(out)
     }
 }
+
+/// `?year=YYYY` on the console's yearly pages (registers, record books, channel counts).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: String,
+}
+
+/// The year asked for: this year when empty, else one from 2000 to `today`'s year plus
+/// `ahead`; anything else is a Chinese 400.
+pub fn year_param(today: jiff::civil::Date, raw: &str, ahead: i16) -> Result<i16, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(today.year());
+    }
+    raw.trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|y| (2000..=today.year() + ahead).contains(y))
+        .ok_or_else(|| AppError::BadRequest("年度无效".into()))
+}

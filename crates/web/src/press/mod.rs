@@ -3,7 +3,7 @@
 
 use crate::error::{AppError, PageResult};
 use crate::http::auth::ConsoleUser;
-use crate::http::forms::{CsrfForm, Params, path_id};
+use crate::http::forms::{CsrfForm, Params, YearQuery, path_id, year_param};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -46,23 +46,6 @@ struct ListPage {
     levels: [&'static str; 3],
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct YearQuery {
-    year: String,
-}
-
-fn year_of(today: jiff::civil::Date, raw: &str) -> Result<i16, AppError> {
-    if raw.trim().is_empty() {
-        return Ok(today.year());
-    }
-    raw.trim()
-        .parse::<i16>()
-        .ok()
-        .filter(|y| (2000..=today.year()).contains(y))
-        .ok_or_else(|| AppError::BadRequest("年度无效".into()))
-}
-
 async fn page(
     state: &AppState,
     user: &ConsoleUser,
@@ -99,7 +82,7 @@ async fn list(
     Params(q): Params<YearQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    let year = year_of(state.today(), &q.year)?;
+    let year = year_param(state.today(), &q.year, 0)?;
     let form = PressInput { on: state.today().to_string(), ..Default::default() };
     Ok(render(&page(&state, &user, org, year, form, vec![]).await?))
 }
@@ -162,7 +145,7 @@ async fn portal(
     if o.short_code != code {
         return Err(AppError::NotFound);
     }
-    let year = year_of(state.today(), &q.year)?;
+    let year = year_param(state.today(), &q.year, 0)?;
     let all = store::list(&state.db, o.id, year).await?;
     let facts: Vec<_> = all.iter().map(|r| r.facts.clone()).collect();
     let records = all

@@ -1,9 +1,9 @@
 //! Console pages: the register of motions assigned to a body, registering one, and the
 //! handling steps (reply, the proposer's rating, publication of the reply).
 
-use crate::error::{AppError, PageResult};
+use crate::error::PageResult;
 use crate::http::auth::ConsoleUser;
-use crate::http::forms::{CsrfForm, Params, path_id};
+use crate::http::forms::{CsrfForm, Params, YearQuery, path_id, year_param};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -146,23 +146,6 @@ async fn list_page(
     })
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct YearQuery {
-    year: String,
-}
-
-fn year_or(today: jiff::civil::Date, raw: &str) -> Result<i16, AppError> {
-    if raw.trim().is_empty() {
-        return Ok(today.year());
-    }
-    raw.trim()
-        .parse::<i16>()
-        .ok()
-        .filter(|y| (2000..=today.year() + 1).contains(y))
-        .ok_or_else(|| AppError::BadRequest("年度无效".into()))
-}
-
 async fn list(
     State(state): State<AppState>,
     user: ConsoleUser,
@@ -170,7 +153,7 @@ async fn list(
     Params(q): Params<YearQuery>,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
-    let year = year_or(state.today(), &q.year)?;
+    let year = year_param(state.today(), &q.year, 1)?;
     let form = MotionInput { assigned_on: state.today().to_string(), ..Default::default() };
     Ok(render(&list_page(&state, &user, org, year, form, vec![]).await?))
 }
