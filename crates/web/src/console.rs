@@ -387,8 +387,7 @@ async fn desk(
                     Some(d) if d <= month => due += 1,
                     _ => {}
                 }
-                let lead_like = m.facts.role != gongkai_core::proposals::HandlingRole::CoHandler;
-                if lead_like && m.handling.replied_on.is_some() && m.handling.disclosure.is_none() {
+                if m.facts.role.publishes() && m.handling.replied_on.is_some() && m.handling.disclosure.is_none() {
                     to_publish += 1;
                 }
             }

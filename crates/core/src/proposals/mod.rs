@@ -57,6 +57,14 @@ codes! {
     }
 }
 
+impl HandlingRole {
+    /// Whether this body publishes the reply: the lead and separate handlers reply to the
+    /// proposer; a co-handler's opinion goes to the lead, a reference copy has no reply of ours.
+    pub fn publishes(self) -> bool {
+        matches!(self, HandlingRole::Lead | HandlingRole::Separate)
+    }
+}
+
 codes! {
     /// The reply's class, marked on its first page (§C.3).
     Classification, "classification", "答复类别" {
@@ -335,8 +343,8 @@ pub fn decide_publication(
     reason: &str,
     on: Date,
 ) -> Result<Handling, MotionError> {
-    if f.role == HandlingRole::CoHandler {
-        return Err(MotionError::Refused("会办意见送主办单位，由主办单位在答复中公开"));
+    if !f.role.publishes() {
+        return Err(MotionError::Refused("会办、参阅件的答复由主办单位公开"));
     }
     let Some(replied) = h.replied_on else {
         return Err(MotionError::Refused("尚未答复，不能公开"));
@@ -462,7 +470,7 @@ pub fn stats(motions: &[MotionFact], late: &dyn Fn(&Handling) -> bool) -> Motion
             (Some(Disclosure::Summary), Some(_)) => s.published_summary += 1,
             _ => {}
         }
-        if h.replied_on.is_some() && h.disclosure.is_none() && late(h) {
+        if m.role.publishes() && h.replied_on.is_some() && h.disclosure.is_none() && late(h) {
             s.publication_late += 1;
         }
     }
@@ -565,6 +573,24 @@ mod tests {
         let h = decide_publication(&f, &h, Disclosure::Full, "", d("2020-07-01")).unwrap();
         let st = stats(&[MotionFact { role: f.role, due_on: f.due_on(&s), handling: h }], &|_| false);
         assert_eq!((st.total, st.lead, st.on_time, st.basically_satisfied, st.published_full), (1, 1, 1, 1, 1));
+    }
+
+    #[test]
+    fn only_the_lead_and_separate_handlers_publish_replies() {
+        let today = d("2020-12-31");
+        for (role, units) in [("co_handler", "市卫生健康委（主办）"), ("reference", "")] {
+            let mut i = input();
+            i.role = role.into();
+            i.other_units = units.into();
+            let f = i.parse(today).unwrap();
+            let h = reply(&f, &Handling::default(), d("2020-04-10"), None, today).unwrap();
+            assert!(decide_publication(&f, &h, Disclosure::Full, "", d("2020-04-20")).is_err(), "{role}");
+            let st = stats(
+                &[MotionFact { role: f.role, due_on: f.due_on(&MotionSettings::default()), handling: h }],
+                &|_| true,
+            );
+            assert_eq!(st.publication_late, 0, "{role}: nothing of ours to publish");
+        }
     }
 
     #[test]

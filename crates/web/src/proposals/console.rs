@@ -76,8 +76,10 @@ fn state_of(m: &Motion, today: jiff::civil::Date, publish_late: bool) -> (String
             (what.to_string(), today > due)
         }
         (Some(_), Some(due), _, _) => ("不满意，重新办理中".to_string(), today > due),
-        (Some(on), None, None, _) if m.facts.role == HandlingRole::CoHandler => {
-            (format!("已送会办意见（{on}）"), false)
+        (Some(on), None, r, _) if !m.facts.role.publishes() => {
+            let what = if m.facts.role == HandlingRole::CoHandler { "已送会办意见" } else { "已办理" };
+            let rating = r.map(|r| format!("，评价：{}", r.label())).unwrap_or_default();
+            (format!("{what}（{on}）{rating}"), false)
         }
         (Some(on), None, None, None) => (format!("已答复（{on}），待代表委员评价"), publish_late),
         (Some(_), None, Some(r), None) => (format!("代表委员评价：{}，答复待公开", r.label()), publish_late),
@@ -113,8 +115,7 @@ async fn list_page(
     let lines = motions
         .iter()
         .map(|m| {
-            let (state_text, late) =
-                state_of(m, today, m.facts.role != HandlingRole::CoHandler && late_publication(&m.handling));
+            let (state_text, late) = state_of(m, today, m.facts.role.publishes() && late_publication(&m.handling));
             MotionLine {
                 id: m.id.0,
                 kind: m.facts.kind.label(),
