@@ -35,7 +35,7 @@ pub fn routes() -> Router<AppState> {
     paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
         applications::list, applications::create, applications::detail, applications::record,
         appeals::list, appeals::create, appeals::decide, motions::list, motions::create, motions::detail, crate::channels::api_set),
-    components(schemas(crate::channels::ChannelCountBody, crate::channels::ChannelYear, motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+    components(schemas(crate::channels::ChannelCountBody, crate::channels::ChannelYear, crate::channels::ChannelTotal, motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
     modifiers(&BearerAuth, &Contract),
     security(("bearer" = []))
 )]

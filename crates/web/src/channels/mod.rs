@@ -125,8 +125,14 @@ pub struct ChannelYear {
     pub year: i64,
     /// Everything published in the year through every channel, the portal included.
     pub total: i64,
-    /// (channel, total of the year)
-    pub channels: Vec<(String, i64)>,
+    /// Each channel's total of the year, the portal first.
+    pub channels: Vec<ChannelTotal>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChannelTotal {
+    pub channel: String,
+    pub total: i64,
 }
 
 /// Set one month's count of a new-media channel (idempotent: a repeated post replaces it).
@@ -155,6 +161,8 @@ pub async fn api_set(
     Ok(Json(ChannelYear {
         year: i64::from(c.year),
         total: table.total(),
-        channels: (0..table.rows.len()).map(|i| (table.rows[i].0.clone(), table.row_total(i))).collect(),
+        channels: (0..table.rows.len())
+            .map(|i| ChannelTotal { channel: table.rows[i].0.clone(), total: table.row_total(i) })
+            .collect(),
     }))
 }
