@@ -118,7 +118,7 @@ async fn the_demo_2020_proposal_figures_come_from_the_records() {
     let app = TestApp::spawn_full_demo(Kind::Sqlite).await.unwrap();
     let city = gongkai_core::ids::OrgId(app.org_id("gzmz").await);
     let facts = gongkai_store::proposals::facts(&app.db, city, 2020).await.unwrap();
-    let s = gongkai_core::proposals::stats(&facts, &|_| false);
+    let s = gongkai_core::proposals::stats(&facts, &|_, _| false);
     assert_eq!((s.total, s.lead, s.co_handler, s.reference), (119, 15, 101, 3));
     assert_eq!((s.on_time, s.satisfied, s.published_full), (119, 119, 9));
     let report = app.browser().get("/o/gzmz/reports/2020").await;

@@ -378,19 +378,13 @@ async fn desk(
         }
         if p.can(Capability::EditDisclosure, o.id, &tree) || p.can(Capability::ApproveDisclosure, o.id, &tree) {
             // Suggestions and proposals: overdue and due within 30 days; replies to publish.
-            let s = crate::proposals::settings();
-            let month = today.checked_add(jiff::Span::new().days(30)).unwrap_or(today);
-            let (mut late, mut due, mut to_publish) = (0, 0, 0);
-            for m in gongkai_store::proposals::list(&state.db, o.id, None).await? {
-                match gongkai_core::proposals::next_due(&m.facts, &m.handling, &s) {
-                    Some(d) if d < today => late += 1,
-                    Some(d) if d <= month => due += 1,
-                    _ => {}
-                }
-                if m.facts.role.publishes() && m.handling.replied_on.is_some() && m.handling.disclosure.is_none() {
-                    to_publish += 1;
-                }
-            }
+            let all = gongkai_store::proposals::list(&state.db, o.id, None).await?;
+            let gongkai_core::proposals::ToDos { late, due_soon: due, to_publish } = gongkai_core::proposals::to_dos(
+                all.iter().map(|m| (&m.facts, &m.handling)),
+                &crate::proposals::settings(),
+                today,
+                30,
+            );
             let motions = format!("/console/orgs/{id}/motions");
             if late + due > 0 {
                 items.push(item("建议提案已逾期未办结".into(), late, motions.clone(), true));

@@ -98,6 +98,19 @@ impl ConsultationFacts {
     pub fn is_open(&self, today: Date) -> bool {
         self.opens_on <= today && today <= self.closes_on
     }
+
+    /// Where the consultation stands on `today`, in words.
+    pub fn phase(&self, today: Date, report_published: bool) -> &'static str {
+        if report_published {
+            "已公布采纳情况"
+        } else if today < self.opens_on {
+            "未开始"
+        } else if self.is_open(today) {
+            "征集中"
+        } else {
+            "已截止，待公布采纳情况"
+        }
+    }
 }
 
 /// Kinds of meeting held about a draft.

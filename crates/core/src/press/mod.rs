@@ -60,6 +60,12 @@ impl PressKind {
             .ok_or_else(|| FieldError::new("kind", "请选择记录类型"))
     }
 
+    /// Whether the portal lists records of this kind (releases and coverage are counted there,
+    /// not listed).
+    pub fn listed_publicly(self) -> bool {
+        matches!(self, PressKind::Response | PressKind::ConferenceHeld | PressKind::ConferenceAttended)
+    }
+
     /// Whether the record stands for several items (a batch of coverage).
     pub fn counts_many(self) -> bool {
         self == PressKind::Coverage

@@ -412,6 +412,68 @@ pub fn redact_contacts(text: &str) -> String {
     out
 }
 
+/// Whether the reply's publication is overdue on `today`: ours to publish, replied, no
+/// decision yet, and the publishing period (reply + N working days) has passed.
+pub fn publication_late(role: HandlingRole, h: &Handling, s: &MotionSettings, cal: &Calendar, today: Date) -> bool {
+    role.publishes() && h.disclosure.is_none() && publish_by(h, s, cal).ok().flatten().is_some_and(|by| today > by)
+}
+
+/// Where a motion stands, in words for the register, and whether its next step is late
+/// (`publication_late` from [`publication_late`]).
+pub fn progress(
+    f: &MotionFacts,
+    h: &Handling,
+    s: &MotionSettings,
+    today: Date,
+    publication_late: bool,
+) -> (String, bool) {
+    let rating = |r: Option<Satisfaction>| r.map(|r| format!("，评价：{}", r.label())).unwrap_or_default();
+    match (h.replied_on, h.rehandle_due, h.satisfaction, h.disclosure) {
+        (None, _, _, _) => {
+            let what = if f.role == HandlingRole::CoHandler { "待送会办意见" } else { "待答复" };
+            (what.to_string(), today > f.due_on(s))
+        }
+        (Some(_), Some(due), _, _) => ("不满意，重新办理中".to_string(), today > due),
+        (Some(on), None, r, _) if !f.role.publishes() => {
+            let what = if f.role == HandlingRole::CoHandler { "已送会办意见" } else { "已办理" };
+            (format!("{what}（{on}）{}", rating(r)), false)
+        }
+        (Some(on), None, None, None) => (format!("已答复（{on}），待代表委员评价"), publication_late),
+        (Some(_), None, Some(r), None) => (format!("代表委员评价：{}，答复待公开", r.label()), publication_late),
+        (Some(_), None, r, Some(d)) => (format!("{}{}", d.label(), rating(r)), false),
+    }
+}
+
+/// What waits on the desk: next steps overdue, next steps due within `horizon` days, and
+/// replies of ours whose publication is not decided.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ToDos {
+    pub late: i64,
+    pub due_soon: i64,
+    pub to_publish: i64,
+}
+
+pub fn to_dos<'a>(
+    motions: impl IntoIterator<Item = (&'a MotionFacts, &'a Handling)>,
+    s: &MotionSettings,
+    today: Date,
+    horizon_days: i64,
+) -> ToDos {
+    let until = today.checked_add(Span::new().days(horizon_days)).unwrap_or(today);
+    let mut t = ToDos::default();
+    for (f, h) in motions {
+        match next_due(f, h, s) {
+            Some(d) if d < today => t.late += 1,
+            Some(d) if d <= until => t.due_soon += 1,
+            _ => {}
+        }
+        if f.role.publishes() && h.replied_on.is_some() && h.disclosure.is_none() {
+            t.to_publish += 1;
+        }
+    }
+    t
+}
+
 /// One motion as the statistics see it.
 #[derive(Debug, Clone)]
 pub struct MotionFact {
@@ -440,9 +502,9 @@ pub struct MotionStats {
     pub publication_late: i64,
 }
 
-/// Count `motions` (those assigned in the year); `late(h)` says whether a reply's
-/// publication is overdue (it needs the calendar, so the caller decides).
-pub fn stats(motions: &[MotionFact], late: &dyn Fn(&Handling) -> bool) -> MotionStats {
+/// Count `motions` (those assigned in the year); `late(role, h)` says whether a reply's
+/// publication is overdue — [`publication_late`] with the caller's calendar and day.
+pub fn stats(motions: &[MotionFact], late: &dyn Fn(HandlingRole, &Handling) -> bool) -> MotionStats {
     let mut s = MotionStats::default();
     for m in motions {
         s.total += 1;
@@ -470,7 +532,7 @@ pub fn stats(motions: &[MotionFact], late: &dyn Fn(&Handling) -> bool) -> Motion
             (Some(Disclosure::Summary), Some(_)) => s.published_summary += 1,
             _ => {}
         }
-        if m.role.publishes() && h.replied_on.is_some() && h.disclosure.is_none() && late(h) {
+        if h.replied_on.is_some() && late(m.role, h) {
             s.publication_late += 1;
         }
     }
@@ -571,7 +633,7 @@ mod tests {
         assert!(!is_open(&h));
         assert!(decide_publication(&f, &h, Disclosure::Summary, "", d("2020-07-01")).is_err(), "reason needed");
         let h = decide_publication(&f, &h, Disclosure::Full, "", d("2020-07-01")).unwrap();
-        let st = stats(&[MotionFact { role: f.role, due_on: f.due_on(&s), handling: h }], &|_| false);
+        let st = stats(&[MotionFact { role: f.role, due_on: f.due_on(&s), handling: h }], &|_, _| false);
         assert_eq!((st.total, st.lead, st.on_time, st.basically_satisfied, st.published_full), (1, 1, 1, 1, 1));
     }
 
@@ -585,12 +647,32 @@ mod tests {
             let f = i.parse(today).unwrap();
             let h = reply(&f, &Handling::default(), d("2020-04-10"), None, today).unwrap();
             assert!(decide_publication(&f, &h, Disclosure::Full, "", d("2020-04-20")).is_err(), "{role}");
-            let st = stats(
-                &[MotionFact { role: f.role, due_on: f.due_on(&MotionSettings::default()), handling: h }],
-                &|_| true,
-            );
-            assert_eq!(st.publication_late, 0, "{role}: nothing of ours to publish");
+            let (s, cal) = (MotionSettings::default(), Calendar::builtin());
+            assert!(!publication_late(f.role, &h, &s, &cal, today), "{role}: nothing of ours to publish");
+            let st = stats(&[MotionFact { role: f.role, due_on: f.due_on(&s), handling: h }], &|r, h| {
+                publication_late(r, h, &s, &cal, today)
+            });
+            assert_eq!(st.publication_late, 0, "{role}");
         }
+    }
+
+    #[test]
+    fn the_desk_and_the_register_read_the_same_state() {
+        let s = MotionSettings::default();
+        let f = input().parse(d("2020-12-31")).unwrap();
+        let h = Handling::default();
+        assert_eq!(progress(&f, &h, &s, d("2020-07-01"), false), ("待答复".to_string(), true));
+        let t = to_dos([(&f, &h)], &s, d("2020-06-10"), 30);
+        assert_eq!((t.late, t.due_soon, t.to_publish), (0, 1, 0));
+        let replied = reply(&f, &h, d("2020-05-01"), Some(Classification::A), d("2020-12-31")).unwrap();
+        assert_eq!(to_dos([(&f, &replied)], &s, d("2020-07-01"), 30).to_publish, 1);
+        assert!(progress(&f, &replied, &s, d("2020-07-01"), true).1, "publication late");
+        let cal = Calendar::builtin();
+        assert!(
+            publication_late(f.role, &replied, &s, &cal, d("2020-07-01")),
+            "20 working days after 1 May have passed"
+        );
+        assert!(!publication_late(f.role, &replied, &s, &cal, d("2020-05-10")));
     }
 
     #[test]

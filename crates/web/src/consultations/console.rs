@@ -50,18 +50,6 @@ struct ListPage {
     form: ConsultationInput,
 }
 
-fn state_label(c: &Consultation, today: jiff::civil::Date) -> &'static str {
-    if c.report_published_on.is_some() {
-        "已公布采纳情况"
-    } else if today < c.facts.opens_on {
-        "未开始"
-    } else if c.facts.is_open(today) {
-        "征集中"
-    } else {
-        "已截止，待公布采纳情况"
-    }
-}
-
 async fn list_page(
     state: &AppState,
     user: &ConsoleUser,
@@ -76,7 +64,7 @@ async fn list_page(
     for c in store::list(&state.db, org).await? {
         let comments = store::comments(&state.db, c.id, false).await?;
         lines.push(Line {
-            state: state_label(&c, today),
+            state: c.facts.phase(today, c.report_published_on.is_some()),
             comments: comments.len(),
             pending: comments.iter().filter(|x| x.moderation == Moderation::Pending).count(),
             c,
@@ -154,7 +142,7 @@ async fn detail_page(
         title: format!("{}：{}", o.name, c.facts.title),
         nav: user.nav(state),
         org_name: o.name,
-        state: state_label(&c, today),
+        state: c.facts.phase(today, c.report_published_on.is_some()),
         meetings: store::meetings(&state.db, id).await?,
         comments: store::comments(&state.db, id, false).await?,
         closed: today > c.facts.closes_on,

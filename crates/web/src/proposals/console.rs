@@ -65,31 +65,6 @@ fn choices<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) ->
     all.iter().copied().map(f).collect()
 }
 
-/// What a motion's state reads as, and whether its next step is late on `today`.
-fn state_of(m: &Motion, today: jiff::civil::Date, publish_late: bool) -> (String, bool) {
-    let h = &m.handling;
-    let s = super::settings();
-    match (h.replied_on, h.rehandle_due, h.satisfaction, h.disclosure) {
-        (None, _, _, _) => {
-            let due = rules::next_due(&m.facts, h, &s).unwrap_or(m.due_on);
-            let what = if m.facts.role == HandlingRole::CoHandler { "待送会办意见" } else { "待答复" };
-            (what.to_string(), today > due)
-        }
-        (Some(_), Some(due), _, _) => ("不满意，重新办理中".to_string(), today > due),
-        (Some(on), None, r, _) if !m.facts.role.publishes() => {
-            let what = if m.facts.role == HandlingRole::CoHandler { "已送会办意见" } else { "已办理" };
-            let rating = r.map(|r| format!("，评价：{}", r.label())).unwrap_or_default();
-            (format!("{what}（{on}）{rating}"), false)
-        }
-        (Some(on), None, None, None) => (format!("已答复（{on}），待代表委员评价"), publish_late),
-        (Some(_), None, Some(r), None) => (format!("代表委员评价：{}，答复待公开", r.label()), publish_late),
-        (Some(_), None, r, Some(d)) => {
-            let rating = r.map(|r| format!("，评价：{}", r.label())).unwrap_or_default();
-            (format!("{}{rating}", d.label()), false)
-        }
-    }
-}
-
 async fn list_page(
     state: &AppState,
     user: &ConsoleUser,
@@ -104,18 +79,16 @@ async fn list_page(
     let s = super::settings();
     let today = state.today();
     let motions = store::list(&state.db, org, Some(year)).await?;
-    let late_publication = |h: &rules::Handling| {
-        rules::publish_by(h, &s, &cal).ok().flatten().is_some_and(|by| today > by) && h.disclosure.is_none()
-    };
+    let late = |m: &Motion| rules::publication_late(m.facts.role, &m.handling, &s, &cal, today);
     let facts: Vec<rules::MotionFact> = motions
         .iter()
         .map(|m| rules::MotionFact { role: m.facts.role, due_on: m.due_on, handling: m.handling.clone() })
         .collect();
-    let stats = rules::stats(&facts, &late_publication);
+    let stats = rules::stats(&facts, &|role, h| rules::publication_late(role, h, &s, &cal, today));
     let lines = motions
         .iter()
         .map(|m| {
-            let (state_text, late) = state_of(m, today, m.facts.role.publishes() && late_publication(&m.handling));
+            let (state_text, late) = rules::progress(&m.facts, &m.handling, &s, today, late(m));
             MotionLine {
                 id: m.id.0,
                 kind: m.facts.kind.label(),
@@ -214,7 +187,7 @@ async fn detail_page(
     let s = super::settings();
     let by = rules::publish_by(&m.handling, &s, &cal).ok().flatten();
     let today = state.today();
-    let (state_text, _) = state_of(&m, today, false);
+    let (state_text, _) = rules::progress(&m.facts, &m.handling, &s, today, false);
     Ok(DetailPage {
         title: format!("{}：{}", o.name, m.facts.title),
         nav: user.nav(state),

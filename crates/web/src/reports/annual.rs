@@ -73,7 +73,7 @@ pub async fn values(
     // (a body that keeps them elsewhere enters the figures by hand).
     let motions = gongkai_store::proposals::facts(db, org, year).await?;
     if !motions.is_empty() {
-        for (k, n) in narrative::motion_figures(&gongkai_core::proposals::stats(&motions, &|_| false)) {
+        for (k, n) in narrative::motion_figures(&gongkai_core::proposals::stats(&motions, &|_, _| false)) {
             v.insert(k.to_string(), n.to_string());
         }
     }
