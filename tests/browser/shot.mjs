@@ -8,7 +8,7 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 await page.goto(`${base}/console/login`);
 await page.fill('#username', user);
 await page.fill('#password', password);
-await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+await Promise.all([page.waitForNavigation(), page.click('form[action="/console/login"] button[type=submit]')]);
 await page.goto(`${base}${path}`);
 await page.screenshot({ path: out, fullPage: true });
 await browser.close();

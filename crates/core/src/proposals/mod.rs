@@ -418,7 +418,28 @@ pub fn publication_late(role: HandlingRole, h: &Handling, s: &MotionSettings, ca
     role.publishes() && h.disclosure.is_none() && publish_by(h, s, cal).ok().flatten().is_some_and(|by| today > by)
 }
 
-/// Where a motion stands, in words for the register, and whether its next step is late
+/// What is late about a motion, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lateness {
+    OnTime,
+    /// The reply (or the co-handler's opinion, or the second reply) is past its date.
+    Overdue,
+    /// Replied, but not published within the publishing period.
+    PublicationOverdue,
+}
+
+impl Lateness {
+    /// The words added to the state in the register ("" when on time).
+    pub fn note(self) -> &'static str {
+        match self {
+            Lateness::OnTime => "",
+            Lateness::Overdue => "（已逾期）",
+            Lateness::PublicationOverdue => "（答复逾期未公开）",
+        }
+    }
+}
+
+/// Where a motion stands, in words for the register, and what is late about it
 /// (`publication_late` from [`publication_late`]).
 pub fn progress(
     f: &MotionFacts,
@@ -426,21 +447,23 @@ pub fn progress(
     s: &MotionSettings,
     today: Date,
     publication_late: bool,
-) -> (String, bool) {
+) -> (String, Lateness) {
+    let due = |late: bool| if late { Lateness::Overdue } else { Lateness::OnTime };
+    let published = if publication_late { Lateness::PublicationOverdue } else { Lateness::OnTime };
     let rating = |r: Option<Satisfaction>| r.map(|r| format!("，评价：{}", r.label())).unwrap_or_default();
     match (h.replied_on, h.rehandle_due, h.satisfaction, h.disclosure) {
         (None, _, _, _) => {
             let what = if f.role == HandlingRole::CoHandler { "待送会办意见" } else { "待答复" };
-            (what.to_string(), today > f.due_on(s))
+            (what.to_string(), due(today > f.due_on(s)))
         }
-        (Some(_), Some(due), _, _) => ("不满意，重新办理中".to_string(), today > due),
+        (Some(_), Some(by), _, _) => ("不满意，重新办理中".to_string(), due(today > by)),
         (Some(on), None, r, _) if !f.role.publishes() => {
             let what = if f.role == HandlingRole::CoHandler { "已送会办意见" } else { "已办理" };
-            (format!("{what}（{on}）{}", rating(r)), false)
+            (format!("{what}（{on}）{}", rating(r)), Lateness::OnTime)
         }
-        (Some(on), None, None, None) => (format!("已答复（{on}），待代表委员评价"), publication_late),
-        (Some(_), None, Some(r), None) => (format!("代表委员评价：{}，答复待公开", r.label()), publication_late),
-        (Some(_), None, r, Some(d)) => (format!("{}{}", d.label(), rating(r)), false),
+        (Some(on), None, None, None) => (format!("已答复（{on}），待代表委员评价"), published),
+        (Some(_), None, Some(r), None) => (format!("代表委员评价：{}，答复待公开", r.label()), published),
+        (Some(_), None, r, Some(d)) => (format!("{}{}", d.label(), rating(r)), Lateness::OnTime),
     }
 }
 
@@ -661,12 +684,12 @@ mod tests {
         let s = MotionSettings::default();
         let f = input().parse(d("2020-12-31")).unwrap();
         let h = Handling::default();
-        assert_eq!(progress(&f, &h, &s, d("2020-07-01"), false), ("待答复".to_string(), true));
+        assert_eq!(progress(&f, &h, &s, d("2020-07-01"), false), ("待答复".to_string(), Lateness::Overdue));
         let t = to_dos([(&f, &h)], &s, d("2020-06-10"), 30);
         assert_eq!((t.late, t.due_soon, t.to_publish), (0, 1, 0));
         let replied = reply(&f, &h, d("2020-05-01"), Some(Classification::A), d("2020-12-31")).unwrap();
         assert_eq!(to_dos([(&f, &replied)], &s, d("2020-07-01"), 30).to_publish, 1);
-        assert!(progress(&f, &replied, &s, d("2020-07-01"), true).1, "publication late");
+        assert_eq!(progress(&f, &replied, &s, d("2020-07-01"), true).1, Lateness::PublicationOverdue);
         let cal = Calendar::builtin();
         assert!(
             publication_late(f.role, &replied, &s, &cal, d("2020-07-01")),

@@ -39,8 +39,8 @@ pub struct MotionLine {
     pub assigned_on: String,
     pub due: String,
     pub state: String,
-    /// The next step is overdue (or the reply's publication is).
-    pub late: bool,
+    /// What is late about it ("" when nothing is), shown after the state.
+    pub late: &'static str,
 }
 
 #[derive(Template)]
@@ -98,7 +98,7 @@ async fn list_page(
                 assigned_on: m.facts.assigned_on.to_string(),
                 due: rules::next_due(&m.facts, &m.handling, &s).map(|d| d.to_string()).unwrap_or_default(),
                 state: state_text,
-                late,
+                late: late.note(),
             }
         })
         .collect();
