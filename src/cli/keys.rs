@@ -1,8 +1,8 @@
 //! `gongkai data-key`: the keys that encrypt applicants' personal data.
 
 use super::*;
-use gongkai_store::applications::sealed;
 use gongkai_store::crypto::Keyring;
+use gongkai_store::sealing;
 
 #[derive(Subcommand)]
 pub(super) enum DataKeyCmd {
@@ -26,7 +26,7 @@ pub(super) async fn data_key(dbargs: &DbArgs, cmd: DataKeyCmd) -> anyhow::Result
     let keys = Keyring::parse(&text)?;
     match cmd {
         DataKeyCmd::Status => {
-            let used = sealed::keys_in_use(&db).await?;
+            let used = sealing::keys_in_use_all(&db).await?;
             println!("key file: {}", path.display());
             for id in keys.ids() {
                 let role = if id == keys.current_id() { "encrypts and decrypts" } else { "decrypts" };
@@ -46,9 +46,9 @@ pub(super) async fn data_key(dbargs: &DbArgs, cmd: DataKeyCmd) -> anyhow::Result
             // The file first: if re-sealing stops half-way, every value opens with it.
             rotated.write_to(&path).with_context(|| format!("writing {}", path.display()))?;
             db.set_keyring(rotated.clone());
-            let n = sealed::reseal(&db).await?;
+            let n = sealing::reseal_all(&db).await?;
             println!(
-                "new key {} written to {}; {n} applications re-encrypted with it. The old keys stay in the file \
+                "new key {} written to {}; {n} records re-encrypted with it. The old keys stay in the file \
                  for instances still running with the old one: restart every instance with this file, then run \
                  `gongkai data-key prune`.",
                 rotated.current_id(),
@@ -60,9 +60,9 @@ pub(super) async fn data_key(dbargs: &DbArgs, cmd: DataKeyCmd) -> anyhow::Result
             db.set_keyring(keys.clone());
             if !db.is_read_only() {
                 // Anything still under an old key (an instance wrote with it meanwhile) moves first.
-                sealed::reseal(&db).await?;
+                sealing::reseal_all(&db).await?;
             }
-            let used = sealed::keys_in_use(&db).await?;
+            let used = sealing::keys_in_use_all(&db).await?;
             let pruned = keys.pruned(&used);
             let gone: Vec<String> = keys.ids().into_iter().filter(|id| !pruned.ids().contains(id)).collect();
             if gone.is_empty() {

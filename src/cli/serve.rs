@@ -56,9 +56,9 @@ pub(super) async fn seal_personal_data(dbargs: &DbArgs, db: &Db) -> anyhow::Resu
         return Ok(());
     }
     load_keys(dbargs, db, KeyFile::Create)?;
-    let n = gongkai_store::applications::sealed::reseal(db).await.context("encrypting personal data")?;
+    let n = gongkai_store::sealing::reseal_all(db).await.context("encrypting personal data")?;
     if n > 0 {
-        tracing::info!(rows = n, "applicants' personal data encrypted with the current data key");
+        tracing::info!(rows = n, "personal data (applicants, push recipients) encrypted with the current data key");
     }
     Ok(())
 }
@@ -126,7 +126,7 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
         if mailer.is_some() {
             tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
         }
-        let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, clock);
+        let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, clock)?;
         tokio::spawn(worker.run(std::future::pending()));
     }
     gongkai_web::serve(listener, state, shutdown_signal()).await?;

@@ -546,3 +546,32 @@ pub async fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<(Vec<Strin
     });
     (port, got)
 }
+
+/// The text of a message the SMTP sink received: its body after the headers, decoded when
+/// it was sent as base64 (lettre's choice for Chinese text).
+pub fn mail_text(raw: &str) -> String {
+    let (head, body) = raw.split_once("\n\n").unwrap_or((raw, ""));
+    if !head.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
+        return body.to_string();
+    }
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in body.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    String::from_utf8_lossy(&out).to_string()
+}

@@ -6,6 +6,7 @@ mod jobs;
 mod layout;
 mod press;
 mod proposals;
+mod pushes;
 mod reports;
 
 mod annual;

@@ -62,6 +62,14 @@ ids! {
     ConsultationId;
     /// A comment on a consultation.
     CommentId;
+    /// A recipient group for targeted policy push (定向推送), e.g. 低保对象.
+    PushGroupId;
+    /// A person who consented to receive targeted pushes.
+    RecipientId;
+    /// A push campaign: published documents sent to recipient groups.
+    CampaignId;
+    /// One campaign's delivery to one recipient over one channel.
+    DeliveryId;
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub enum Job {
     AlertMail { alert_id: i64 },
     /// Delete expired sessions.
     SweepSessions { slot: i64 },
+    /// Send one targeted-push delivery (e-mail or gateway); a sent one is never sent again.
+    PushDelivery { delivery_id: i64 },
 }
 
 /// Attempts before a job is set aside as dead (visible on the console for a retry).
@@ -29,6 +31,7 @@ impl Job {
             Job::SweepAlerts { .. } => "sweep_alerts",
             Job::AlertMail { .. } => "alert_mail",
             Job::SweepSessions { .. } => "sweep_sessions",
+            Job::PushDelivery { .. } => "push_delivery",
         }
     }
 
@@ -38,6 +41,7 @@ impl Job {
             Job::SweepAlerts { slot } => format!("sweep_alerts:{slot}"),
             Job::AlertMail { alert_id } => format!("alert_mail:{alert_id}"),
             Job::SweepSessions { slot } => format!("sweep_sessions:{slot}"),
+            Job::PushDelivery { delivery_id } => format!("push_delivery:{delivery_id}"),
         }
     }
 
@@ -47,6 +51,7 @@ impl Job {
             Job::SweepAlerts { .. } => "生成答复期限提醒".into(),
             Job::AlertMail { alert_id } => format!("发送提醒邮件（提醒{alert_id}）"),
             Job::SweepSessions { .. } => "清理过期登录会话".into(),
+            Job::PushDelivery { delivery_id } => format!("发送定向推送（投递{delivery_id}）"),
         }
     }
 }

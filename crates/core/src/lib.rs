@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod orgs;
 pub mod press;
 pub mod proposals;
+pub mod pushes;
 pub mod reports;
 pub mod time;
 

@@ -326,6 +326,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "press", include_str!("../migrations/0016_press.sql")),
     (17, "channel counts", include_str!("../migrations/0017_channel_counts.sql")),
     (18, "consultations", include_str!("../migrations/0018_consultations.sql")),
+    (19, "pushes", include_str!("../migrations/0019_pushes.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.

@@ -20,7 +20,9 @@ pub mod jobs;
 pub mod orgs;
 pub mod press;
 pub mod proposals;
+pub mod pushes;
 pub mod reports;
+pub mod sealing;
 pub mod settings;
 pub mod ts;
 

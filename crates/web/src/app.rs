@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(crate::proposals::portal::routes())
                 .merge(crate::press::portal_routes())
                 .merge(crate::consultations::portal::routes())
+                .merge(crate::pushes::portal::routes())
                 .layer(middleware::from_fn(crate::http::zh::switch)),
         )
         .merge(crate::console::routes())

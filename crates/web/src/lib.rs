@@ -30,6 +30,7 @@ pub mod orgs;
 pub mod pages;
 pub mod press;
 pub mod proposals;
+pub mod pushes;
 pub mod reports;
 pub mod state;
 

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .merge(appeals::routes())
         .merge(motions::routes())
         .merge(crate::channels::api_routes())
+        .merge(crate::pushes::api::routes())
 }
 
 #[derive(OpenApi)]
@@ -34,8 +35,9 @@ pub fn routes() -> Router<AppState> {
     info(title = "gongkai API", description = "政府信息公开平台 JSON API。所有错误以 JSON 返回，message 为简体中文。"),
     paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
         applications::list, applications::create, applications::detail, applications::record,
-        appeals::list, appeals::create, appeals::decide, motions::list, motions::create, motions::detail, crate::channels::api_set),
-    components(schemas(crate::channels::ChannelCountBody, crate::channels::ChannelYear, crate::channels::ChannelTotal, motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+        appeals::list, appeals::create, appeals::decide, motions::list, motions::create, motions::detail, crate::channels::api_set,
+        crate::pushes::api::list, crate::pushes::api::create, crate::pushes::api::detail, crate::pushes::api::launch),
+    components(schemas(crate::pushes::api::CampaignView, crate::pushes::api::NewCampaignBody, crate::channels::ChannelCountBody, crate::channels::ChannelYear, crate::channels::ChannelTotal, motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
     modifiers(&BearerAuth, &Contract),
     security(("bearer" = []))
 )]

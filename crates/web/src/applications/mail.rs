@@ -32,7 +32,7 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
-    async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+    pub(crate) async fn send(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
         let msg = Message::builder().from(self.from.clone()).to(to.parse()?).subject(subject).body(body.to_string())?;
         self.transport.send(msg).await?;
         Ok(())

@@ -16,6 +16,8 @@ pub enum Bucket {
     Login,
     /// Comments on public consultations.
     Comment,
+    /// Registrations for targeted push.
+    Subscribe,
 }
 
 /// At most `max` requests per minute per bucket and address.

@@ -22,12 +22,15 @@ pub struct Worker {
     pub clock: WallClock,
     /// Names this worker in the job table (`locked_by`).
     pub id: String,
+    /// Posts push deliveries to gateways.
+    pub hooks: crate::pushes::send::Webhooks,
 }
 
 impl Worker {
-    pub fn new(db: Db, mailer: Option<Mailer>, clock: WallClock) -> Self {
+    /// Fails only when the system's certificate roots cannot be read.
+    pub fn new(db: Db, mailer: Option<Mailer>, clock: WallClock) -> anyhow::Result<Self> {
         let id = format!("{}-{}", std::process::id(), crate::http::auth::random_hex(3));
-        Self { db, mailer, clock, id }
+        Ok(Self { db, mailer, clock, id, hooks: crate::pushes::send::Webhooks::new()? })
     }
 
     /// Enqueue this period's sweeps (a no-op when another worker already did).
@@ -42,7 +45,11 @@ impl Worker {
     /// Run one job: `Some(true)` done, `Some(false)` failed (retried later or dead), `None`
     /// when nothing was ready.
     pub async fn run_one(&self) -> anyhow::Result<Option<bool>> {
-        let now = Timestamp::now();
+        self.run_one_at(Timestamp::now()).await
+    }
+
+    /// Run one job that is ready at `now` (a later instant lets a test see a back-off end).
+    pub async fn run_one_at(&self, now: Timestamp) -> anyhow::Result<Option<bool>> {
         let Some(c) = jobs::claim(&self.db, &self.id, now, LEASE).await? else {
             return Ok(None);
         };
@@ -65,8 +72,13 @@ impl Worker {
 
     /// Run every job that is ready now (tests and `worker --once`); returns how many ran.
     pub async fn drain(&self) -> anyhow::Result<usize> {
+        self.drain_at(Timestamp::now()).await
+    }
+
+    /// Run every job that is ready at `now`.
+    pub async fn drain_at(&self, now: Timestamp) -> anyhow::Result<usize> {
         let mut n = 0;
-        while self.run_one().await?.is_some() {
+        while self.run_one_at(now).await?.is_some() {
             n += 1;
         }
         Ok(n)
@@ -106,6 +118,15 @@ impl Worker {
             Job::SweepSessions { .. } => {
                 gongkai_store::orgs::sessions::sweep(&self.db).await?;
                 Ok(())
+            }
+            Job::PushDelivery { delivery_id } => {
+                crate::pushes::send::deliver(
+                    &self.db,
+                    self.mailer.as_ref(),
+                    &self.hooks,
+                    gongkai_core::ids::DeliveryId(*delivery_id),
+                )
+                .await
             }
         }
     }
