@@ -573,5 +573,5 @@ pub fn mail_text(raw: &str) -> String {
             out.push((bits >> n) as u8);
         }
     }
-    String::from_utf8_lossy(&out).to_string()
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }

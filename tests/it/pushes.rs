@@ -371,10 +371,10 @@ both!(a_push_campaign_reaches_each_consenting_person_once, |kind: Kind| async mo
 
     // The inbox behind the personal link, and withdrawal without logging in.
     let zhang_token = token_of(&app, "张三").await;
-    assert!(
-        text.contains(&format!("/push/{zhang_token}")) || text.contains("=?utf-8?"),
-        "the mail links the personal page"
-    );
+    let body = crate::harness::mail_text(&text);
+    assert!(body.starts_with("张三您好：\n\n自12月1日起，本市城乡低保标准提高。"), "{body}");
+    assert!(body.contains("关于提高城乡最低生活保障标准的通知") && body.contains(&format!("/info/{a}")), "{body}");
+    assert!(body.contains(&format!("/push/{zhang_token}")), "the mail links the personal page: {body}");
     let mut reader = app.browser();
     let inbox = reader.get(&format!("/push/{zhang_token}")).await;
     assert_eq!(inbox.status, 200);
