@@ -14,7 +14,7 @@ use gongkai_store::catalog::{self, Column, Draft, Entry};
 use gongkai_store::{Actor, Db};
 use jiff::civil::{Date, date};
 
-const TOPICS: [&str; 24] = [
+pub(super) const TOPICS: [&str; 24] = [
     "最低生活保障家庭经济状况核对",
     "特困人员救助供养",
     "临时救助",

@@ -92,6 +92,24 @@ pub(super) async fn seed(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resul
         }
         let summary = "征集期间共收到意见若干条，经认真研究，采纳或部分采纳的已在修改稿中体现，未采纳的说明了理由。";
         store::publish_report(db, &actor, &c, facts.closes_on.checked_add(15.days())?, summary).await?;
+        // The document finally adopted, where the catalog has one on the same topic
+        // published after the consultation closed.
+        if let Some(topic) = super::catalog::TOPICS.iter().find(|t| facts.title.contains(*t)) {
+            let f = gongkai_store::catalog::ItemFilter {
+                org_id: Some(orgs.city),
+                public_only: true,
+                kind: Some(gongkai_core::catalog::ItemKind::Normative),
+                ..Default::default()
+            };
+            let done = gongkai_store::catalog::page(db, &f, 0, 5_000).await?.into_iter().find(|d| {
+                d.title.contains(topic)
+                    && d.published_on.as_deref().is_some_and(|p| p > facts.closes_on.to_string().as_str())
+            });
+            if let Some(d) = done {
+                let c = store::get(db, id).await?;
+                store::set_final(db, &actor, &c, Some(d.id)).await?;
+            }
+        }
     }
     // Open now: a draft with a few comments waiting for moderation.
     let opens = today.checked_sub(10.days())?;

@@ -15,6 +15,7 @@ mod catalog;
 mod consultations;
 mod press;
 mod proposals;
+mod pushes;
 
 use anyhow::Context;
 use gongkai_core::orgs::access::Grant;
@@ -93,6 +94,7 @@ pub async fn seed(db: &Db, today: jiff::civil::Date) -> anyhow::Result<()> {
     proposals::seed(db, &ids, &cal, today).await?;
     press::seed(db, &ids, today).await?;
     consultations::seed(db, &ids, today).await?;
+    pushes::seed(db, &ids).await?;
     catalog::seed_report(db, &ids).await?;
     Ok(())
 }

@@ -158,6 +158,107 @@ both!(after_the_close_comments_are_refused_and_the_report_is_published, |kind: K
         "{}",
         page.body
     );
+    // The final document, published later, is linked from the report; a draft cannot be.
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let col = gongkai_store::catalog::columns(&app.db, city)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.slug == "normative")
+        .unwrap()
+        .id;
+    let mut d = gongkai_store::catalog::Draft {
+        column_id: col,
+        kind: gongkai_core::catalog::ItemKind::Normative,
+        title: "广州市民政局关于印发《某办法》的通知".into(),
+        summary: String::new(),
+        body_html: "<p>正文</p>".into(),
+        body_text: "正文".into(),
+        issuer: "广州市民政局".into(),
+        co_issuers: String::new(),
+        doc_number: None,
+        genre: String::new(),
+        subject: String::new(),
+        keywords: String::new(),
+        disclosure: gongkai_core::catalog::Disclosure::Proactive,
+        formed_on: crate::harness::date("2027-01-05"),
+        effective_on: None,
+        interprets_id: None,
+        interp_form: None,
+        media_url: None,
+    };
+    let on = crate::harness::date("2027-01-08");
+    let fin = gongkai_store::catalog::create(
+        &app.db,
+        &cal,
+        &actor,
+        city,
+        &d,
+        gongkai_store::catalog::Entry::Published { on, approved_by: "a".into() },
+    )
+    .await
+    .unwrap();
+    d.title = "草稿".into();
+    let unpublished =
+        gongkai_store::catalog::create(&app.db, &cal, &actor, city, &d, gongkai_store::catalog::Entry::Draft)
+            .await
+            .unwrap();
+    staff.get(&detail).await;
+    let p = staff.post(&format!("{detail}/final"), &[("item", unpublished.to_string().as_str())]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("最终文件须为本机关已主动公开的文件"));
+    assert_eq!(staff.post(&format!("{detail}/final"), &[("item", fin.to_string().as_str())]).await.status, 303);
+    let page = app.browser().get(&public).await;
+    assert!(
+        page.body
+            .contains(&format!("最终公布的文件：<a href=\"/info/{fin}\">广州市民政局关于印发《某办法》的通知</a>")),
+        "{}",
+        page.body
+    );
+
+    // Comments received by letter are registered through the API while open, refused after.
+    let token = crate::api::token_for(&app, "gzmz.staff").await;
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/api/v1/consultations/{open_id}/comments", app.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "王五（来信）", "text": "建议延长征求意见期。"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let c: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((c["moderation"].as_str(), c["text"].as_str()), (Some("pending"), Some("建议延长征求意见期。")));
+    let r = http
+        .post(format!("{}/api/v1/consultations/{id}/comments", app.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"text": "迟到"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("已于 2026-12-01 截止"));
+    let list: serde_json::Value = http
+        .get(format!("{}/api/v1/orgs/{city}/consultations", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let closed = list.as_array().unwrap().iter().find(|x| x["id"] == id.0).unwrap();
+    assert_eq!((closed["phase"].as_str(), closed["final_item_id"].as_i64()), (Some("已公布采纳情况"), Some(fin.0)));
+    let all: serde_json::Value = http
+        .get(format!("{}/api/v1/consultations/{open_id}/comments", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1);
 });
 
 /// The demo's 2020 consultation figures come from its records.

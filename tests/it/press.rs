@@ -140,3 +140,26 @@ both!(channel_counts_from_the_console_and_the_api, |kind: Kind| async move {
     let p = staff.get(&format!("{url}?year=2026")).await;
     assert!(p.body.contains("共发布信息 <strong>200</strong> 条"), "{}", p.body);
 });
+
+both!(press_records_through_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let token = crate::api::token_for(&app, "gzmz.staff").await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/orgs/{city}/press", app.base);
+    let bad =
+        serde_json::json!({"kind": "coverage", "on": "2026-03-31", "title": "3月报道", "count": 10, "national": 11});
+    let r = http.post(&url).bearer_auth(&token).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("中央媒体篇数不能多于报道总篇数"));
+    let good =
+        serde_json::json!({"kind": "coverage", "on": "2026-03-31", "title": "3月报道", "count": 120, "national": 20});
+    let r = http.post(&url).bearer_auth(&token).json(&good).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let list: serde_json::Value =
+        http.get(format!("{url}?year=2026")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list[0]["count"], 120);
+    assert_eq!(list[0]["national"], 20);
+    let other = crate::api::token_for(&app, "yuexiu.staff").await;
+    assert_eq!(http.post(&url).bearer_auth(&other).json(&good).send().await.unwrap().status(), 403);
+});

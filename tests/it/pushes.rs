@@ -482,3 +482,67 @@ both!(withdrawing_stops_deliveries_not_yet_sent, |kind: Kind| async move {
     assert!(mails.lock().unwrap().is_empty());
     assert_eq!(delivery_statuses(&app, cid.0).await, [("钱七".into(), "email".into(), "withdrawn".into())]);
 });
+
+both!(push_campaigns_through_the_api, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else { return };
+    let city = app.org_id("gzmz").await;
+    let org = OrgId(city);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let col = catalog::columns(&app.db, org).await.unwrap().into_iter().find(|c| c.slug == "normative").unwrap().id;
+    let actor = Actor::system("test");
+    let item = catalog::create(
+        &app.db,
+        &cal,
+        &actor,
+        org,
+        &publish_draft(col, "高龄津贴发放通知"),
+        Entry::Published { on: jiff::civil::date(2026, 11, 3), approved_by: "a".into() },
+    )
+    .await
+    .unwrap();
+    let other_org = OrgId(app.org_id("yuexiumz").await);
+    let other_col = catalog::columns(&app.db, other_org).await.unwrap().into_iter().next().unwrap().id;
+    let foreign = catalog::create(
+        &app.db,
+        &cal,
+        &actor,
+        other_org,
+        &publish_draft(other_col, "越秀区的通知"),
+        Entry::Published { on: jiff::civil::date(2026, 11, 3), approved_by: "a".into() },
+    )
+    .await
+    .unwrap();
+    let group = gongkai_store::pushes::live_group_ids(&app.db, org).await.unwrap()[5].0;
+    let staff = crate::api::token_for(&app, "gzmz.staff").await;
+    let approver = crate::api::token_for(&app, "gzmz.approver").await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/orgs/{city}/push-campaigns", app.base);
+    let body = |items: Vec<i64>| serde_json::json!({"title": "高龄津贴", "message": "请按时申领。", "items": items, "groups": [group], "channels": ["site"]});
+    let r = http.post(&url).bearer_auth(&staff).json(&body(vec![foreign.0])).send().await.unwrap();
+    assert_eq!(r.status(), 422, "another body's document");
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["fields"][0]["field"], "item");
+    let r = http.post(&url).bearer_auth(&staff).json(&body(vec![item.0])).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let c: serde_json::Value = r.json().await.unwrap();
+    let launch = format!("{}/api/v1/push-campaigns/{}/launch", app.base, c["id"]);
+    assert_eq!(http.post(&launch).bearer_auth(&staff).send().await.unwrap().status(), 403);
+    let r = http.post(&launch).bearer_auth(&approver).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let done: serde_json::Value = r.json().await.unwrap();
+    assert!(done["launched_at"].is_string());
+    assert_eq!(done["sent"], 0, "nobody has consented yet");
+    assert_eq!(http.post(&launch).bearer_auth(&approver).send().await.unwrap().status(), 409);
+    let list: serde_json::Value = http.get(&url).bearer_auth(&staff).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let yuexiu = crate::api::token_for(&app, "yuexiu.staff").await;
+    assert_eq!(
+        http.get(format!("{}/api/v1/push-campaigns/{}", app.base, c["id"]))
+            .bearer_auth(&yuexiu)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+});

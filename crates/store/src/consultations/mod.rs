@@ -16,6 +16,8 @@ pub struct Consultation {
     pub facts: ConsultationFacts,
     pub report_published_on: Option<Date>,
     pub report_summary: Option<String>,
+    /// The document finally adopted, once published (the report links to it).
+    pub final_item_id: Option<gongkai_core::ids::ItemId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,8 +42,7 @@ fn need<T>(v: Option<T>, what: &str) -> Result<T> {
     v.ok_or_else(|| StoreError::Corrupt(format!("consultation {what} missing")))
 }
 
-const COLS: &str =
-    "id, org_id, title, purpose, draft, opens_on, closes_on, normative, channels, report_published_on, report_summary";
+const COLS: &str = "id, org_id, title, purpose, draft, opens_on, closes_on, normative, channels, report_published_on, report_summary, final_item_id";
 
 fn from_row(r: &AnyRow) -> Result<Consultation> {
     Ok(Consultation {
@@ -58,6 +59,7 @@ fn from_row(r: &AnyRow) -> Result<Consultation> {
         },
         report_published_on: day(r, "report_published_on")?,
         report_summary: r.try_get("report_summary")?,
+        final_item_id: r.try_get::<Option<i64>, _>("final_item_id")?.map(gongkai_core::ids::ItemId),
     })
 }
 
@@ -239,6 +241,25 @@ pub async fn publish_report(db: &Db, actor: &Actor, c: &Consultation, on: Date, 
         .await?;
     let changes = Changes::new().field("report_published_on", None, Some(on.to_string()));
     audit::record(&mut tx, actor, "publish", "consultation", &c.id.to_string(), Some(c.org_id), &changes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Link the final document (or with `None`, unlink it).
+pub async fn set_final(
+    db: &Db,
+    actor: &Actor,
+    c: &Consultation,
+    item: Option<gongkai_core::ids::ItemId>,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query::<Any>("UPDATE consultations SET final_item_id = $1 WHERE id = $2")
+        .bind(item.map(|i| i.0))
+        .bind(c.id.0)
+        .execute(&mut *tx)
+        .await?;
+    let changes = Changes::new().field("final_item_id", c.final_item_id.map(|i| i.0), item.map(|i| i.0));
+    audit::record(&mut tx, actor, "link_final", "consultation", &c.id.to_string(), Some(c.org_id), &changes).await?;
     tx.commit().await?;
     Ok(())
 }

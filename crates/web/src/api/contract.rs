@@ -9,6 +9,7 @@ use gongkai_core::applications::identity::IdKind;
 use gongkai_core::applications::{ApplicantKind, Channel};
 use gongkai_core::orgs::OrgKind;
 use gongkai_core::orgs::accounts::Role;
+use gongkai_core::press::PressKind;
 use gongkai_core::proposals::{HandlingRole, MotionKind};
 use serde_json::Value;
 use utoipa::Modify;
@@ -126,6 +127,25 @@ fn requests() -> Vec<Request> {
                 ("month", Between(1, 12)),
                 ("count", Between(0, 10_000_000)),
                 ("year", Between(2008, 2100)),
+            ],
+        ),
+        (
+            "NewCampaignBody",
+            vec!["title", "message", "items", "groups", "channels"],
+            vec![("title", Text), ("message", Text)],
+        ),
+        ("NewCommentBody", vec!["text"], vec![("text", Text), ("name", Text), ("article", Text)]),
+        (
+            "PressBody",
+            vec!["kind", "on", "title"],
+            vec![
+                ("kind", codes(PressKind::ALL.iter().map(|c| c.code()).collect())),
+                ("on", Date),
+                ("title", Text),
+                ("who", Text),
+                ("summary", Text),
+                ("count", Between(0, 1_000_000)),
+                ("national", Between(0, 1_000_000)),
             ],
         ),
         ("EventBody", vec!["type"], vec![("type", codes(STAFF_EVENTS.iter().map(|(c, _)| *c).collect()))]),

@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .merge(motions::routes())
         .merge(crate::channels::api_routes())
         .merge(crate::pushes::api::routes())
+        .merge(crate::consultations::api::routes())
+        .merge(crate::press::api_routes())
 }
 
 #[derive(OpenApi)]
@@ -36,8 +38,10 @@ pub fn routes() -> Router<AppState> {
     paths(me, orgs::list, orgs::get_one, orgs::create, orgs::update, orgs::users, orgs::create_user,
         applications::list, applications::create, applications::detail, applications::record,
         appeals::list, appeals::create, appeals::decide, motions::list, motions::create, motions::detail, crate::channels::api_set,
-        crate::pushes::api::list, crate::pushes::api::create, crate::pushes::api::detail, crate::pushes::api::launch),
-    components(schemas(crate::pushes::api::CampaignView, crate::pushes::api::NewCampaignBody, crate::channels::ChannelCountBody, crate::channels::ChannelYear, crate::channels::ChannelTotal, motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
+        crate::pushes::api::list, crate::pushes::api::create, crate::pushes::api::detail, crate::pushes::api::launch,
+        crate::consultations::api::list, crate::consultations::api::comments, crate::consultations::api::add_comment,
+        crate::press::api_list, crate::press::api_create),
+    components(schemas(crate::press::PressView, crate::press::PressBody, crate::consultations::api::ConsultationView, crate::consultations::api::CommentView, crate::consultations::api::NewCommentBody, crate::pushes::api::CampaignView, crate::pushes::api::NewCampaignBody, crate::channels::ChannelCountBody, crate::channels::ChannelYear, crate::channels::ChannelTotal, motions::MotionView, motions::NewMotionBody, appeals::AppealView, appeals::NewAppealBody, appeals::DecisionBody, applications::ApplicationSummary, applications::ApplicationDetail, applications::NewApplicationBody, applications::EventBody, applications::Registered, MeView, GrantView, orgs::OrgView, orgs::OrgBody, orgs::UserView, crate::orgs::access::NewUserInput, ErrorBody, crate::error::FieldMessage)),
     modifiers(&BearerAuth, &Contract),
     security(("bearer" = []))
 )]

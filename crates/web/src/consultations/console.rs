@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/consultations/{id}", get(detail))
         .route("/console/consultations/{id}/meetings", post(meeting))
         .route("/console/consultations/{id}/report", post(report))
+        .route("/console/consultations/{id}/final", post(link_final))
         .route("/console/comments/{id}/moderate", post(moderate))
         .route("/console/comments/{id}/adopt", post(adopt))
 }
@@ -126,6 +127,9 @@ struct DetailPage {
     today: String,
     meeting_kinds: [&'static str; 4],
     adoptions: Vec<(&'static str, &'static str)>,
+    /// The linked final document (id, title), and what may be linked.
+    final_doc: Option<(i64, String)>,
+    documents: Vec<gongkai_store::catalog::ItemLine>,
 }
 
 async fn detail_page(
@@ -152,6 +156,8 @@ async fn detail_page(
         today: today.to_string(),
         meeting_kinds: MEETING_KINDS,
         adoptions: Adoption::ALL.iter().map(|a| (a.code(), a.label())).collect(),
+        final_doc: super::final_doc(state, &c).await?,
+        documents: super::documents(state, c.org_id).await?,
         c,
     })
 }
@@ -264,5 +270,33 @@ async fn report(
         Err(e) => return refused(&state, &user, c.id, vec![e.message]).await,
     };
     store::publish_report(&state.db, &user.actor(), &c, state.today(), &summary).await?;
+    Ok(Redirect::to(&format!("/console/consultations/{}", c.id)).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct FinalForm {
+    item: String,
+}
+
+/// Link the document finally adopted (published later than the report, as a rule).
+async fn link_final(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<FinalForm>,
+) -> PageResult<Response> {
+    let c = store::get(&state.db, ConsultationId(path_id(&id)?)).await?;
+    crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, c.org_id).await?;
+    let item = match f.item.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(n) if super::documents(&state, c.org_id).await?.iter().any(|d| d.id.0 == n) => {
+                Some(gongkai_core::ids::ItemId(n))
+            }
+            _ => return refused(&state, &user, c.id, vec!["最终文件须为本机关已主动公开的文件".into()]).await,
+        },
+    };
+    store::set_final(&state.db, &user.actor(), &c, item).await?;
     Ok(Redirect::to(&format!("/console/consultations/{}", c.id)).into_response())
 }

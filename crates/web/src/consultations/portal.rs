@@ -60,6 +60,7 @@ struct OnePage {
     form: CommentInput,
     adopted: usize,
     total: usize,
+    final_doc: Option<(i64, String)>,
 }
 
 async fn org_of(state: &AppState, code: &str) -> Result<orgs::Org, AppError> {
@@ -139,6 +140,7 @@ async fn page(
         form,
         adopted,
         total: all.len(),
+        final_doc: super::final_doc(state, &c).await?,
         c,
     };
     Ok(csrf::with_cookie((status, render(&p)).into_response(), cookie))

@@ -165,3 +165,97 @@ async fn portal(
         stats: stats(&facts),
     }))
 }
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/orgs/{id}/press", get(api_list).post(api_create))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PressView {
+    pub id: i64,
+    /// conference_held | conference_attended | release | coverage | response
+    pub kind: String,
+    pub on: String,
+    pub title: String,
+    pub level: String,
+    pub who: String,
+    pub summary: String,
+    pub count: i64,
+    pub national: i64,
+}
+
+impl From<PressRecord> for PressView {
+    fn from(r: PressRecord) -> Self {
+        Self {
+            id: r.id.0,
+            kind: r.facts.kind.code().into(),
+            on: r.facts.on.to_string(),
+            title: r.facts.title,
+            level: r.facts.level,
+            who: r.facts.who,
+            summary: r.facts.summary,
+            count: r.facts.count,
+            national: r.facts.national,
+        }
+    }
+}
+
+/// A press or response record as the API takes it (the console form's fields).
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct PressBody {
+    /// conference_held | conference_attended | release | coverage | response
+    pub kind: String,
+    /// YYYY-MM-DD
+    pub on: String,
+    pub title: String,
+    /// 国家级 / 省级 / 市级, for a conference attended
+    pub level: String,
+    pub who: String,
+    pub summary: String,
+    /// Items this record stands for (a batch of coverage); 1 when omitted.
+    pub count: Option<i64>,
+    /// Of which in national media (coverage).
+    pub national: Option<i64>,
+}
+
+/// The organisation's press and response records of a year (this year when omitted).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/press", params(("id" = i64, Path), ("year" = Option<i16>, Query)),
+    responses((status = 200, body = [PressView])))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    user: crate::http::auth::ApiUser,
+    Path(id): Path<String>,
+    Params(q): Params<YearQuery>,
+) -> crate::error::ApiResult<axum::Json<Vec<PressView>>> {
+    let org = OrgId(id.parse().map_err(|_| AppError::NotFound)?);
+    crate::orgs::access::require(&state, &user.principal, Capability::View, org).await?;
+    let year = year_param(state.today(), &q.year, 0)?;
+    Ok(axum::Json(store::list(&state.db, org, year).await?.into_iter().map(PressView::from).collect()))
+}
+
+/// Record press work or a response to public concerns.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/press", params(("id" = i64, Path)), request_body = PressBody,
+    responses((status = 201, body = PressView)))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    user: crate::http::auth::ApiUser,
+    Path(id): Path<String>,
+    crate::http::forms::ApiJson(b): crate::http::forms::ApiJson<PressBody>,
+) -> crate::error::ApiResult<(StatusCode, axum::Json<PressView>)> {
+    let org = OrgId(id.parse().map_err(|_| AppError::NotFound)?);
+    crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
+    let input = PressInput {
+        kind: b.kind,
+        on: b.on,
+        title: b.title,
+        level: b.level,
+        who: b.who,
+        summary: b.summary,
+        count: b.count.map(|n| n.to_string()).unwrap_or_default(),
+        national: b.national.map(|n| n.to_string()).unwrap_or_default(),
+    };
+    let facts = input.parse(state.today()).map_err(AppError::from)?;
+    let id = store::create(&state.db, &user.actor(), org, &facts).await?;
+    Ok((StatusCode::CREATED, axum::Json(PressView::from(PressRecord { id, org_id: org, facts }))))
+}
