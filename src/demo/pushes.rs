@@ -88,7 +88,8 @@ pub async fn seed(db: &Db, ids: &DemoOrgs) -> anyhow::Result<()> {
                 2 => vec!["print"],
                 _ => vec!["webhook", "site"],
             };
-            let source = if n % 3 == 0 && !channels.contains(&"print") { Source::Portal } else { Source::Staff };
+            let source =
+                if n.is_multiple_of(3) && !channels.contains(&"print") { Source::Portal } else { Source::Staff };
             let input = RecipientInput {
                 name,
                 email: format!("resident{n:02}@example.cn"),
@@ -99,7 +100,11 @@ pub async fn seed(db: &Db, ids: &DemoOrgs) -> anyhow::Result<()> {
                 consent: true,
             };
             let f = input.parse(&live, &Channel::ALL).map_err(|e| anyhow::anyhow!("demo recipient: {e}"))?;
-            let actor = if source == Source::Portal { Actor::system("portal") } else { staff.clone() };
+            let actor = if source == Source::Portal {
+                Actor::system(gongkai_store::pushes::PORTAL_ACTOR)
+            } else {
+                staff.clone()
+            };
             let id = store::register(db, &actor, org, &f, source, &format!("demo{n:02}{}", "0".repeat(24))).await?;
             if gi == 0 && k == 4 || gi == 5 && k == 3 {
                 withdraw.push(id);
@@ -108,7 +113,7 @@ pub async fn seed(db: &Db, ids: &DemoOrgs) -> anyhow::Result<()> {
     }
     for id in withdraw {
         let r = store::recipient(db, id).await?;
-        store::withdraw(db, &Actor::system("portal"), &r).await?;
+        store::withdraw(db, &Actor::system(gongkai_store::pushes::PORTAL_ACTOR), &r).await?;
     }
     let docs = documents(db, org).await?;
     let pick = |words: &[&str; 2]| -> Vec<String> {

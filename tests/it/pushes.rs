@@ -282,6 +282,11 @@ both!(a_push_campaign_reaches_each_consenting_person_once, |kind: Kind| async mo
     assert_eq!(p.status, 303, "{}", p.body);
     let page = p.location.unwrap();
     let campaign: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+    let desk = app.browser();
+    let mut approver_desk = desk;
+    approver_desk.login("gzmz.approver").await;
+    let body = approver_desk.get("/console").await.body;
+    assert!(body.contains("<strong>1</strong> 待审核发出的定向推送"), "{body}");
     staff.get(&page).await;
     assert_eq!(staff.post(&format!("{page}/launch"), &[]).await.status, 403, "staff do not send");
     let mut approver = app.browser();
@@ -361,6 +366,9 @@ both!(a_push_campaign_reaches_each_consenting_person_once, |kind: Kind| async mo
     worker.drain().await.unwrap();
     assert_eq!((mails.lock().unwrap().len(), hits.lock().unwrap().len()), (1, 2), "never sent twice");
 
+    // The desk says what is left: the printed list to hand out.
+    let desk = staff.get("/console").await.body;
+    assert!(desk.contains("<strong>1</strong> 待线下送达的推送清单"), "{desk}");
     // The printed list shows the address; handing it out marks it delivered.
     let sheet = staff.get(&format!("{page}/print")).await;
     assert!(sheet.body.contains("越秀区某街1号") && sheet.body.contains("赵六您好"), "{}", sheet.body);

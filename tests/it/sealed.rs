@@ -112,7 +112,16 @@ async fn data_keys_rotate_and_prune_from_the_command_line() {
         .unwrap();
     assert!(n > 100, "the demo's applications");
     let out = run(&["data-key", "rotate"]);
-    assert!(out.contains(&format!("{n} applications re-encrypted")), "{out}");
+    let people: i64 = sqlx::query_scalar::<sqlx::Any, i64>("SELECT COUNT(*) FROM push_recipients")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let gateways: i64 = sqlx::query_scalar::<sqlx::Any, i64>("SELECT COUNT(*) FROM push_gateways")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(people >= 30 && gateways == 1, "the demo's push recipients and gateway");
+    assert!(out.contains(&format!("{} records re-encrypted", n + people + gateways)), "{out}");
     let path = format!("{}.key", app.url.strip_prefix("sqlite://").unwrap());
     let file = Keyring::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(file.ids().len(), 2);
@@ -130,4 +139,7 @@ async fn data_keys_rotate_and_prune_from_the_command_line() {
             .await
             .unwrap();
     assert!(!open.is_empty() && open.iter().all(|a| !a.id_number.starts_with("gk1:")));
+    let people =
+        gongkai_store::pushes::recipients(&app.db, gongkai_core::ids::OrgId(app.org_id("gzmz").await)).await.unwrap();
+    assert!(people.iter().all(|r| r.contact.phone.as_deref().is_some_and(|p| p.starts_with("139"))), "push data too");
 }

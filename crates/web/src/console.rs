@@ -395,6 +395,20 @@ async fn desk(
                 items.push(item("建议提案答复待决定公开方式".into(), to_publish, motions, false));
             }
         }
+        if p.can(Capability::EditDisclosure, o.id, &tree) {
+            // Targeted push: campaigns to approve, failures to look at, printed lists to hand out.
+            let (drafts, failed, print) = gongkai_store::pushes::desk_counts(&state.db, o.id).await?;
+            let pushes = format!("/console/orgs/{id}/pushes");
+            if drafts > 0 && p.can(Capability::ApproveDisclosure, o.id, &tree) {
+                items.push(item("待审核发出的定向推送".into(), drafts, pushes.clone(), false));
+            }
+            if failed > 0 {
+                items.push(item("定向推送发送失败".into(), failed, pushes.clone(), true));
+            }
+            if print > 0 {
+                items.push(item("待线下送达的推送清单".into(), print, pushes, false));
+            }
+        }
         if g.role == gongkai_core::orgs::accounts::Role::Supervisor {
             // Oversight: the bodies of the subtree with overdue applications.
             let mut late = 0;

@@ -17,6 +17,9 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row};
 
+/// Who a person's own registration or withdrawal on the portal is logged as.
+pub const PORTAL_ACTOR: &str = "公众（门户网站）";
+
 fn aad(table: &str, column: &str) -> String {
     format!("{table}.{column}")
 }
@@ -856,4 +859,23 @@ pub async fn keys_in_use(db: &Db) -> Result<Vec<String>> {
         }
     }
     Ok(used.into_iter().collect())
+}
+
+/// What the desk shows of `org`'s pushes: campaigns awaiting approval, failed deliveries,
+/// and printed-list deliveries not yet handed out.
+pub async fn desk_counts(db: &Db, org: OrgId) -> Result<(i64, i64, i64)> {
+    let drafts: i64 =
+        sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM push_campaigns WHERE org_id = $1 AND launched_at IS NULL")
+            .bind(org.0)
+            .fetch_one(db.pool())
+            .await?;
+    let r = sqlx::query::<Any>(
+        "SELECT COALESCE(SUM(CASE WHEN d.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+                COALESCE(SUM(CASE WHEN d.status = 'queued' AND d.channel = 'print' THEN 1 ELSE 0 END), 0) AS print
+         FROM push_deliveries d JOIN push_campaigns c ON c.id = d.campaign_id WHERE c.org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_one(db.pool())
+    .await?;
+    Ok((drafts, r.try_get("failed")?, r.try_get("print")?))
 }

@@ -81,6 +81,12 @@ fn action_label(code: &str) -> &str {
         "meeting" => "登记会议",
         "moderate" => "审核意见",
         "adopt" => "登记采纳情况",
+        "register" => "登记",
+        "launch" => "审核发出",
+        "withdraw" => "撤回同意",
+        "printed" => "登记线下送达",
+        "resend" => "重新发送",
+        "link_final" => "链接最终文件",
         other => other,
     }
 }
@@ -105,6 +111,10 @@ fn entity_label(code: &str) -> &str {
         "user" => "用户",
         "calendar" => "节假日安排",
         "letter_template" => "文书模板",
+        "push_group" => "推送群体",
+        "push_recipient" => "推送对象",
+        "push_gateway" => "短信/微信网关",
+        "push_campaign" => "定向推送",
         other => other,
     }
 }
@@ -164,6 +174,19 @@ fn field_label(code: &str) -> &str {
         "password" => "密码",
         "column_id" => "栏目",
         "issuer" => "发布机构",
+        "groups" => "群体",
+        "channels" => "接收方式",
+        "source" => "登记方式",
+        "withdrawn_at" => "撤回同意时间",
+        "url" => "网关地址",
+        "secret" => "签名密钥",
+        "deliveries" => "投递份数",
+        "printed" => "线下送达份数",
+        "delivery" => "投递编号",
+        "retired" => "停用",
+        "description" => "说明",
+        "final_item_id" => "最终文件",
+        "report_published_on" => "采纳情况公布日期",
         other => other,
     }
 }
@@ -192,6 +215,16 @@ fn value_text(field: &str, v: &serde_json::Value) -> String {
                 "channel" => gongkai_core::applications::Channel::parse(s).ok().map(|x| x.label()),
                 "result" => gongkai_core::appeals::AppealResult::parse(s).ok().map(|x| x.label()),
                 "revoked_at" => None,
+                "source" => match s.as_str() {
+                    "portal" => Some("本人在门户登记"),
+                    "staff" => Some("工作人员代为登记"),
+                    _ => None,
+                },
+                "channels" => {
+                    let labels: Vec<&str> =
+                        gongkai_core::pushes::parse_channels_code(s).into_iter().map(|c| c.label()).collect();
+                    return if labels.is_empty() { s.clone() } else { labels.join("、") };
+                }
                 _ => None,
             };
             match label {

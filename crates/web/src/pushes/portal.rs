@@ -130,7 +130,7 @@ async fn subscribe(
         }
     };
     let token = super::new_token();
-    let actor = gongkai_store::audit::Actor::system("portal");
+    let actor = gongkai_store::audit::Actor::system(gongkai_store::pushes::PORTAL_ACTOR);
     match store::register(&state.db, &actor, o.id, &facts, store::Source::Portal, &token).await {
         Ok(_) => Ok(Redirect::to(&format!("/push/{token}?new=1")).into_response()),
         Err(gongkai_store::StoreError::Duplicate { .. }) => {
@@ -232,6 +232,6 @@ async fn personal(
 /// here without a page.
 async fn withdraw(State(state): State<AppState>, Path(token): Path<String>) -> PageResult<Response> {
     let r = store::by_token(&state.db, &token).await?.ok_or(AppError::NotFound)?;
-    store::withdraw(&state.db, &gongkai_store::audit::Actor::system("portal"), &r).await?;
+    store::withdraw(&state.db, &gongkai_store::audit::Actor::system(gongkai_store::pushes::PORTAL_ACTOR), &r).await?;
     Ok(private(Redirect::to(&format!("/push/{token}?withdrawn=1")).into_response()))
 }
