@@ -126,7 +126,7 @@ pub(super) async fn serve(dbargs: &DbArgs, args: ServeArgs) -> anyhow::Result<()
         if mailer.is_some() {
             tracing::info!("deadline alerts will also be e-mailed (GONGKAI_SMTP_URL)");
         }
-        let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, clock)?;
+        let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, clock);
         tokio::spawn(worker.run(std::future::pending()));
     }
     gongkai_web::serve(listener, state, shutdown_signal()).await?;

@@ -16,7 +16,7 @@ pub(super) async fn worker(dbargs: &DbArgs, args: WorkerArgs) -> anyhow::Result<
     let db = open(dbargs, false).await?;
     seal_personal_data(dbargs, &db).await?;
     let mailer = gongkai_web::applications::mail::Mailer::from_env()?;
-    let w = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, args.today.unwrap_or_default())?;
+    let w = gongkai_web::jobs::worker::Worker::new(db.clone(), mailer, args.today.unwrap_or_default());
     if args.once {
         w.schedule().await?;
         let n = w.drain().await?;

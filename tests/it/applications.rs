@@ -599,7 +599,7 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     .unwrap();
     // Through the job table: the sweep job creates the alert and enqueues its e-mail.
     let clock = gongkai_web::http::clock::WallClock::today_is("2024-11-27".parse().unwrap());
-    let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), Some(mailer), clock).unwrap();
+    let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), Some(mailer), clock);
     worker.schedule().await.unwrap();
     assert_eq!(worker.drain().await.unwrap(), 3, "alert sweep, session sweep, one e-mail");
     assert_eq!(store::alerts(&db, orgs.city, 10).await.unwrap().len(), 1);

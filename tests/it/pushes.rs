@@ -319,8 +319,7 @@ both!(a_push_campaign_reaches_each_consenting_person_once, |kind: Kind| async mo
         app.db.clone(),
         Some(mailer),
         gongkai_web::http::clock::WallClock::system(),
-    )
-    .unwrap();
+    );
     assert_eq!(worker.drain().await.unwrap(), 2);
     assert_eq!(mails.lock().unwrap().len(), 1);
     let (to, text) = mails.lock().unwrap()[0].clone();
@@ -484,8 +483,7 @@ both!(withdrawing_stops_deliveries_not_yet_sent, |kind: Kind| async move {
         app.db.clone(),
         Some(mailer),
         gongkai_web::http::clock::WallClock::system(),
-    )
-    .unwrap();
+    );
     assert_eq!(worker.drain().await.unwrap(), 1);
     assert!(mails.lock().unwrap().is_empty());
     assert_eq!(delivery_statuses(&app, cid.0).await, [("钱七".into(), "email".into(), "withdrawn".into())]);

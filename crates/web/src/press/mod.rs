@@ -1,7 +1,7 @@
 //! Press work and responses to public concerns (回应关切): the console record book and the
 //! portal column.
 
-use crate::error::{AppError, PageResult};
+use crate::error::{AppError, ErrorBody, PageResult};
 use crate::http::auth::ConsoleUser;
 use crate::http::forms::{CsrfForm, Params, YearQuery, path_id, year_param};
 use crate::pages::{Nav, render};
@@ -221,16 +221,20 @@ pub struct PressBody {
 
 /// The organisation's press and response records of a year (this year when omitted).
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/press", params(("id" = i64, Path), ("year" = Option<i16>, Query)),
-    responses((status = 200, body = [PressView])))]
+    responses((status = 200, body = [PressView]), (status = 400, body = ErrorBody, description = "年度无效")))]
 pub async fn api_list(
     State(state): State<AppState>,
     user: crate::http::auth::ApiUser,
     Path(id): Path<String>,
-    Params(q): Params<YearQuery>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> crate::error::ApiResult<axum::Json<Vec<PressView>>> {
     let org = OrgId(id.parse().map_err(|_| AppError::NotFound)?);
     crate::orgs::access::require(&state, &user.principal, Capability::View, org).await?;
-    let year = year_param(state.today(), &q.year, 0)?;
+    // Read by hand so that a malformed query is a JSON 400 like every API error.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q.as_deref().unwrap_or(""))
+        .map_err(|_| AppError::BadRequest("查询参数无法解析".into()))?;
+    let raw = pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str()).unwrap_or("");
+    let year = year_param(state.today(), raw, 0)?;
     Ok(axum::Json(store::list(&state.db, org, year).await?.into_iter().map(PressView::from).collect()))
 }
 

@@ -25,21 +25,29 @@ use std::time::Duration;
 const GATEWAY_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// An HTTP(S) client for gateways (rustls with the system's roots, so an agency's private
-/// CA works).
+/// CA works). A machine without readable roots still starts: posting then fails with the
+/// reason, on the delivery, where staff see it.
 #[derive(Clone)]
 pub struct Webhooks {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Result<Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>, String>,
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Webhooks {
-    pub fn new() -> anyhow::Result<Self> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+    pub fn new() -> Self {
+        let client = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
-            .context("loading the system's certificate roots")?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        Ok(Self { client: Client::builder(TokioExecutor::new()).build(https) })
+            .map(|b| Client::builder(TokioExecutor::new()).build(b.https_or_http().enable_http1().build()))
+            .map_err(|e| {
+                tracing::warn!(error = %e, "no system certificate roots: push gateways cannot be reached");
+                format!("无法读取系统根证书（{e}），不能连接网关")
+            });
+        Self { client }
     }
 
     async fn post(&self, url: &str, secret: &str, key: &str, body: Vec<u8>) -> anyhow::Result<()> {
@@ -53,7 +61,8 @@ impl Webhooks {
             .header("user-agent", "gongkai-push/1")
             .body(Full::new(Bytes::from(body)))
             .context("building the gateway request")?;
-        let resp = tokio::time::timeout(GATEWAY_TIMEOUT, self.client.request(req))
+        let client = self.client.as_ref().map_err(|why| anyhow!("{why}"))?;
+        let resp = tokio::time::timeout(GATEWAY_TIMEOUT, client.request(req))
             .await
             .map_err(|_| anyhow!("网关在 {} 秒内未应答", GATEWAY_TIMEOUT.as_secs()))?
             .map_err(|e| anyhow!("无法连接网关：{e}"))?;
