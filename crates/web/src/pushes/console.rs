@@ -16,7 +16,7 @@ use gongkai_core::catalog::Status;
 use gongkai_core::ids::{CampaignId, DeliveryId, ItemId, OrgId, PushGroupId, RecipientId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::pushes::{
-    CampaignInput, Channel, DeliveryStatus, GroupInput, Linked, RecipientInput, compose, may_see_recipients,
+    CampaignInput, Channel, DeliveryStatus, GroupInput, RecipientInput, compose, may_see_recipients,
 };
 use gongkai_store::catalog::{ItemFilter, ItemLine};
 use gongkai_store::orgs;
@@ -474,13 +474,7 @@ async fn print(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<
     require_holder(&state, &user, Capability::View, c.org_id).await?;
     let o = orgs::get(&state.db, c.org_id).await?;
     let base = c.base_url.clone().unwrap_or_default();
-    let ids: Vec<i64> = c.facts.items.iter().map(|i| i.0).collect();
-    let docs: Vec<Linked> = gongkai_store::catalog::items_by_ids(&state.db, &ids)
-        .await?
-        .into_iter()
-        .filter(|i| i.is_public())
-        .map(|i| Linked { title: i.title.clone(), url: format!("{base}/info/{}", i.id) })
-        .collect();
+    let docs = super::linked_docs(&state.db, &c).await?;
     let mut lines = Vec::new();
     for d in store::deliveries(&state.db, c.id).await? {
         if d.channel != Channel::Print || d.status != DeliveryStatus::Queued {

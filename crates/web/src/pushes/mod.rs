@@ -38,3 +38,19 @@ pub async fn publishable_of(
         .map(|i| i.id)
         .collect())
 }
+
+/// A campaign's documents as its messages link them: those still public (one depublished
+/// since the launch is left out rather than linked dead), at the portal address of the launch.
+pub async fn linked_docs(
+    db: &gongkai_store::Db,
+    c: &gongkai_store::pushes::Campaign,
+) -> gongkai_store::Result<Vec<gongkai_core::pushes::Linked>> {
+    let base = c.base_url.clone().unwrap_or_default();
+    let ids: Vec<i64> = c.facts.items.iter().map(|i| i.0).collect();
+    Ok(gongkai_store::catalog::items_by_ids(db, &ids)
+        .await?
+        .into_iter()
+        .filter(|i| i.is_public())
+        .map(|i| gongkai_core::pushes::Linked { title: i.title.clone(), url: format!("{base}/info/{}", i.id) })
+        .collect())
+}

@@ -11,7 +11,7 @@ use crate::applications::mail::Mailer;
 use anyhow::{Context, anyhow};
 use bytes::Bytes;
 use gongkai_core::ids::DeliveryId;
-use gongkai_core::pushes::{Channel, Linked, compose, compose_short, needs_sending};
+use gongkai_core::pushes::{Channel, compose, compose_short, needs_sending};
 use gongkai_store::{Db, StoreError, pushes as store};
 use hmac::{Hmac, Mac};
 use http_body_util::{BodyExt, Full};
@@ -100,14 +100,7 @@ pub async fn deliver(db: &Db, mailer: Option<&Mailer>, hooks: &Webhooks, id: Del
     let c = store::campaign(db, d.campaign_id).await?;
     let org = gongkai_store::orgs::get(db, c.org_id).await?;
     let base = c.base_url.clone().unwrap_or_default();
-    // Documents depublished since the launch are left out rather than linked dead.
-    let ids: Vec<i64> = c.facts.items.iter().map(|i| i.0).collect();
-    let docs: Vec<Linked> = gongkai_store::catalog::items_by_ids(db, &ids)
-        .await?
-        .into_iter()
-        .filter(|i| i.is_public())
-        .map(|i| Linked { title: i.title.clone(), url: format!("{base}/info/{}", i.id) })
-        .collect();
+    let docs = super::linked_docs(db, &c).await?;
     let manage = format!("{base}/push/{}", r.token);
     let sent = match d.channel {
         Channel::Email => {
