@@ -4,9 +4,7 @@
 //! still to hand out), and a draft campaign awaiting approval.
 
 use super::DemoOrgs;
-use gongkai_core::catalog::Status;
 use gongkai_core::pushes::{CampaignInput, Channel, RecipientInput};
-use gongkai_store::catalog::{ItemFilter, ItemLine};
 use gongkai_store::pushes::{self as store, Gateway, Source};
 use gongkai_store::{Actor, Db};
 
@@ -53,11 +51,6 @@ const CAMPAIGNS: [(&str, &str, &str, [&str; 2]); 6] = [
         ["高龄", "养老"],
     ),
 ];
-
-async fn documents(db: &Db, org: gongkai_core::ids::OrgId) -> anyhow::Result<Vec<ItemLine>> {
-    let f = ItemFilter { org_id: Some(org), public_only: true, status: Some(Status::Published), ..Default::default() };
-    Ok(gongkai_store::catalog::page(db, &f, 0, 2_000).await?)
-}
 
 pub async fn seed(db: &Db, ids: &DemoOrgs) -> anyhow::Result<()> {
     let org = ids.city;
@@ -115,7 +108,7 @@ pub async fn seed(db: &Db, ids: &DemoOrgs) -> anyhow::Result<()> {
         let r = store::recipient(db, id).await?;
         store::withdraw(db, &Actor::system(gongkai_store::pushes::PORTAL_ACTOR), &r).await?;
     }
-    let docs = documents(db, org).await?;
+    let docs = gongkai_store::catalog::published(db, org, 2_000).await?;
     let pick = |words: &[&str; 2]| -> Vec<String> {
         let mut v: Vec<String> = docs
             .iter()

@@ -3,10 +3,10 @@
 //! import with a dry run, search in both character sets, reading aids and access rules.
 
 use crate::both;
-use crate::harness::{Kind, TestApp};
-use gongkai_core::catalog::{Disclosure, ItemKind, Validity};
+use crate::harness::{Kind, TestApp, item_draft as draft};
+use gongkai_core::catalog::{ItemKind, Validity};
 use gongkai_core::ids::OrgId;
-use gongkai_store::catalog::{self, Draft, Entry};
+use gongkai_store::catalog::{self, Entry};
 use gongkai_store::{Actor, audit};
 use jiff::civil::date;
 
@@ -17,29 +17,6 @@ fn field<'a>(body: &'a str, after: &str) -> &'a str {
 
 fn item_id(location: &str) -> String {
     location.trim_start_matches("/console/catalog/").to_string()
-}
-
-fn draft(column_id: gongkai_core::ids::ColumnId, title: &str, kind: ItemKind, formed: jiff::civil::Date) -> Draft {
-    Draft {
-        column_id,
-        kind,
-        title: title.into(),
-        summary: "概述".into(),
-        body_html: "<p>正文</p>".into(),
-        body_text: "正文".into(),
-        issuer: "广州市民政局".into(),
-        co_issuers: String::new(),
-        doc_number: None,
-        genre: String::new(),
-        subject: String::new(),
-        keywords: String::new(),
-        disclosure: Disclosure::Proactive,
-        formed_on: formed,
-        effective_on: None,
-        interprets_id: None,
-        interp_form: None,
-        media_url: None,
-    }
 }
 
 both!(draft_review_publish_then_found_in_simplified_and_traditional, |kind: Kind| async move {

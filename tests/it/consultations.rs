@@ -167,26 +167,12 @@ both!(after_the_close_comments_are_refused_and_the_report_is_published, |kind: K
         .find(|c| c.slug == "normative")
         .unwrap()
         .id;
-    let mut d = gongkai_store::catalog::Draft {
-        column_id: col,
-        kind: gongkai_core::catalog::ItemKind::Normative,
-        title: "广州市民政局关于印发《某办法》的通知".into(),
-        summary: String::new(),
-        body_html: "<p>正文</p>".into(),
-        body_text: "正文".into(),
-        issuer: "广州市民政局".into(),
-        co_issuers: String::new(),
-        doc_number: None,
-        genre: String::new(),
-        subject: String::new(),
-        keywords: String::new(),
-        disclosure: gongkai_core::catalog::Disclosure::Proactive,
-        formed_on: crate::harness::date("2027-01-05"),
-        effective_on: None,
-        interprets_id: None,
-        interp_form: None,
-        media_url: None,
-    };
+    let mut d = crate::harness::item_draft(
+        col,
+        "广州市民政局关于印发《某办法》的通知",
+        gongkai_core::catalog::ItemKind::Normative,
+        crate::harness::date("2027-01-05"),
+    );
     let on = crate::harness::date("2027-01-08");
     let fin = gongkai_store::catalog::create(
         &app.db,

@@ -575,3 +575,33 @@ pub fn mail_text(raw: &str) -> String {
     }
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
+
+/// A catalog item to create in a test: proactively disclosed, with a short body.
+pub fn item_draft(
+    column_id: gongkai_core::ids::ColumnId,
+    title: &str,
+    kind: gongkai_core::catalog::ItemKind,
+    formed: jiff::civil::Date,
+) -> gongkai_store::catalog::Draft {
+    use gongkai_core::catalog::Disclosure;
+    gongkai_store::catalog::Draft {
+        column_id,
+        kind,
+        title: title.into(),
+        summary: "概述".into(),
+        body_html: "<p>正文</p>".into(),
+        body_text: "正文".into(),
+        issuer: "广州市民政局".into(),
+        co_issuers: String::new(),
+        doc_number: None,
+        genre: String::new(),
+        subject: String::new(),
+        keywords: String::new(),
+        disclosure: Disclosure::Proactive,
+        formed_on: formed,
+        effective_on: None,
+        interprets_id: None,
+        interp_form: None,
+        media_url: None,
+    }
+}

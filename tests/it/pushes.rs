@@ -5,10 +5,10 @@
 
 use crate::both;
 use crate::harness::{Kind, TestApp};
-use gongkai_core::catalog::{Disclosure, ItemKind};
+use gongkai_core::catalog::ItemKind;
 use gongkai_core::ids::OrgId;
 use gongkai_store::Actor;
-use gongkai_store::catalog::{self, Draft, Entry};
+use gongkai_store::catalog::{self, Entry};
 use hmac::{Hmac, Mac};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::{Arc, Mutex};
@@ -73,27 +73,8 @@ fn header<'a>(h: &'a [(String, String)], name: &str) -> &'a str {
     h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
 }
 
-fn publish_draft(column_id: gongkai_core::ids::ColumnId, title: &str) -> Draft {
-    Draft {
-        column_id,
-        kind: ItemKind::General,
-        title: title.into(),
-        summary: "概述".into(),
-        body_html: "<p>正文</p>".into(),
-        body_text: "正文".into(),
-        issuer: "广州市民政局".into(),
-        co_issuers: String::new(),
-        doc_number: None,
-        genre: String::new(),
-        subject: String::new(),
-        keywords: String::new(),
-        disclosure: Disclosure::Proactive,
-        formed_on: jiff::civil::date(2026, 11, 2),
-        effective_on: None,
-        interprets_id: None,
-        interp_form: None,
-        media_url: None,
-    }
+fn publish_draft(column_id: gongkai_core::ids::ColumnId, title: &str) -> gongkai_store::catalog::Draft {
+    crate::harness::item_draft(column_id, title, ItemKind::General, jiff::civil::date(2026, 11, 2))
 }
 
 async fn token_of(app: &TestApp, name: &str) -> String {

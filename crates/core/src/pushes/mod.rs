@@ -125,6 +125,55 @@ impl DeliveryStatus {
     }
 }
 
+/// Who registered a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Source {
+    /// The person, on the portal.
+    Portal,
+    /// Staff, with consent given in person or in writing.
+    Staff,
+}
+
+impl Source {
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Portal => "portal",
+            Source::Staff => "staff",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Portal => "本人在门户登记",
+            Source::Staff => "工作人员代为登记",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Source::Portal, Source::Staff].into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// The channels a person may choose on the portal: e-mail and the inbox, and SMS/WeChat
+/// when the body has a gateway (a printed list is for staff to arrange).
+pub fn portal_channels(has_gateway: bool) -> Vec<Channel> {
+    let mut v = vec![Channel::Email, Channel::Site];
+    if has_gateway {
+        v.push(Channel::Webhook);
+    }
+    v
+}
+
+/// What staff read of a delivery: a failure says whether the job table will try again.
+pub fn delivery_label(status: DeliveryStatus, channel: Channel, attempts: i64) -> String {
+    match status {
+        DeliveryStatus::Failed if attempts >= crate::jobs::MAX_ATTEMPTS => "发送失败，已停止自动重试".into(),
+        DeliveryStatus::Failed => format!("发送失败（第 {attempts} 次），将自动重试"),
+        DeliveryStatus::Queued if channel == Channel::Print => "待打印送达".into(),
+        s => s.label().into(),
+    }
+}
+
 /// A recipient group as entered.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
@@ -557,6 +606,11 @@ mod tests {
         for s in DeliveryStatus::ALL {
             assert_eq!(DeliveryStatus::parse(s.code()), Some(s));
         }
+        assert_eq!(delivery_label(DeliveryStatus::Failed, Channel::Webhook, 2), "发送失败（第 2 次），将自动重试");
+        assert_eq!(delivery_label(DeliveryStatus::Failed, Channel::Email, 5), "发送失败，已停止自动重试");
+        assert_eq!(delivery_label(DeliveryStatus::Queued, Channel::Print, 0), "待打印送达");
+        assert_eq!(portal_channels(false), [Channel::Email, Channel::Site]);
+        assert_eq!(Source::parse(Source::Staff.code()), Some(Source::Staff));
         assert_eq!(
             parse_channels_code(&channels_code(&[Channel::Print, Channel::Email])),
             [Channel::Email, Channel::Print]

@@ -1298,6 +1298,13 @@ pub async fn items_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Item>> {
     Ok(out)
 }
 
+/// `org`'s published, public items, newest first (what a campaign or a consultation's
+/// final document may name).
+pub async fn published(db: &Db, org: OrgId, limit: i64) -> Result<Vec<ItemLine>> {
+    let f = ItemFilter { org_id: Some(org), public_only: true, status: Some(Status::Published), ..Default::default() };
+    page(db, &f, 0, limit).await
+}
+
 /// Public item ids in id order after `after` (a rebuild walks them in batches).
 pub async fn public_ids_after(db: &Db, after: i64, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar::<Any, i64>(

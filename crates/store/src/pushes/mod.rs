@@ -8,6 +8,7 @@ use crate::crypto::Keyring;
 use crate::{Db, Result, StoreError, jobs, ts};
 use gongkai_core::ids::{CampaignId, DeliveryId, ItemId, OrgId, PushGroupId, RecipientId};
 use gongkai_core::jobs::Job;
+pub use gongkai_core::pushes::Source;
 use gongkai_core::pushes::{
     CampaignFacts, Channel, Contact, DEFAULT_GROUPS, DeliveryStatus, GroupFacts, Reach, RecipientFacts, WITHDRAWN,
     channels_code, contact_keys, parse_channels_code, plan,
@@ -163,31 +164,6 @@ pub async fn group(db: &Db, id: PushGroupId) -> Result<Group> {
     groups(db, OrgId(org)).await?.into_iter().find(|g| g.id == id).ok_or(StoreError::NotFound)
 }
 
-/// Who registered a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Source {
-    /// The person, on the portal.
-    Portal,
-    /// Staff, with consent given in person or in writing.
-    Staff,
-}
-
-impl Source {
-    fn code(self) -> &'static str {
-        match self {
-            Source::Portal => "portal",
-            Source::Staff => "staff",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Portal => "本人在门户登记",
-            Source::Staff => "工作人员代为登记",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Recipient {
     pub id: RecipientId,
@@ -231,11 +207,8 @@ async fn recipient_from_row(db: &Db, keys: &Keyring, r: &AnyRow) -> Result<Recip
         contact: Contact { email: open("email")?, phone: open("phone")?, address: open("address")? },
         channels: parse_channels_code(&r.try_get::<String, _>("channels")?),
         groups,
-        source: match source.as_str() {
-            "portal" => Source::Portal,
-            "staff" => Source::Staff,
-            other => return Err(StoreError::Corrupt(format!("push recipient source '{other}'"))),
-        },
+        source: Source::parse(&source)
+            .ok_or_else(|| StoreError::Corrupt(format!("push recipient source '{source}'")))?,
         registered_by: r.try_get("registered_by")?,
         consent_at: r.try_get("consent_at")?,
         withdrawn_at: r.try_get("withdrawn_at")?,

@@ -215,11 +215,7 @@ fn value_text(field: &str, v: &serde_json::Value) -> String {
                 "channel" => gongkai_core::applications::Channel::parse(s).ok().map(|x| x.label()),
                 "result" => gongkai_core::appeals::AppealResult::parse(s).ok().map(|x| x.label()),
                 "revoked_at" => None,
-                "source" => match s.as_str() {
-                    "portal" => Some("本人在门户登记"),
-                    "staff" => Some("工作人员代为登记"),
-                    _ => None,
-                },
+                "source" => gongkai_core::pushes::Source::parse(s).map(|x| x.label()),
                 "channels" => {
                     let labels: Vec<&str> =
                         gongkai_core::pushes::parse_channels_code(s).into_iter().map(|c| c.label()).collect();

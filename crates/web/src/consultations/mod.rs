@@ -19,13 +19,7 @@ pub async fn documents(
     state: &crate::state::AppState,
     org: gongkai_core::ids::OrgId,
 ) -> Result<Vec<gongkai_store::catalog::ItemLine>, crate::error::AppError> {
-    let f = gongkai_store::catalog::ItemFilter {
-        org_id: Some(org),
-        public_only: true,
-        status: Some(gongkai_core::catalog::Status::Published),
-        ..Default::default()
-    };
-    Ok(gongkai_store::catalog::page(&state.db, &f, 0, 300).await?)
+    Ok(gongkai_store::catalog::published(&state.db, org, 300).await?)
 }
 
 /// The linked final document as (id, title), while it is public.

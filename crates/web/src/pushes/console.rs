@@ -12,13 +12,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use gongkai_core::catalog::Status;
 use gongkai_core::ids::{CampaignId, DeliveryId, ItemId, OrgId, PushGroupId, RecipientId};
 use gongkai_core::orgs::access::Capability;
 use gongkai_core::pushes::{
     CampaignInput, Channel, DeliveryStatus, GroupInput, RecipientInput, compose, may_see_recipients,
 };
-use gongkai_store::catalog::{ItemFilter, ItemLine};
+use gongkai_store::catalog::ItemLine;
 use gongkai_store::orgs;
 use gongkai_store::pushes::{self as store, Campaign, Delivery, Group, Recipient, Tally};
 
@@ -44,8 +43,7 @@ fn messages(e: gongkai_core::FieldErrors) -> Vec<String> {
 
 /// The documents a campaign may carry: the body's published, public items, newest first.
 async fn publishable(state: &AppState, org: OrgId) -> Result<Vec<ItemLine>, AppError> {
-    let f = ItemFilter { org_id: Some(org), public_only: true, status: Some(Status::Published), ..Default::default() };
-    Ok(gongkai_store::catalog::page(&state.db, &f, 0, 300).await?)
+    Ok(gongkai_store::catalog::published(&state.db, org, 300).await?)
 }
 
 pub struct CampaignLine {
@@ -379,14 +377,7 @@ struct CampaignPage {
 
 impl CampaignPage {
     fn status_label(&self, d: &Delivery) -> String {
-        match d.status {
-            DeliveryStatus::Failed if d.attempts >= gongkai_core::jobs::MAX_ATTEMPTS => {
-                "发送失败，已停止自动重试".into()
-            }
-            DeliveryStatus::Failed => format!("发送失败（第 {} 次），将自动重试", d.attempts),
-            DeliveryStatus::Queued if d.channel == Channel::Print => "待打印送达".into(),
-            s => s.label().into(),
-        }
+        gongkai_core::pushes::delivery_label(d.status, d.channel, d.attempts)
     }
 }
 

@@ -55,14 +55,9 @@ async fn org_of(state: &AppState, code: &str) -> Result<orgs::Org, AppError> {
     Ok(o)
 }
 
-/// What the portal offers: e-mail and the inbox, and SMS/WeChat when the body has a
-/// gateway (a printed list is for staff to arrange).
+/// What the portal offers (`core::pushes::portal_channels`).
 async fn offered(state: &AppState, org: gongkai_core::ids::OrgId) -> Result<Vec<Channel>, AppError> {
-    let mut v = vec![Channel::Email, Channel::Site];
-    if store::gateway(&state.db, org).await?.is_some() {
-        v.push(Channel::Webhook);
-    }
-    Ok(v)
+    Ok(gongkai_core::pushes::portal_channels(store::gateway(&state.db, org).await?.is_some()))
 }
 
 async fn page(
