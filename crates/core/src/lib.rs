@@ -17,6 +17,7 @@ pub mod field;
 pub mod ids;
 pub mod jobs;
 pub mod orgs;
+pub mod oversight;
 pub mod press;
 pub mod proposals;
 pub mod pushes;

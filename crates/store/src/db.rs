@@ -327,6 +327,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "channel counts", include_str!("../migrations/0017_channel_counts.sql")),
     (18, "consultations", include_str!("../migrations/0018_consultations.sql")),
     (19, "pushes", include_str!("../migrations/0019_pushes.sql")),
+    (20, "oversight", include_str!("../migrations/0020_oversight.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.

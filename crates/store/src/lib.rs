@@ -18,6 +18,7 @@ pub mod crypto;
 mod db;
 pub mod jobs;
 pub mod orgs;
+pub mod oversight;
 pub mod press;
 pub mod proposals;
 pub mod pushes;

@@ -714,6 +714,19 @@ impl Case {
             .try_fold(0, |acc, (a, b)| Ok(acc + cal.working_days_between(a, b)?))
     }
 
+    /// Working days the case took, from the start of its clock to its finish, without the
+    /// lawful pauses (consultation, fee notice) and without the time spent waiting for a
+    /// correction (the clock restarts on receipt of it). `None` while it is open.
+    pub fn handling_wd(&self, cal: &Calendar) -> Result<Option<u32>, CalendarError> {
+        match (self.clock_start, self.finished_on) {
+            (Some(start), Some(end)) => {
+                let total = cal.working_days_between(start, end)?;
+                Ok(Some(total.saturating_sub(self.paused_wd(cal)?)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The reply deadline, or `None` while it does not run (receipt not confirmed,
     /// awaiting correction, or paused).
     pub fn due(&self, s: &ClockSettings, cal: &Calendar) -> Result<Option<Date>, CalendarError> {

@@ -371,15 +371,21 @@ pub enum Status {
     Published,
     /// Approved but not proactively disclosed: kept in the internal register.
     Registered,
+    /// Published as a public notice (a name list) whose notice period has ended: off the
+    /// portal, still counted as published in its year.
+    Expired,
 }
 
 impl Status {
+    pub const ALL: [Status; 5] = [Status::Draft, Status::Submitted, Status::Published, Status::Registered, Status::Expired];
+
     pub fn code(self) -> &'static str {
         match self {
             Status::Draft => "draft",
             Status::Submitted => "submitted",
             Status::Published => "published",
             Status::Registered => "registered",
+            Status::Expired => "expired",
         }
     }
 
@@ -389,11 +395,12 @@ impl Status {
             Status::Submitted => "待审核",
             Status::Published => "已发布",
             Status::Registered => "已登记（不主动公开）",
+            Status::Expired => "公示期满（已撤下）",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Status::Draft, Status::Submitted, Status::Published, Status::Registered].into_iter().find(|x| x.code() == s)
+        Self::ALL.into_iter().find(|x| x.code() == s)
     }
 }
 
@@ -404,6 +411,8 @@ pub enum Action {
     Submit,
     Approve,
     Return,
+    /// The public-notice period of a published list ended.
+    Expire,
 }
 
 pub fn transition(from: Status, action: Action, attribute: Attribute) -> Result<Status, String> {
@@ -413,6 +422,7 @@ pub fn transition(from: Status, action: Action, attribute: Attribute) -> Result<
         (Draft, Action::Submit) => Ok(Submitted),
         (Submitted, Action::Approve) => Ok(if attribute == Attribute::Proactive { Published } else { Registered }),
         (Submitted, Action::Return) => Ok(Draft),
+        (Published, Action::Expire) => Ok(Expired),
         (s, a) => Err(format!(
             "当前状态为“{}”，不能{}",
             s.label(),
@@ -421,6 +431,7 @@ pub fn transition(from: Status, action: Action, attribute: Attribute) -> Result<
                 Action::Submit => "提交审核",
                 Action::Approve => "审核通过",
                 Action::Return => "退回修改",
+                Action::Expire => "结束公示",
             }
         )),
     }

@@ -39,6 +39,10 @@ pub enum Capability {
     ApproveApplications,
     /// Change the organisation's facts, users and settings.
     ManageOrg,
+    /// Supervise the organisation's subtree: assign tasks, review reports, record
+    /// inspections and village-affairs work (the supervisor's own records, never the
+    /// subordinate bodies' disclosure work).
+    Supervise,
 }
 
 impl Capability {
@@ -56,7 +60,7 @@ fn role_allows(role: Role, cap: Capability) -> bool {
             matches!(cap, View | EditDisclosure | HandleApplications | ApproveDisclosure | ApproveApplications)
         }
         Role::OrgAdmin => matches!(cap, View | ManageOrg),
-        Role::Supervisor => matches!(cap, View),
+        Role::Supervisor => matches!(cap, View | Supervise),
     }
 }
 
@@ -177,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn supervisor_reads_subtree_and_never_writes() {
+    fn supervisor_reads_and_supervises_its_subtree_but_never_does_its_work() {
         let t = tree();
         let s = p(&[(1, Role::Supervisor)]);
         assert!(s.oversees(OrgId(2), &t) && !s.oversees(OrgId(4), &t));
@@ -187,8 +191,12 @@ mod tests {
             assert!(!s.can(EditDisclosure, OrgId(o), &t));
             assert!(!s.can(HandleApplications, OrgId(o), &t));
             assert!(!s.can(ManageOrg, OrgId(o), &t));
+            assert!(s.can(Supervise, OrgId(o), &t));
         }
         assert!(!s.can(View, OrgId(4), &t));
+        assert!(!s.can(Supervise, OrgId(4), &t));
+        assert!(!p(&[(1, Role::Approver)]).can(Supervise, OrgId(2), &t), "only supervisors assign tasks");
+        assert!(!p(&[(2, Role::Staff)]).can(Supervise, OrgId(2), &t));
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The catalog of proactive disclosure: columns, items with their review workflow and
 //! validity history, attachments, index-number serials and the search change log.
 
+pub mod feed;
+pub mod transfer;
+
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::calendar::Calendar;
@@ -509,6 +512,7 @@ fn action_name(a: Action) -> &'static str {
         Action::Submit => "submit",
         Action::Approve => "approve",
         Action::Return => "return",
+        Action::Expire => "expire",
     }
 }
 
@@ -720,13 +724,19 @@ async fn allocate_index(conn: &mut AnyConnection, org: OrgId, on: Date) -> Resul
     Ok(pattern.format(&code, on, serial as u32))
 }
 
+/// Record that `item` changed outside this module (a name list, the end of a notice): the
+/// search index and the feeds pick it up.
+pub(crate) async fn touch(conn: &mut AnyConnection, item: ItemId) -> Result<()> {
+    log_change_in(conn, item).await
+}
+
 async fn log_change_in(conn: &mut AnyConnection, item: ItemId) -> Result<()> {
     sqlx::query::<Any>("INSERT INTO search_changes (item_id, changed_at) VALUES ($1, $2)")
         .bind(item.0)
         .bind(ts::now())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    feed::touch_in(conn, item).await
 }
 
 /// Record a change of validity (and, with it, the periodic assessment decision).
@@ -1354,7 +1364,7 @@ pub async fn normative_counts(db: &Db, org: OrgId, year: i32, kind: ItemKind) ->
 pub async fn published_by_column_kind(db: &Db, org: OrgId, year: i32) -> Result<Vec<(String, i64)>> {
     let rows = sqlx::query::<Any>(
         "SELECT c.kind AS kind, COUNT(*) AS n FROM catalog_items i JOIN catalog_columns c ON c.id = i.column_id
-         WHERE i.org_id = $1 AND i.status = 'published' AND i.published_on >= $2 AND i.published_on <= $3
+         WHERE i.org_id = $1 AND i.status IN ('published', 'expired') AND i.published_on >= $2 AND i.published_on <= $3
          GROUP BY c.kind",
     )
     .bind(org.0)

@@ -80,7 +80,7 @@ pub async fn entered(db: &Db, org: OrgId, year: i16) -> Result<Vec<ChannelCount>
 pub async fn portal_by_month(db: &Db, org: OrgId, year: i16) -> Result<[i64; 12]> {
     let rows = sqlx::query::<Any>(
         "SELECT substr(published_on, 6, 2) AS m, COUNT(*) AS n FROM catalog_items
-         WHERE org_id = $1 AND status = 'published' AND attribute = 'proactive'
+         WHERE org_id = $1 AND status IN ('published', 'expired') AND attribute = 'proactive'
            AND published_on >= $2 AND published_on <= $3
          GROUP BY substr(published_on, 6, 2)",
     )
