@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::channels::console_routes())
         .merge(crate::consultations::console::routes())
         .merge(crate::pushes::console::routes())
+        .merge(crate::oversight::console_routes())
         .merge(crate::audit::console::routes())
         .merge(crate::jobs::console::routes())
 }

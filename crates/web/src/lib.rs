@@ -27,6 +27,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod orgs;
+pub mod oversight;
 pub mod pages;
 pub mod press;
 pub mod proposals;

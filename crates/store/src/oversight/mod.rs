@@ -566,3 +566,11 @@ pub async fn expire_notices(db: &Db, today: Date) -> Result<u64> {
     }
     Ok(n)
 }
+
+/// The matter a record is linked to, if any.
+pub async fn link_of(db: &Db, record: ItemId) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<Any, i64>("SELECT standard_item_id FROM standard_links WHERE catalog_item_id = $1")
+        .bind(record.0)
+        .fetch_optional(db.pool())
+        .await?)
+}
