@@ -3,6 +3,7 @@
 //! a non-zero exit code.
 
 mod calendar;
+mod catalog;
 mod import;
 mod keys;
 mod org;
@@ -12,6 +13,7 @@ mod user;
 mod worker;
 
 use calendar::*;
+use catalog::*;
 use import::*;
 use keys::*;
 use org::*;
@@ -95,6 +97,9 @@ enum Command {
     /// Import data from outside
     #[command(subcommand)]
     Import(ImportCmd),
+    /// A body's whole catalog as one archive: export, and import on another platform
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
     /// Copy the database to a file (SQLite online backup)
     Backup {
         /// Target file (must not exist)
@@ -243,6 +248,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker(args) => worker(&cli.db, args).await,
         Command::Org(cmd) => org(&cli.db, cmd).await,
         Command::User(cmd) => user(&cli.db, cmd).await,
+        Command::Catalog(cmd) => catalog(&cli.db, cmd).await,
         Command::Calendar(_) | Command::Import(_) => unreachable!("handled in main with its own exit codes"),
         Command::Report(ReportCmd::Check { .. }) => unreachable!("handled in main with its own exit codes"),
         Command::Report(ReportCmd::Tables { org, year, json }) => report_tables(&cli.db, &org, year, json).await,

@@ -601,7 +601,7 @@ both!(deadline_alerts_are_emailed_once, |kind: Kind| async move {
     let clock = gongkai_web::http::clock::WallClock::today_is("2024-11-27".parse().unwrap());
     let worker = gongkai_web::jobs::worker::Worker::new(db.clone(), Some(mailer), clock);
     worker.schedule().await.unwrap();
-    assert_eq!(worker.drain().await.unwrap(), 3, "alert sweep, session sweep, one e-mail");
+    assert_eq!(worker.drain().await.unwrap(), 4, "alert, session and notice sweeps, one e-mail");
     assert_eq!(store::alerts(&db, orgs.city, 10).await.unwrap().len(), 1);
     assert_eq!(got.lock().unwrap().len(), 2, "handler and approver");
     // The next period's sweep finds the alert again but never mails it twice.

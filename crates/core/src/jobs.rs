@@ -20,6 +20,8 @@ pub enum Job {
     SweepSessions { slot: i64 },
     /// Send one targeted-push delivery (e-mail or gateway); a sent one is never sent again.
     PushDelivery { delivery_id: i64 },
+    /// Take down public notices (name lists) whose notice period has ended.
+    SweepNotices { slot: i64 },
 }
 
 /// Attempts before a job is set aside as dead (visible on the console for a retry).
@@ -32,6 +34,7 @@ impl Job {
             Job::AlertMail { .. } => "alert_mail",
             Job::SweepSessions { .. } => "sweep_sessions",
             Job::PushDelivery { .. } => "push_delivery",
+            Job::SweepNotices { .. } => "sweep_notices",
         }
     }
 
@@ -42,6 +45,7 @@ impl Job {
             Job::AlertMail { alert_id } => format!("alert_mail:{alert_id}"),
             Job::SweepSessions { slot } => format!("sweep_sessions:{slot}"),
             Job::PushDelivery { delivery_id } => format!("push_delivery:{delivery_id}"),
+            Job::SweepNotices { slot } => format!("sweep_notices:{slot}"),
         }
     }
 
@@ -52,6 +56,7 @@ impl Job {
             Job::AlertMail { alert_id } => format!("发送提醒邮件（提醒{alert_id}）"),
             Job::SweepSessions { .. } => "清理过期登录会话".into(),
             Job::PushDelivery { delivery_id } => format!("发送定向推送（投递{delivery_id}）"),
+            Job::SweepNotices { .. } => "撤下公示期满的名单".into(),
         }
     }
 }

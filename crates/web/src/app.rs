@@ -45,6 +45,8 @@ pub fn router(state: AppState) -> Router {
             crate::catalog::home::routes()
                 .merge(crate::applications::portal::routes())
                 .merge(crate::catalog::portal::routes())
+                .merge(crate::catalog::feeds::routes())
+                .merge(crate::catalog::embed::routes())
                 .merge(crate::reports::annual::portal_routes())
                 .merge(crate::proposals::portal::routes())
                 .merge(crate::press::portal_routes())
@@ -89,9 +91,19 @@ async fn refuse_writes_when_read_only(State(read_only): State<bool>, req: Reques
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
+    // Fragments for host portals may be framed by any host; they carry no script or style.
+    let embed = req.uri().path().starts_with("/embed/");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if embed {
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; img-src * data:; style-src *; frame-ancestors *"),
+        );
+        return resp;
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(

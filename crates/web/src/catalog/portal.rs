@@ -79,7 +79,7 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-async fn org_by_code(state: &AppState, code: &str) -> Result<Org, AppError> {
+pub(crate) async fn org_by_code(state: &AppState, code: &str) -> Result<Org, AppError> {
     let o = orgs::find(&state.db, code).await?;
     if o.short_code != code {
         // Only the short code is a URL; names are not accepted here.
@@ -350,10 +350,13 @@ struct DocumentPage {
     interprets: Option<Item>,
     history: Vec<catalog::ValidityEntry>,
     url: String,
+    /// A name list: only the fields its standard-catalog matter lists.
+    roster: Option<gongkai_core::oversight::standards::Roster>,
+    notice_until: Option<String>,
 }
 
 /// A published, proactively disclosed item, else 404 (drafts and withheld items do not exist publicly).
-async fn public_item(state: &AppState, id: &str) -> Result<Item, AppError> {
+pub(crate) async fn public_item(state: &AppState, id: &str) -> Result<Item, AppError> {
     let id: ItemId = id.parse().map_err(|_| AppError::NotFound)?;
     let item = catalog::get(&state.db, id).await?;
     if !item.is_public() {
@@ -369,7 +372,7 @@ fn qr(url: &str) -> String {
 }
 
 /// Mask personal data in the text nodes of published HTML.
-fn mask_html(html: &str) -> String {
+pub(crate) fn mask_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find('<') {
@@ -414,6 +417,8 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         body_html: mask_html(&item.body_html),
         attachments: catalog::attachments(&state.db, item.id).await?,
         history: catalog::validity_entries(&state.db, item.id).await?,
+        roster: gongkai_store::oversight::roster(&state.db, item.id).await?,
+        notice_until: gongkai_store::oversight::notice_until(&state.db, item.id).await?,
 
         interpretations,
         interprets,

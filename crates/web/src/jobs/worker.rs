@@ -38,6 +38,7 @@ impl Worker {
         let secs = now.as_second();
         jobs::enqueue(&self.db, &Job::SweepAlerts { slot: slot(secs, ALERT_EVERY) }, now).await?;
         jobs::enqueue(&self.db, &Job::SweepSessions { slot: slot(secs, SESSION_EVERY) }, now).await?;
+        jobs::enqueue(&self.db, &Job::SweepNotices { slot: slot(secs, ALERT_EVERY) }, now).await?;
         Ok(())
     }
 
@@ -121,6 +122,13 @@ impl Worker {
             },
             Job::SweepSessions { .. } => {
                 gongkai_store::orgs::sessions::sweep(&self.db).await?;
+                Ok(())
+            }
+            Job::SweepNotices { .. } => {
+                let n = gongkai_store::oversight::expire_notices(&self.db, self.clock.today()).await?;
+                if n > 0 {
+                    tracing::info!(notices = n, "public notices taken down at the end of their period");
+                }
                 Ok(())
             }
             Job::PushDelivery { delivery_id } => {
