@@ -75,17 +75,17 @@ fn person_id(rng: &mut Rng) -> String {
 }
 
 /// What a demo application looks like before it is handled.
-struct Plan {
+pub(super) struct Plan {
     org: OrgId,
-    channel: Channel,
+    pub(super) channel: Channel,
     submitted: Date,
     input: ApplicationInput,
-    outcome: Option<Outcome>,
+    pub(super) outcome: Option<Outcome>,
     /// Working days from the clock start to the reply.
-    reply_after: u32,
+    pub(super) reply_after: u32,
     correction: bool,
-    consultation: bool,
-    extension: bool,
+    pub(super) consultation: bool,
+    pub(super) extension: bool,
 }
 
 fn application_input(rng: &mut Rng, year: i16) -> (ApplicationInput, usize) {
@@ -140,7 +140,7 @@ fn outcome_for(rng: &mut Rng, topic_ix: usize) -> Outcome {
     }
 }
 
-fn working_day_on_or_after(cal: &Calendar, mut d: Date) -> anyhow::Result<Date> {
+pub(super) fn working_day_on_or_after(cal: &Calendar, mut d: Date) -> anyhow::Result<Date> {
     while !cal.is_working_day(d)? {
         d = d.tomorrow()?;
     }
@@ -148,7 +148,7 @@ fn working_day_on_or_after(cal: &Calendar, mut d: Date) -> anyhow::Result<Date> 
 }
 
 /// Working day dates spread over a year (first to `last`).
-fn dates_in(cal: &Calendar, rng: &mut Rng, year: i16, n: usize, last: Date) -> anyhow::Result<Vec<Date>> {
+pub(super) fn dates_in(cal: &Calendar, rng: &mut Rng, year: i16, n: usize, last: Date) -> anyhow::Result<Vec<Date>> {
     let first = Date::new(year, 1, 6)?;
     let span = (last - first).get_days().max(1) as u64;
     let mut out = Vec::with_capacity(n);
@@ -160,7 +160,7 @@ fn dates_in(cal: &Calendar, rng: &mut Rng, year: i16, n: usize, last: Date) -> a
     Ok(out)
 }
 
-async fn handle(
+pub(super) async fn handle(
     db: &Db,
     actor: &Actor,
     cal: &Calendar,
@@ -228,7 +228,7 @@ async fn handle(
     Ok((id, Some(reply_on)))
 }
 
-fn plan(rng: &mut Rng, org: OrgId, submitted: Date, year: i16, outcome: Option<Outcome>) -> Plan {
+pub(super) fn plan(rng: &mut Rng, org: OrgId, submitted: Date, year: i16, outcome: Option<Outcome>) -> Plan {
     let (input, topic) = application_input(rng, year);
     let channel = *rng.pick(&[
         Channel::Online,

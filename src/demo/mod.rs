@@ -13,6 +13,7 @@ mod applications;
 mod bodies;
 mod catalog;
 mod consultations;
+mod oversight;
 mod press;
 mod proposals;
 mod pushes;
@@ -65,7 +66,9 @@ pub const LOGINS: [DemoLogin; 7] = [
     DemoLogin { username: "gzmz.admin", role: "广州市民政局 机构管理员" },
     DemoLogin { username: "gzmz.staff", role: "广州市民政局 工作人员" },
     DemoLogin { username: "gzmz.approver", role: "广州市民政局 审核人" },
-    DemoLogin { username: "gzmz.supervisor", role: "广州市民政局及下级机构 政务公开主管（只读）" },
+    DemoLogin {
+        username: "gzmz.supervisor", role: "广州市民政局及下级机构 政务公开主管（监督、督查任务）"
+    },
     DemoLogin { username: "yuexiu.staff", role: "越秀区民政局 工作人员" },
     DemoLogin { username: "shzz.staff", role: "广州市社会组织管理局 工作人员（依申请公开）" },
 ];
@@ -95,6 +98,7 @@ pub async fn seed(db: &Db, today: jiff::civil::Date) -> anyhow::Result<()> {
     press::seed(db, &ids, today).await?;
     consultations::seed(db, &ids, today).await?;
     pushes::seed(db, &ids).await?;
+    oversight::seed(db, &ids, &cal, today).await?;
     catalog::seed_report(db, &ids).await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod harness;
 mod jobs;
 mod layout;
+mod oversight;
 mod press;
 mod proposals;
 mod pushes;

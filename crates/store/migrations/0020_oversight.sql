@@ -11,6 +11,9 @@ CREATE TABLE standard_domains (
     created_at TEXT NOT NULL
 );
 CREATE UNIQUE INDEX standard_domains_name_key ON standard_domains (name);
+-- The two national standard-catalog domains of civil affairs (民办函〔2019〕52号).
+INSERT INTO standard_domains (name, position, created_at) VALUES ('社会救助', 0, '2026-12-03T00:00:00Z');
+INSERT INTO standard_domains (name, position, created_at) VALUES ('养老服务', 10, '2026-12-03T00:00:00Z');
 
 CREATE TABLE standard_catalogs (
     id {{identity}},

@@ -64,7 +64,7 @@ fn role_meaning(r: Role) -> &'static str {
         Role::Staff => "起草公开信息，登记和办理依申请公开",
         Role::Approver => "审核发布、批准延期与答复",
         Role::OrgAdmin => "管理本机构信息、用户和设置",
-        Role::Supervisor => "查看本机构及下级机构（只读监督）",
+        Role::Supervisor => "监督本机构及下级机构：查看、布置督查任务、登记检查（不办理具体业务）",
     }
 }
 
@@ -397,6 +397,27 @@ async fn desk(
             }
         }
         if p.can(Capability::EditDisclosure, o.id, &tree) {
+            // Oversight: tasks the supervising body set, and the standard catalog's gaps.
+            let (owed, owed_late) = gongkai_store::oversight::supervision::owed(&state.db, o.id, today).await?;
+            let tasks = format!("/console/orgs/{id}/tasks");
+            if owed_late > 0 {
+                items.push(item("逾期未报送的督查任务".into(), owed_late, tasks.clone(), true));
+            }
+            if owed > owed_late {
+                items.push(item("待报送的督查任务".into(), owed - owed_late, tasks, false));
+            }
+            let cal = gongkai_store::calendars::active(&state.db).await?;
+            let c = gongkai_store::oversight::body_compliance(&state.db, o.id, &cal).await?;
+            if c.empty + c.late > 0 {
+                items.push(item(
+                    "标准目录未公开或逾期公开的事项".into(),
+                    (c.empty + c.late) as i64,
+                    format!("/console/orgs/{id}/standards"),
+                    c.late > 0,
+                ));
+            }
+        }
+        if p.can(Capability::EditDisclosure, o.id, &tree) {
             // Targeted push: campaigns to approve, failures to look at, printed lists to hand out.
             let (drafts, failed, print) = gongkai_store::pushes::desk_counts(&state.db, o.id).await?;
             let pushes = format!("/console/orgs/{id}/pushes");
@@ -423,11 +444,13 @@ async fn desk(
                     ));
                 }
             }
+            items.push(item("有逾期未答复申请的机构".into(), late, format!("/console/oversight?org={id}"), true));
+            let review = gongkai_store::oversight::supervision::to_review(&state.db, o.id).await?;
             items.push(item(
-                "有逾期未答复申请的机构".into(),
-                late,
-                format!("/console/orgs/{id}/reports/aggregate"),
-                true,
+                "待审核的督查任务报送".into(),
+                review,
+                format!("/console/oversight/tasks?org={id}"),
+                false,
             ));
             items.push(item(
                 "所辖机构（报告与办理情况汇总）".into(),

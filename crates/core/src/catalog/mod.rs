@@ -377,7 +377,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Draft, Status::Submitted, Status::Published, Status::Registered, Status::Expired];
+    pub const ALL: [Status; 5] =
+        [Status::Draft, Status::Submitted, Status::Published, Status::Registered, Status::Expired];
 
     pub fn code(self) -> &'static str {
         match self {

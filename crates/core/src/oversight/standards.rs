@@ -200,11 +200,7 @@ pub struct StandardItemInput {
 }
 
 fn split_list(raw: &str) -> Vec<String> {
-    raw.split([',', '，', '、', ';', '；', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    raw.split([',', '，', '、', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 impl StandardItemInput {
@@ -389,7 +385,12 @@ pub struct ItemCheck {
 }
 
 /// Check the records linked to one item against its rule.
-pub fn check(mode: Mode, limit: &TimeLimit, records: &[Fulfilment], cal: &Calendar) -> Result<ItemCheck, CalendarError> {
+pub fn check(
+    mode: Mode,
+    limit: &TimeLimit,
+    records: &[Fulfilment],
+    cal: &Calendar,
+) -> Result<ItemCheck, CalendarError> {
     let mut late = 0;
     for r in records {
         if r.published_on > limit.due(cal, r.event_on)? {

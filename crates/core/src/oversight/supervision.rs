@@ -312,7 +312,8 @@ impl InspectionFacts {
 impl InspectionInput {
     pub fn parse(&self) -> Result<InspectionFacts, FieldErrors> {
         let mut e = FieldErrors::new();
-        let org_id = e.take(self.org_id.trim().parse::<i64>().map_err(|_| FieldError::new("org_id", "请选择被检查机构")));
+        let org_id =
+            e.take(self.org_id.trim().parse::<i64>().map_err(|_| FieldError::new("org_id", "请选择被检查机构")));
         let kind = e.take(InspectionKind::parse(&self.kind));
         let on = e.take(date("on", "检查日期", &self.on));
         let findings = e.take(optional_multiline("findings", "发现的问题", &self.findings, 5000)).flatten();
@@ -407,7 +408,16 @@ impl VillageInput {
         }
         e.into_result()?;
         match (org_id, year, work_points, committees, on_schedule, inspected, problems, rectified) {
-            (Some(org_id), Some(year), Some(work_points), Some(committees), Some(on_schedule), Some(inspected), Some(problems), Some(rectified)) => {
+            (
+                Some(org_id),
+                Some(year),
+                Some(work_points),
+                Some(committees),
+                Some(on_schedule),
+                Some(inspected),
+                Some(problems),
+                Some(rectified),
+            ) => {
                 Ok(VillageFacts { org_id, year, work_points, committees, on_schedule, inspected, problems, rectified })
             }
             _ => Err(FieldError::new("org_id", "村（居）务公开记录填写不完整").into()),
@@ -597,34 +607,60 @@ mod tests {
         let due = d("2020-06-30");
         assert_eq!(task_flag(AssignmentStatus::Open, due, None, d("2020-06-30")), TaskFlag::Pending);
         assert_eq!(task_flag(AssignmentStatus::Open, due, None, d("2020-07-01")), TaskFlag::Overdue);
-        assert_eq!(task_flag(AssignmentStatus::Returned, due, Some(d("2020-06-20")), d("2020-07-01")), TaskFlag::Overdue);
-        assert_eq!(task_flag(AssignmentStatus::Reported, due, Some(d("2020-06-30")), d("2021-01-01")), TaskFlag::OnTime);
-        assert_eq!(task_flag(AssignmentStatus::Accepted, due, Some(d("2020-07-02")), d("2021-01-01")), TaskFlag::ReportedLate);
+        assert_eq!(
+            task_flag(AssignmentStatus::Returned, due, Some(d("2020-06-20")), d("2020-07-01")),
+            TaskFlag::Overdue
+        );
+        assert_eq!(
+            task_flag(AssignmentStatus::Reported, due, Some(d("2020-06-30")), d("2021-01-01")),
+            TaskFlag::OnTime
+        );
+        assert_eq!(
+            task_flag(AssignmentStatus::Accepted, due, Some(d("2020-07-02")), d("2021-01-01")),
+            TaskFlag::ReportedLate
+        );
         let p = task_progress(&[
             (AssignmentStatus::Accepted, TaskFlag::OnTime),
             (AssignmentStatus::Reported, TaskFlag::ReportedLate),
             (AssignmentStatus::Open, TaskFlag::Overdue),
         ]);
         assert_eq!((p.bodies, p.accepted, p.reported, p.overdue), (3, 1, 1, 1));
-        assert!(TaskInput { title: "x".into(), description: "y".into(), due_on: "2020-06-30".into(), ..Default::default() }
-            .parse(d("2020-01-01"))
-            .unwrap_err()
-            .0
-            .iter()
-            .any(|e| e.field == "orgs"));
+        assert!(
+            TaskInput { title: "x".into(), description: "y".into(), due_on: "2020-06-30".into(), ..Default::default() }
+                .parse(d("2020-01-01"))
+                .unwrap_err()
+                .0
+                .iter()
+                .any(|e| e.field == "orgs")
+        );
         assert!(parse_review(false, " ").is_err(), "a return needs a reason");
     }
 
     #[test]
     fn inspections_and_village_records_check_their_numbers() {
-        let mut f = InspectionInput { org_id: "3".into(), kind: "village".into(), on: "2020-09-01".into(), findings: "公示栏未更新".into(), ..Default::default() };
+        let mut f = InspectionInput {
+            org_id: "3".into(),
+            kind: "village".into(),
+            on: "2020-09-01".into(),
+            findings: "公示栏未更新".into(),
+            ..Default::default()
+        };
         assert!(f.parse().unwrap_err().0.iter().any(|e| e.field == "rectification"));
         f.rectification = "一周内更新".into();
         f.rectify_by = "2020-09-08".into();
         let i = f.parse().unwrap();
         assert_eq!(i.state(d("2020-09-09")), "整改逾期");
         assert_eq!(i.state(d("2020-09-08")), "整改中");
-        let v = VillageInput { org_id: "3".into(), year: "2020".into(), work_points: "要点".into(), committees: "10".into(), on_schedule: "11".into(), inspected: "4".into(), problems: "1".into(), rectified: "2".into() };
+        let v = VillageInput {
+            org_id: "3".into(),
+            year: "2020".into(),
+            work_points: "要点".into(),
+            committees: "10".into(),
+            on_schedule: "11".into(),
+            inspected: "4".into(),
+            problems: "1".into(),
+            rectified: "2".into(),
+        };
         let fields: Vec<_> = v.parse().unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["on_schedule", "rectified"]);
     }

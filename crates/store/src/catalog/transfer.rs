@@ -90,17 +90,19 @@ fn cells(r: &AnyRow, fields: &[&str]) -> Result<Map<String, Value>> {
 pub async fn export(db: &Db, org: OrgId) -> Result<(Export, BTreeMap<String, Vec<u8>>)> {
     let o = crate::orgs::get(db, org).await?;
     let pool = db.pool();
-    let index_pattern = sqlx::query_scalar::<Any, String>("SELECT index_pattern FROM catalog_settings WHERE org_id = $1")
-        .bind(org.0)
-        .fetch_optional(pool)
-        .await?;
-    let serials = sqlx::query::<Any>("SELECT period, last_serial FROM catalog_serials WHERE org_id = $1 ORDER BY period")
-        .bind(org.0)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("period")?, r.try_get("last_serial")?)))
-        .collect::<Result<Vec<_>>>()?;
+    let index_pattern =
+        sqlx::query_scalar::<Any, String>("SELECT index_pattern FROM catalog_settings WHERE org_id = $1")
+            .bind(org.0)
+            .fetch_optional(pool)
+            .await?;
+    let serials =
+        sqlx::query::<Any>("SELECT period, last_serial FROM catalog_serials WHERE org_id = $1 ORDER BY period")
+            .bind(org.0)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("period")?, r.try_get("last_serial")?)))
+            .collect::<Result<Vec<_>>>()?;
     let cols = sqlx::query::<Any>(
         "SELECT c.id, c.slug, p.slug AS parent, c.name, c.kind, c.description, c.position, c.limit_wd
          FROM catalog_columns c LEFT JOIN catalog_columns p ON p.id = c.parent_id WHERE c.org_id = $1 ORDER BY c.id",
@@ -324,7 +326,9 @@ pub async fn import(
                 .fetch_one(&mut *tx)
                 .await?;
             if taken > 0 {
-                return Err(refuse(format!("index number {no} is already used on this platform; nothing was imported")));
+                return Err(refuse(format!(
+                    "index number {no} is already used on this platform; nothing was imported"
+                )));
             }
         }
         let col = *column_id.get(&it.column).ok_or_else(|| refuse(format!("item {}: unknown column", it.r#ref)))?;
@@ -379,7 +383,8 @@ pub async fn import(
     }
     for it in &export.items {
         if let Some(target) = it.interprets {
-            let t = *item_id.get(&target).ok_or_else(|| refuse(format!("item {}: interprets unknown item", it.r#ref)))?;
+            let t =
+                *item_id.get(&target).ok_or_else(|| refuse(format!("item {}: interprets unknown item", it.r#ref)))?;
             sqlx::query::<Any>("UPDATE catalog_items SET interprets_id = $1 WHERE id = $2")
                 .bind(t)
                 .bind(item_id[&it.r#ref])
@@ -391,9 +396,11 @@ pub async fn import(
         }
         log_change_in(&mut tx, ItemId(item_id[&it.r#ref])).await?;
     }
-    let changes = Changes::new()
-        .field("items", None, Some(out.items.to_string().as_str()))
-        .field("from", None, Some(export.org.short_code.as_str()));
+    let changes = Changes::new().field("items", None, Some(out.items.to_string().as_str())).field(
+        "from",
+        None,
+        Some(export.org.short_code.as_str()),
+    );
     audit::record(&mut tx, actor, "import", "catalog", &org.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
     rebuild_column_lists(db, org).await?;

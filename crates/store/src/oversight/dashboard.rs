@@ -38,7 +38,8 @@ pub async fn application_facts(
     for r in &rows {
         let id: i64 = r.try_get("id")?;
         let status: String = r.try_get("status")?;
-        let status = Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("application status '{status}'")))?;
+        let status =
+            Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("application status '{status}'")))?;
         let outcome = match r.try_get::<Option<String>, _>("outcome")? {
             Some(o) => Some(Outcome::parse(&o).map_err(|_| StoreError::Corrupt(format!("application outcome '{o}'")))?),
             None => None,
@@ -46,17 +47,19 @@ pub async fn application_facts(
         let finished_on = opt_date(r.try_get("finished_on")?, "finished_on")?;
         let handling_wd = match finished_on {
             Some(f) if f.year() == year => {
-                let log: Vec<String> =
-                    sqlx::query_scalar::<Any, String>("SELECT data FROM application_events WHERE application_id = $1 ORDER BY seq")
-                        .bind(id)
-                        .fetch_all(db.pool())
-                        .await?;
+                let log: Vec<String> = sqlx::query_scalar::<Any, String>(
+                    "SELECT data FROM application_events WHERE application_id = $1 ORDER BY seq",
+                )
+                .bind(id)
+                .fetch_all(db.pool())
+                .await?;
                 let events = log
                     .iter()
                     .map(|d| serde_json::from_str::<Event>(d))
                     .collect::<std::result::Result<Vec<_>, _>>()
                     .map_err(|e| StoreError::Corrupt(format!("event of application {id}: {e}")))?;
-                let case = Case::replay(&events, s, cal).map_err(|e| StoreError::Corrupt(format!("application {id}: {e}")))?;
+                let case =
+                    Case::replay(&events, s, cal).map_err(|e| StoreError::Corrupt(format!("application {id}: {e}")))?;
                 case.handling_wd(cal).map_err(|e| StoreError::Corrupt(format!("application {id}: {e}")))?
             }
             _ => None,
@@ -96,7 +99,10 @@ pub async fn appeals(db: &Db, org: OrgId, year: i16) -> Result<AppealFigures> {
     .await?;
     let results = rows
         .into_iter()
-        .map(|r| r.map(|s| AppealResult::parse(&s).map_err(|_| StoreError::Corrupt(format!("appeal result '{s}'")))).transpose())
+        .map(|r| {
+            r.map(|s| AppealResult::parse(&s).map_err(|_| StoreError::Corrupt(format!("appeal result '{s}'"))))
+                .transpose()
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(AppealFigures::of(&results))
 }
@@ -104,7 +110,7 @@ pub async fn appeals(db: &Db, org: OrgId, year: i16) -> Result<AppealFigures> {
 /// Catalog records of `org` published in `year`, and those published after their limit.
 pub async fn published(db: &Db, org: OrgId, year: i16) -> Result<(u32, u32)> {
     let row = sqlx::query::<Any>(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(late), 0) AS late FROM catalog_items
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(late), 0) AS BIGINT) AS late FROM catalog_items
          WHERE org_id = $1 AND status IN ('published', 'expired') AND attribute = 'proactive' AND published_on >= $2 AND published_on <= $3",
     )
     .bind(org.0)

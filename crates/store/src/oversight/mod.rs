@@ -10,9 +10,7 @@ use crate::{Db, Result, StoreError, ts};
 use gongkai_core::calendar::Calendar;
 use gongkai_core::catalog::{Action, Status, transition};
 use gongkai_core::ids::{ItemId, OrgId};
-use gongkai_core::oversight::standards::{
-    Compliance, Fulfilment, ItemCheck, Roster, StandardItem, check,
-};
+use gongkai_core::oversight::standards::{Compliance, Fulfilment, ItemCheck, Roster, StandardItem, check};
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Row};
@@ -25,7 +23,8 @@ pub struct Domain {
 
 /// The domains standard catalogs exist for (社会救助, 养老服务, and what a system admin adds).
 pub async fn domains(db: &Db) -> Result<Vec<Domain>> {
-    let rows = sqlx::query::<Any>("SELECT id, name FROM standard_domains ORDER BY position, id").fetch_all(db.pool()).await?;
+    let rows =
+        sqlx::query::<Any>("SELECT id, name FROM standard_domains ORDER BY position, id").fetch_all(db.pool()).await?;
     rows.iter().map(|r| Ok(Domain { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
 }
 
@@ -41,7 +40,16 @@ pub async fn add_domain(db: &Db, actor: &Actor, name: &str) -> Result<i64> {
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| crate::map_unique(e, &[("standard_domains", "name")]))?;
-    audit::record(&mut tx, actor, "create", "standard_domain", &id.to_string(), None, &Changes::new().field("name", None, Some(name))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "standard_domain",
+        &id.to_string(),
+        None,
+        &Changes::new().field("name", None, Some(name)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -65,7 +73,8 @@ impl CatalogRow {
     }
 }
 
-const CATALOG_SQL: &str = "SELECT s.id, s.org_id, o.name AS org_name, s.domain_id, d.name AS domain, s.name, s.template_id, s.published_on,
+const CATALOG_SQL: &str =
+    "SELECT s.id, s.org_id, o.name AS org_name, s.domain_id, d.name AS domain, s.name, s.template_id, s.published_on,
     (SELECT COUNT(*) FROM standard_items i WHERE i.catalog_id = s.id) AS items
     FROM standard_catalogs s JOIN standard_domains d ON d.id = s.domain_id JOIN organisations o ON o.id = s.org_id";
 
@@ -124,7 +133,16 @@ pub async fn create_template(db: &Db, actor: &Actor, org: OrgId, domain: i64, na
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| crate::map_unique(e, &[("standard_catalogs", "domain_id")]))?;
-    audit::record(&mut tx, actor, "create", "standard_catalog", &id.to_string(), Some(org), &Changes::new().field("name", None, Some(name))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "standard_catalog",
+        &id.to_string(),
+        Some(org),
+        &Changes::new().field("name", None, Some(name)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -188,10 +206,11 @@ pub async fn items(db: &Db, catalog: i64) -> Result<Vec<ItemRow>> {
 }
 
 pub async fn item(db: &Db, id: i64) -> Result<ItemRow> {
-    let row = sqlx::query::<Any>("SELECT id, catalog_id, template_item_id, position, data FROM standard_items WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row =
+        sqlx::query::<Any>("SELECT id, catalog_id, template_item_id, position, data FROM standard_items WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
     row.as_ref().map(item_row).transpose()?.ok_or(StoreError::NotFound)
 }
 
@@ -214,11 +233,12 @@ pub async fn add_item(db: &Db, actor: &Actor, org: OrgId, catalog: i64, item: &S
     if owner_of(&mut tx, catalog).await? != org {
         return Err(StoreError::NotFound);
     }
-    let pos: i64 = sqlx::query_scalar::<Any, Option<i64>>("SELECT MAX(position) FROM standard_items WHERE catalog_id = $1")
-        .bind(catalog)
-        .fetch_one(&mut *tx)
-        .await?
-        .unwrap_or(0);
+    let pos: i64 =
+        sqlx::query_scalar::<Any, Option<i64>>("SELECT MAX(position) FROM standard_items WHERE catalog_id = $1")
+            .bind(catalog)
+            .fetch_one(&mut *tx)
+            .await?
+            .unwrap_or(0);
     let now = ts::now();
     let id = sqlx::query_scalar::<Any, i64>(
         "INSERT INTO standard_items (catalog_id, position, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -230,7 +250,16 @@ pub async fn add_item(db: &Db, actor: &Actor, org: OrgId, catalog: i64, item: &S
     .fetch_one(&mut *tx)
     .await?;
     let path = item.path();
-    audit::record(&mut tx, actor, "create", "standard_item", &id.to_string(), Some(org), &Changes::new().field("path", None, Some(path.as_str()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "standard_item",
+        &id.to_string(),
+        Some(org),
+        &Changes::new().field("path", None, Some(path.as_str())),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -253,7 +282,16 @@ pub async fn update_item(db: &Db, actor: &Actor, org: OrgId, id: i64, item: &Sta
         .execute(&mut *tx)
         .await?;
     let path = item.path();
-    audit::record(&mut tx, actor, "update", "standard_item", &id.to_string(), Some(org), &Changes::new().field("path", None, Some(path.as_str()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "update",
+        "standard_item",
+        &id.to_string(),
+        Some(org),
+        &Changes::new().field("path", None, Some(path.as_str())),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -297,7 +335,16 @@ pub async fn adopt(db: &Db, actor: &Actor, org: OrgId, template: i64, on: Date) 
         .execute(&mut *tx)
         .await?;
     }
-    audit::record(&mut tx, actor, "adopt", "standard_catalog", &id.to_string(), Some(org), &Changes::new().field("template", None, Some(t.name.as_str()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "adopt",
+        "standard_catalog",
+        &id.to_string(),
+        Some(org),
+        &Changes::new().field("template", None, Some(t.name.as_str())),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -333,7 +380,8 @@ pub async fn links(db: &Db, catalog: i64) -> Result<Vec<Link>> {
                 standard_item_id: r.try_get("standard_item_id")?,
                 item_id: ItemId(r.try_get("id")?),
                 title: r.try_get("title")?,
-                status: Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("catalog status '{status}'")))?,
+                status: Status::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("catalog status '{status}'")))?,
                 formed_on: r.try_get("formed_on")?,
                 published_on: r.try_get("published_on")?,
                 notice_until: r.try_get("notice_until")?,
@@ -377,7 +425,14 @@ pub async fn body_compliance(db: &Db, org: OrgId, cal: &Calendar) -> Result<Comp
 
 /// Link a published record of `org` to the matter it fulfils; a matter with a notice
 /// period sets the last day the record stays on the portal.
-pub async fn link(db: &Db, cal: &Calendar, actor: &Actor, org: OrgId, record: ItemId, standard_item: i64) -> Result<()> {
+pub async fn link(
+    db: &Db,
+    cal: &Calendar,
+    actor: &Actor,
+    org: OrgId,
+    record: ItemId,
+    standard_item: i64,
+) -> Result<()> {
     let target = item(db, standard_item).await?;
     let mut tx = db.begin_write().await?;
     if owner_of(&mut tx, target.catalog_id).await? != org {
@@ -397,14 +452,15 @@ pub async fn link(db: &Db, cal: &Calendar, actor: &Actor, org: OrgId, record: It
         return Err(StoreError::Conflict("只能关联已发布的信息".into()));
     };
     let until = match published.parse::<Date>() {
-        Ok(p) => target
-            .item
-            .limit
-            .notice_ends(cal, p)
-            .map_err(|e| StoreError::Conflict(format!("无法计算公示期：{e}")))?,
+        Ok(p) => {
+            target.item.limit.notice_ends(cal, p).map_err(|e| StoreError::Conflict(format!("无法计算公示期：{e}")))?
+        }
         Err(_) => return Err(StoreError::Corrupt(format!("catalog published_on '{published}'"))),
     };
-    sqlx::query::<Any>("DELETE FROM standard_links WHERE catalog_item_id = $1").bind(record.0).execute(&mut *tx).await?;
+    sqlx::query::<Any>("DELETE FROM standard_links WHERE catalog_item_id = $1")
+        .bind(record.0)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query::<Any>(
         "INSERT INTO standard_links (catalog_item_id, standard_item_id, linked_by, linked_at) VALUES ($1, $2, $3, $4)",
     )
@@ -435,7 +491,10 @@ pub async fn unlink(db: &Db, actor: &Actor, org: OrgId, record: ItemId) -> Resul
     if owner != Some(org.0) {
         return Err(StoreError::NotFound);
     }
-    sqlx::query::<Any>("DELETE FROM standard_links WHERE catalog_item_id = $1").bind(record.0).execute(&mut *tx).await?;
+    sqlx::query::<Any>("DELETE FROM standard_links WHERE catalog_item_id = $1")
+        .bind(record.0)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query::<Any>("UPDATE catalog_items SET notice_until = NULL WHERE id = $1 AND status = 'published'")
         .bind(record.0)
         .execute(&mut *tx)
@@ -456,8 +515,8 @@ pub async fn fulfils(db: &Db, record: ItemId) -> Result<Option<(String, String)>
     .await?;
     let Some(row) = row else { return Ok(None) };
     let data: String = row.try_get("data")?;
-    let item: StandardItem =
-        serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("standard item of record {record}: {e}")))?;
+    let item: StandardItem = serde_json::from_str(&data)
+        .map_err(|e| StoreError::Corrupt(format!("standard item of record {record}: {e}")))?;
     Ok(Some((row.try_get("name")?, item.path())))
 }
 
@@ -518,7 +577,16 @@ pub async fn set_roster(db: &Db, actor: &Actor, org: OrgId, record: ItemId, rost
         .execute(&mut *tx)
         .await?;
     let rows = roster.rows.len().to_string();
-    audit::record(&mut tx, actor, "roster", "catalog_item", &record.to_string(), Some(org), &Changes::new().field("rows", None, Some(rows.as_str()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "roster",
+        "catalog_item",
+        &record.to_string(),
+        Some(org),
+        &Changes::new().field("rows", None, Some(rows.as_str())),
+    )
+    .await?;
     crate::catalog::touch(&mut tx, record).await?;
     tx.commit().await?;
     Ok(())
@@ -548,17 +616,23 @@ pub async fn expire_notices(db: &Db, today: Date) -> Result<u64> {
         let mut tx = db.begin_write().await?;
         let next = transition(Status::Published, Action::Expire, gongkai_core::catalog::Attribute::Proactive)
             .map_err(StoreError::Conflict)?;
-        let done = sqlx::query::<Any>("UPDATE catalog_items SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'published'")
-            .bind(next.code())
-            .bind(ts::now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let done = sqlx::query::<Any>(
+            "UPDATE catalog_items SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'published'",
+        )
+        .bind(next.code())
+        .bind(ts::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if done == 1 {
-            let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_items WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+            let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_items WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             let changes = Changes::new().field("status", Some(Status::Published.code()), Some(next.code()));
-            audit::record(&mut tx, &actor, "expire", "catalog_item", &id.to_string(), Some(OrgId(org)), &changes).await?;
+            audit::record(&mut tx, &actor, "expire", "catalog_item", &id.to_string(), Some(OrgId(org)), &changes)
+                .await?;
             crate::catalog::touch(&mut tx, ItemId(id)).await?;
             n += 1;
         }

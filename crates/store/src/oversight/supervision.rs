@@ -4,7 +4,9 @@
 use crate::audit::{self, Actor, Changes};
 use crate::{Db, Result, StoreError, ts};
 use gongkai_core::ids::OrgId;
-use gongkai_core::oversight::supervision::{AssignmentStatus, InspectionFacts, InspectionKind, TaskFacts, VillageFacts};
+use gongkai_core::oversight::supervision::{
+    AssignmentStatus, InspectionFacts, InspectionKind, TaskFacts, VillageFacts,
+};
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -38,7 +40,11 @@ fn task_from(r: &AnyRow) -> Result<Task> {
     Ok(Task {
         id: r.try_get("id")?,
         org_id: OrgId(r.try_get("org_id")?),
-        facts: TaskFacts { title: r.try_get("title")?, description: r.try_get("description")?, due_on: date(r, "due_on")? },
+        facts: TaskFacts {
+            title: r.try_get("title")?,
+            description: r.try_get("description")?,
+            due_on: date(r, "due_on")?,
+        },
         created_by: r.try_get("created_by")?,
     })
 }
@@ -60,13 +66,15 @@ pub async fn create_task(db: &Db, actor: &Actor, org: OrgId, f: &TaskFacts, targ
     .fetch_one(&mut *tx)
     .await?;
     for t in targets {
-        sqlx::query::<Any>("INSERT INTO task_assignments (task_id, org_id, status, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(t.0)
-            .bind(AssignmentStatus::Open.code())
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query::<Any>(
+            "INSERT INTO task_assignments (task_id, org_id, status, updated_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(t.0)
+        .bind(AssignmentStatus::Open.code())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     }
     let n = targets.len().to_string();
     let changes = Changes::new().field("title", None, Some(f.title.as_str())).field("bodies", None, Some(n.as_str()));
@@ -87,10 +95,12 @@ pub async fn tasks_of(db: &Db, org: OrgId) -> Result<Vec<Task>> {
 }
 
 pub async fn task(db: &Db, id: i64) -> Result<Task> {
-    let row = sqlx::query::<Any>("SELECT id, org_id, title, description, due_on, created_by FROM supervision_tasks WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query::<Any>(
+        "SELECT id, org_id, title, description, due_on, created_by FROM supervision_tasks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(task_from).transpose()?.ok_or(StoreError::NotFound)
 }
 
@@ -268,7 +278,8 @@ pub async fn add_inspection(db: &Db, actor: &Actor, supervisor: OrgId, f: &Inspe
     .bind(ts::now())
     .fetch_one(&mut *tx)
     .await?;
-    let changes = Changes::new().field("kind", None, Some(f.kind.code())).field("org", None, Some(f.org_id.to_string().as_str()));
+    let changes =
+        Changes::new().field("kind", None, Some(f.kind.code())).field("org", None, Some(f.org_id.to_string().as_str()));
     audit::record(&mut tx, actor, "create", "inspection", &id.to_string(), Some(supervisor), &changes).await?;
     tx.commit().await?;
     Ok(id)
@@ -289,7 +300,16 @@ pub async fn set_rectified(db: &Db, actor: &Actor, supervisor: OrgId, id: i64, o
     if n == 0 {
         return Err(StoreError::Conflict("该检查记录没有待整改的问题，或整改日期早于检查日期".into()));
     }
-    audit::record(&mut tx, actor, "rectify", "inspection", &id.to_string(), Some(supervisor), &Changes::new().field("rectified_on", None, Some(on.to_string().as_str()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "rectify",
+        "inspection",
+        &id.to_string(),
+        Some(supervisor),
+        &Changes::new().field("rectified_on", None, Some(on.to_string().as_str())),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -358,7 +378,11 @@ pub async fn save_village(db: &Db, actor: &Actor, supervisor: OrgId, f: &Village
     .bind(ts::now())
     .execute(&mut *tx)
     .await?;
-    let changes = Changes::new().field("year", None, Some(f.year.to_string().as_str())).field("org", None, Some(f.org_id.to_string().as_str()));
+    let changes = Changes::new().field("year", None, Some(f.year.to_string().as_str())).field(
+        "org",
+        None,
+        Some(f.org_id.to_string().as_str()),
+    );
     audit::record(&mut tx, actor, "save", "village_record", &f.org_id.to_string(), Some(supervisor), &changes).await?;
     tx.commit().await?;
     Ok(())
@@ -396,4 +420,31 @@ pub async fn village(db: &Db, supervisor: OrgId, year: i16) -> Result<Vec<Villag
             })
         })
         .collect()
+}
+
+/// Tasks `org` still owes, and how many of them are past their due date (the desk).
+pub async fn owed(db: &Db, org: OrgId, today: Date) -> Result<(i64, i64)> {
+    let row = sqlx::query::<Any>(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN t.due_on < $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS late
+         FROM task_assignments a JOIN supervision_tasks t ON t.id = a.task_id
+         WHERE a.org_id = $1 AND a.status IN ($2, $3)",
+    )
+    .bind(org.0)
+    .bind(AssignmentStatus::Open.code())
+    .bind(AssignmentStatus::Returned.code())
+    .bind(today.to_string())
+    .fetch_one(db.pool())
+    .await?;
+    Ok((row.try_get("n")?, row.try_get("late")?))
+}
+
+/// Reports on the tasks of `supervisor` waiting for review.
+pub async fn to_review(db: &Db, supervisor: OrgId) -> Result<i64> {
+    Ok(sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM task_assignments a JOIN supervision_tasks t ON t.id = a.task_id WHERE t.org_id = $1 AND a.status = $2",
+    )
+    .bind(supervisor.0)
+    .bind(AssignmentStatus::Reported.code())
+    .fetch_one(db.pool())
+    .await?)
 }

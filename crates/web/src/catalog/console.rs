@@ -167,10 +167,7 @@ async fn list(
         pages: ((total + 49) / 50).max(1),
         can_edit: user.principal.can(Capability::EditDisclosure, org, &tree),
         can_import: user.principal.can(Capability::ApproveDisclosure, org, &tree),
-        statuses: Status::ALL
-            .iter()
-            .map(|s| (s.code(), s.label()))
-            .collect(),
+        statuses: Status::ALL.iter().map(|s| (s.code(), s.label())).collect(),
     }))
 }
 

@@ -34,13 +34,18 @@ pub struct EmbedQuery {
 }
 
 fn fragment(html: String) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], html).into_response()
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], html)
+        .into_response()
 }
 
 fn page_no(raw: &str) -> Result<i64, AppError> {
     match raw.trim() {
         "" => Ok(1),
-        s => s.parse::<i64>().ok().filter(|p| (1..=10_000).contains(p)).ok_or_else(|| AppError::BadRequest("页码无效".into())),
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=10_000).contains(p))
+            .ok_or_else(|| AppError::BadRequest("页码无效".into())),
     }
 }
 
@@ -57,13 +62,21 @@ async fn column(
     let filter = ItemFilter { org_id: Some(org.id), column_ids: vec![col.id], public_only: true, ..Default::default() };
     let (items, total) = catalog::list(&state.db, &filter, (page - 1) * PER_PAGE, PER_PAGE).await?;
     let base = base_url(&state, &headers);
-    let mut html = format!("<section class=\"gk-column\" aria-label=\"{}\"><h2 class=\"gk-title\">{}</h2><ul class=\"gk-list\">", esc(&col.name), esc(&col.name));
+    let mut html = format!(
+        "<section class=\"gk-column\" aria-label=\"{}\"><h2 class=\"gk-title\">{}</h2><ul class=\"gk-list\">",
+        esc(&col.name),
+        esc(&col.name)
+    );
     for i in &items {
         html.push_str(&format!(
             "<li class=\"gk-item\"><a href=\"{base}/info/{}\">{}</a>{}<time class=\"gk-date\">{}</time></li>",
             i.id,
             esc(&i.title),
-            if i.validity() == gongkai_core::catalog::Validity::Valid { String::new() } else { format!("<span class=\"gk-validity\">（{}）</span>", i.validity().label()) },
+            if i.validity() == gongkai_core::catalog::Validity::Valid {
+                String::new()
+            } else {
+                format!("<span class=\"gk-validity\">（{}）</span>", i.validity().label())
+            },
             esc(i.published_on.as_deref().unwrap_or(""))
         ));
     }
@@ -133,7 +146,13 @@ async fn search(
     );
     if !text.is_empty() {
         let page = page_no(&q.page)? as usize;
-        let query = SearchQuery { text: text.clone(), org_id: Some(org.id.0), offset: (page - 1) * 10, limit: 10, ..Default::default() };
+        let query = SearchQuery {
+            text: text.clone(),
+            org_id: Some(org.id.0),
+            offset: (page - 1) * 10,
+            limit: 10,
+            ..Default::default()
+        };
         let index = state.search.clone();
         let results = tokio::task::spawn_blocking(move || index.search(&query))
             .await

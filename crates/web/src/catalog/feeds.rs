@@ -42,7 +42,11 @@ pub struct FeedQuery {
 fn cursor(q: &FeedQuery) -> Result<(i64, i64), AppError> {
     let after = match q.after.trim() {
         "" => 0,
-        s => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| AppError::BadRequest("after 应为非负整数（上一页返回的 next）".into()))?,
+        s => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| AppError::BadRequest("after 应为非负整数（上一页返回的 next）".into()))?,
     };
     let limit = match q.limit.trim() {
         "" => PAGE,
@@ -116,7 +120,9 @@ async fn load(
     let org = org_by_code(state, code).await?;
     let (after, limit) = cursor(q)?;
     let column: Option<ColumnId> = match slug {
-        Some(s) => Some(catalog::columns(&state.db, org.id).await?.into_iter().find(|c| c.slug == s).ok_or(AppError::NotFound)?.id),
+        Some(s) => Some(
+            catalog::columns(&state.db, org.id).await?.into_iter().find(|c| c.slug == s).ok_or(AppError::NotFound)?.id,
+        ),
         None => None,
     };
     // One more than asked tells whether another page follows.
@@ -149,11 +155,23 @@ async fn load(
                 body_html: mask_html(&i.body_html),
                 attachments: files
                     .into_iter()
-                    .map(|a| EntryFile { url: format!("{base}/files/{}", a.id), name: a.name, mime: a.mime, size: a.size, sha256: a.sha256 })
+                    .map(|a| EntryFile {
+                        url: format!("{base}/files/{}", a.id),
+                        name: a.name,
+                        mime: a.mime,
+                        size: a.size,
+                        sha256: a.sha256,
+                    })
                     .collect(),
             })
         };
-        entries.push(Entry { seq: r.seq, id: r.item.id.0, changed_at: r.changed_at.clone(), deleted: item.is_none(), item });
+        entries.push(Entry {
+            seq: r.seq,
+            id: r.item.id.0,
+            changed_at: r.changed_at.clone(),
+            deleted: item.is_none(),
+            item,
+        });
     }
     let next = rows.last().map_or(after, |r| r.seq);
     Ok(FeedPage { org: org.short_code, column: slug.map(str::to_string), after, next, more, entries })
@@ -172,7 +190,12 @@ fn json(page: &FeedPage) -> Result<Response, AppError> {
         .into_response())
 }
 
-async fn org_json(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>, Params(q): Params<FeedQuery>) -> PageResult<Response> {
+async fn org_json(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Params(q): Params<FeedQuery>,
+) -> PageResult<Response> {
     json(&load(&state, &headers, &code, None, &q).await?)
 }
 
@@ -222,10 +245,16 @@ fn atom(page: &FeedPage, base: &str, self_path: &str) -> Response {
         }
     }
     xml.push_str("</feed>\n");
-    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], xml).into_response()
+    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], xml)
+        .into_response()
 }
 
-async fn org_atom(State(state): State<AppState>, headers: HeaderMap, Path(code): Path<String>, Params(q): Params<FeedQuery>) -> PageResult<Response> {
+async fn org_atom(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Params(q): Params<FeedQuery>,
+) -> PageResult<Response> {
     let page = load(&state, &headers, &code, None, &q).await?;
     Ok(atom(&page, &base_url(&state, &headers), &format!("/o/{code}/changes.xml")))
 }

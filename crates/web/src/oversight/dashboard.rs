@@ -83,7 +83,16 @@ pub fn tables(rows: &[BodyFigures]) -> Vec<Table> {
     let mut bodies = Table {
         key: "bodies",
         title: "各机构政务公开工作概况",
-        head: s(&["机构", "主动公开信息", "其中逾期公开", "标准目录落实率", "标准目录未公开事项", "标准目录逾期事项", "逾期未完成督查任务", "年度报告"]),
+        head: s(&[
+            "机构",
+            "主动公开信息",
+            "其中逾期公开",
+            "标准目录落实率",
+            "标准目录未公开事项",
+            "标准目录逾期事项",
+            "逾期未完成督查任务",
+            "年度报告",
+        ]),
         rows: vec![],
         depth: depth.clone(),
     };
@@ -112,7 +121,16 @@ pub fn tables(rows: &[BodyFigures]) -> Vec<Table> {
     let mut apps = Table {
         key: "applications",
         title: "依申请公开办理情况",
-        head: s(&["机构", "本年收到申请", "本年办结", "按期办结", "逾期办结", "当前逾期未办结", "按期办结率", "平均办理工作日（不含法定中止期间）"]),
+        head: s(&[
+            "机构",
+            "本年收到申请",
+            "本年办结",
+            "按期办结",
+            "逾期办结",
+            "当前逾期未办结",
+            "按期办结率",
+            "平均办理工作日（不含法定中止期间）",
+        ]),
         rows: vec![],
         depth: depth.clone(),
     };
@@ -140,7 +158,9 @@ pub fn tables(rows: &[BodyFigures]) -> Vec<Table> {
         depth: depth.clone(),
     };
     for r in rows {
-        outcomes.rows.push(std::iter::once(r.name.clone()).chain(r.applications.outcomes.iter().map(u32::to_string)).collect());
+        outcomes
+            .rows
+            .push(std::iter::once(r.name.clone()).chain(r.applications.outcomes.iter().map(u32::to_string)).collect());
     }
     outcomes.rows.push(std::iter::once("合计".to_string()).chain(a.outcomes.iter().map(u32::to_string)).collect());
     let mut appeals = Table {
@@ -151,7 +171,14 @@ pub fn tables(rows: &[BodyFigures]) -> Vec<Table> {
         depth,
     };
     let appeal_row = |name: String, f: &gongkai_core::oversight::supervision::AppealFigures| {
-        vec![name, f.filed.to_string(), f.upheld.to_string(), f.corrected.to_string(), f.other.to_string(), f.pending.to_string()]
+        vec![
+            name,
+            f.filed.to_string(),
+            f.upheld.to_string(),
+            f.corrected.to_string(),
+            f.other.to_string(),
+            f.pending.to_string(),
+        ]
     };
     for r in rows {
         appeals.rows.push(appeal_row(r.name.clone(), &r.appeals));
@@ -182,7 +209,13 @@ pub fn bar_chart(title: &str, bars: &[(String, Option<u32>)]) -> String {
         match v {
             Some(p) => {
                 let w = bar_w * f64::from((*p).min(100)) / 100.0;
-                let fill = if *p >= 90 { "#2e7d32" } else if *p >= 60 { "#f9a825" } else { "#c62828" };
+                let fill = if *p >= 90 {
+                    "#2e7d32"
+                } else if *p >= 60 {
+                    "#f9a825"
+                } else {
+                    "#c62828"
+                };
                 svg.push_str(&format!(
                     "<rect x=\"{label_w}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{fill}\"/><text x=\"{}\" y=\"{}\" font-size=\"13\">{p}%</text>",
                     y + 2.0,
@@ -218,7 +251,11 @@ struct DashboardPage {
     can_supervise: bool,
 }
 
-async fn load(state: &AppState, user: &ConsoleUser, q: &DashQuery) -> Result<(i64, String, i16, Vec<BodyFigures>), AppError> {
+async fn load(
+    state: &AppState,
+    user: &ConsoleUser,
+    q: &DashQuery,
+) -> Result<(i64, String, i16, Vec<BodyFigures>), AppError> {
     let (root, tree) = root_param(state, user, &q.org, Capability::View).await?;
     let year = year_param(state.today(), &q.year, 0)?;
     let (members, _) = subtree(state, root).await?;
@@ -290,7 +327,11 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>, AppError> {
     wb.save_to_buffer().map_err(err)
 }
 
-async fn export(State(state): State<AppState>, user: ConsoleUser, Params(q): Params<DashQuery>) -> PageResult<Response> {
+async fn export(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Params(q): Params<DashQuery>,
+) -> PageResult<Response> {
     let (root_id, _, year, rows) = load(&state, &user, &q).await?;
     let all = tables(&rows);
     let t = all.iter().find(|t| t.key == q.table).ok_or(AppError::NotFound)?;

@@ -60,7 +60,12 @@ pub async fn default_root(state: &AppState, user: &ConsoleUser) -> Result<OrgId,
 }
 
 /// The root asked for in `?org=`, or the default; the user must be allowed `cap` on it.
-pub async fn root_param(state: &AppState, user: &ConsoleUser, raw: &str, cap: Capability) -> Result<(OrgId, Tree), AppError> {
+pub async fn root_param(
+    state: &AppState,
+    user: &ConsoleUser,
+    raw: &str,
+    cap: Capability,
+) -> Result<(OrgId, Tree), AppError> {
     let root = match raw.trim() {
         "" => default_root(state, user).await?,
         s => OrgId(s.parse().map_err(|_| AppError::BadRequest("机构参数无效".into()))?),

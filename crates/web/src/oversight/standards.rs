@@ -68,7 +68,8 @@ async fn list_page(state: &AppState, user: &ConsoleUser, org: OrgId, errors: Vec
     let cal = gongkai_store::calendars::active(&state.db).await?;
     let mut catalogs = vec![];
     for c in store::catalogs_of(&state.db, org).await? {
-        let total = if c.is_template() { Compliance::default() } else { store::compliance(&state.db, c.id, &cal).await?.1 };
+        let total =
+            if c.is_template() { Compliance::default() } else { store::compliance(&state.db, c.id, &cal).await?.1 };
         catalogs.push((c, total));
     }
     let above: Vec<OrgId> = tree.ancestors_or_self(org).into_iter().skip(1).collect();
@@ -117,8 +118,10 @@ async fn create_template(
                 .into_response()),
             Err(e) => Err(e.into()),
         },
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&list_page(&state, &user, org, vec![e.message]).await?))
-            .into_response()),
+        Err(e) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&list_page(&state, &user, org, vec![e.message]).await?))
+                .into_response())
+        }
     }
 }
 
@@ -224,7 +227,11 @@ async fn catalog_page(
         .collect();
     let can_edit = user.principal.can(Capability::EditDisclosure, c.org_id, &tree);
     let unlinked = if can_edit && !c.is_template() {
-        gongkai_store::catalog::published(&state.db, c.org_id, 300).await?.into_iter().filter(|i| !linked.contains(&i.id)).collect()
+        gongkai_store::catalog::published(&state.db, c.org_id, 300)
+            .await?
+            .into_iter()
+            .filter(|i| !linked.contains(&i.id))
+            .collect()
     } else {
         vec![]
     };
@@ -275,8 +282,10 @@ async fn add_item(
             store::add_item(&state.db, &user.actor(), c.org_id, id, &item).await?;
             Ok(Redirect::to(&format!("/console/standards/{id}")).into_response())
         }
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&catalog_page(&state, &user, id, input, messages(e)).await?))
-            .into_response()),
+        Err(e) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&catalog_page(&state, &user, id, input, messages(e)).await?))
+                .into_response())
+        }
     }
 }
 
@@ -305,7 +314,13 @@ struct ItemPage {
     choices: Choices,
 }
 
-async fn item_page(state: &AppState, user: &ConsoleUser, id: i64, form: Option<StandardItemInput>, errors: Vec<String>) -> PageResult<ItemPage> {
+async fn item_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: i64,
+    form: Option<StandardItemInput>,
+    errors: Vec<String>,
+) -> PageResult<ItemPage> {
     let row = store::item(&state.db, id).await?;
     let c = store::catalog(&state.db, row.catalog_id).await?;
     crate::orgs::access::require(state, &user.principal, Capability::EditDisclosure, c.org_id).await?;
@@ -340,7 +355,10 @@ async fn update_item(
             store::update_item(&state.db, &user.actor(), c.org_id, id, &item).await?;
             Ok(Redirect::to(&format!("/console/standards/{}", c.id)).into_response())
         }
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&item_page(&state, &user, id, Some(input), messages(e)).await?))
+        Err(e) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&item_page(&state, &user, id, Some(input), messages(e)).await?),
+        )
             .into_response()),
     }
 }
@@ -362,7 +380,11 @@ async fn link(
 }
 
 /// The catalog a linked record's matter belongs to, after checking the user may edit it.
-async fn linked_catalog(state: &AppState, user: &ConsoleUser, record: ItemId) -> Result<(OrgId, i64, ItemRow), AppError> {
+async fn linked_catalog(
+    state: &AppState,
+    user: &ConsoleUser,
+    record: ItemId,
+) -> Result<(OrgId, i64, ItemRow), AppError> {
     let item = gongkai_store::catalog::get(&state.db, record).await?;
     crate::orgs::access::require(state, &user.principal, Capability::EditDisclosure, item.org_id).await?;
     let links = store::link_of(&state.db, record).await?.ok_or(AppError::NotFound)?;

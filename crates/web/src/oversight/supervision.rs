@@ -73,7 +73,13 @@ struct TasksPage {
     errors: Vec<String>,
 }
 
-async fn tasks_page(state: &AppState, user: &ConsoleUser, root: OrgId, form: TaskInput, errors: Vec<String>) -> PageResult<TasksPage> {
+async fn tasks_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    root: OrgId,
+    form: TaskInput,
+    errors: Vec<String>,
+) -> PageResult<TasksPage> {
     let today = state.today();
     let mut lines = vec![];
     for t in store::tasks_of(&state.db, root).await? {
@@ -123,8 +129,10 @@ async fn create_task(
             let id = store::create_task(&state.db, &user.actor(), root, &f, &targets).await?;
             Ok(Redirect::to(&format!("/console/oversight/tasks/{id}")).into_response())
         }
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&tasks_page(&state, &user, root, input, messages(e)).await?))
-            .into_response()),
+        Err(e) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&tasks_page(&state, &user, root, input, messages(e)).await?))
+                .into_response())
+        }
     }
 }
 
@@ -229,9 +237,8 @@ async fn report(
             store::report(&state.db, &user.actor(), org, task, state.today(), &summary, item).await?;
             Ok(Redirect::to(&format!("/console/orgs/{org}/tasks")).into_response())
         }
-        Err(e) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&inbox_page(&state, &user, org, messages(e)).await?)).into_response())
-        }
+        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&inbox_page(&state, &user, org, messages(e)).await?))
+            .into_response()),
     }
 }
 
@@ -281,7 +288,11 @@ async fn inspections_page(
     })
 }
 
-async fn inspections(State(state): State<AppState>, user: ConsoleUser, Params(q): Params<RootQuery>) -> PageResult<Response> {
+async fn inspections(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Params(q): Params<RootQuery>,
+) -> PageResult<Response> {
     let (root, _) = root_param(&state, &user, &q.org, Capability::Supervise).await?;
     let form = InspectionInput { on: state.today().to_string(), ..Default::default() };
     Ok(render(&inspections_page(&state, &user, root, form, vec![]).await?))
@@ -302,7 +313,10 @@ async fn add_inspection(
             store::add_inspection(&state.db, &user.actor(), root, &facts).await?;
             Ok(Redirect::to(&format!("/console/oversight/inspections?org={root}")).into_response())
         }
-        Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&inspections_page(&state, &user, root, f, messages(e)).await?))
+        Err(e) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&inspections_page(&state, &user, root, f, messages(e)).await?),
+        )
             .into_response()),
     }
 }
@@ -357,7 +371,11 @@ async fn village_page(
     })
 }
 
-async fn village(State(state): State<AppState>, user: ConsoleUser, Params(q): Params<RootQuery>) -> PageResult<Response> {
+async fn village(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Params(q): Params<RootQuery>,
+) -> PageResult<Response> {
     let (root, _) = root_param(&state, &user, &q.org, Capability::Supervise).await?;
     let year = year_param(state.today(), &q.year, 0)?;
     let form = VillageInput { year: year.to_string(), ..Default::default() };
@@ -381,7 +399,10 @@ async fn save_village(
         }
         Err(e) => {
             let year = state.today().year();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&village_page(&state, &user, root, year, f, messages(e)).await?))
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&village_page(&state, &user, root, year, f, messages(e)).await?),
+            )
                 .into_response())
         }
     }
