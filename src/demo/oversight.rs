@@ -432,7 +432,7 @@ async fn seed_district(
     for (k, t) in templates.iter().enumerate() {
         let adopted = working_day_on_or_after(cal, date(2020, 3, 9 + i as i8))?;
         let c = std_store::adopt(db, &staff, org, *t, adopted).await?;
-        if k == 0 && i % 3 == 0 {
+        if k == 0 && i.is_multiple_of(3) {
             let local = StandardItemInput {
                 level1: "最低生活保障".into(),
                 level2: "低保标准调整公告".into(),
@@ -660,7 +660,7 @@ async fn seed_supervision(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resu
         let (t, due) = made[0];
         let on = match i {
             0..=5 => Some(due.checked_sub(jiff::Span::new().days(3 + i as i64))?),
-            6 | 7 | 8 | 9 => Some(due.checked_add(jiff::Span::new().days(2 + i as i64))?),
+            6..=9 => Some(due.checked_add(jiff::Span::new().days(2 + i as i64))?),
             _ => None,
         };
         if let Some(on) = on {

@@ -157,7 +157,7 @@ pub async fn inbox(db: &Db, org: OrgId) -> Result<Vec<(Task, Assignment)>> {
         let a = assignment_from(r)?;
         out.push((task(db, a.task_id).await?, a));
     }
-    out.sort_by(|x, y| y.0.facts.due_on.cmp(&x.0.facts.due_on));
+    out.sort_by_key(|x| std::cmp::Reverse(x.0.facts.due_on));
     Ok(out)
 }
 
