@@ -388,7 +388,7 @@ fn worker_once_runs_the_scheduled_sweeps() {
     let o = run(&["--database", &url, "worker", "--once"], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("jobs run: 2; left: 0 queued, 0 running, 0 dead"),
+        String::from_utf8_lossy(&o.stdout).contains("jobs run: 3; left: 0 queued, 0 running, 0 dead"),
         "{}",
         text(&o)
     );
