@@ -464,26 +464,15 @@ async fn seed_district(
             let slug = if k == 0 { "assistance" } else { "elderly" };
             let title = format!("{}{}：{}（2020年）", o.name, row.item.level1, row.item.level2);
             let body = format!("<p>{}。</p><p>公开依据：{}。</p>", row.item.elements, row.item.basis);
-            let draft = Draft {
-                column_id: column(slug)?,
-                kind: ItemKind::General,
+            let draft = notice(
+                column(slug)?,
+                &o.name,
                 title,
-                summary: row.item.elements.clone(),
-                body_text: gongkai_web::http::rich::html_text(&body),
-                body_html: body,
-                issuer: o.name.clone(),
-                co_issuers: String::new(),
-                doc_number: None,
-                genre: "公告".into(),
-                subject: "民政、扶贫、救灾\\社会福利".into(),
-                keywords: row.item.level1.clone(),
-                disclosure: Disclosure::Proactive,
-                formed_on: formed,
-                effective_on: None,
-                interprets_id: None,
-                interp_form: None,
-                media_url: None,
-            };
+                row.item.elements.clone(),
+                body,
+                ("公告", row.item.level1.as_str()),
+                formed,
+            );
             let entry = Entry::Published { on: published, approved_by: format!("{}.approver", o.short_code) };
             let rec = catalog::create(db, cal, &staff, org, &draft, entry).await?;
             std_store::link(db, cal, &staff, org, rec, row.id).await?;
@@ -510,26 +499,15 @@ async fn seed_district(
         }
         let formed = published.yesterday()?;
         let body = "<p>经入户调查、民主评议，现将本月最低生活保障初审对象名单予以公示。对公示对象有异议的，请在公示期内向区民政局反映。</p>".to_string();
-        let draft = Draft {
-            column_id: column("assistance")?,
-            kind: ItemKind::General,
-            title: format!("{}最低生活保障初审对象名单公示（{}年{}月）", o.name, published.year(), published.month()),
-            summary: "本月最低生活保障初审对象名单公示".into(),
-            body_text: gongkai_web::http::rich::html_text(&body),
-            body_html: body,
-            issuer: o.name.clone(),
-            co_issuers: String::new(),
-            doc_number: None,
-            genre: "公示".into(),
-            subject: "民政、扶贫、救灾\\社会福利".into(),
-            keywords: "最低生活保障,公示".into(),
-            disclosure: Disclosure::Proactive,
-            formed_on: formed,
-            effective_on: None,
-            interprets_id: None,
-            interp_form: None,
-            media_url: None,
-        };
+        let draft = notice(
+            column("assistance")?,
+            &o.name,
+            format!("{}最低生活保障初审对象名单公示（{}年{}月）", o.name, published.year(), published.month()),
+            "本月最低生活保障初审对象名单公示".into(),
+            body,
+            ("公示", "最低生活保障,公示"),
+            formed,
+        );
         let rec = catalog::create(
             db,
             cal,
@@ -543,6 +521,38 @@ async fn seed_district(
         std_store::set_roster(db, &staff, org, rec, &roster(&first.item.list_fields, 99, rng)?).await?;
     }
     Ok(())
+}
+
+/// A district's published record of a matter: (genre, keywords) as the catalog form has them.
+fn notice(
+    column_id: gongkai_core::ids::ColumnId,
+    issuer: &str,
+    title: String,
+    summary: String,
+    body: String,
+    (genre, keywords): (&str, &str),
+    formed: Date,
+) -> Draft {
+    Draft {
+        column_id,
+        kind: ItemKind::General,
+        title,
+        summary,
+        body_text: gongkai_web::http::rich::html_text(&body),
+        body_html: body,
+        issuer: issuer.to_string(),
+        co_issuers: String::new(),
+        doc_number: None,
+        genre: genre.into(),
+        subject: "民政、扶贫、救灾\\社会福利".into(),
+        keywords: keywords.into(),
+        disclosure: Disclosure::Proactive,
+        formed_on: formed,
+        effective_on: None,
+        interprets_id: None,
+        interp_form: None,
+        media_url: None,
+    }
 }
 
 const SURNAMES: [&str; 12] = ["陈", "李", "张", "黄", "梁", "刘", "何", "林", "罗", "郭", "周", "吴"];
@@ -677,6 +687,7 @@ async fn seed_supervision(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resu
                     1 + i % 2
                 ),
                 None,
+                evidence(i).as_ref(),
             )
             .await?;
             match i {
@@ -711,6 +722,7 @@ async fn seed_supervision(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resu
                 on,
                 &format!("辖区{}个村（居）已全部编制村（居）务公开目录，公开栏按季度更新。", 100 + i * 17),
                 None,
+                None,
             )
             .await?;
             if i < 8 {
@@ -727,6 +739,7 @@ async fn seed_supervision(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resu
                 t,
                 today,
                 "已将养老服务领域已公开信息全部关联到对应事项，老年人补贴事项计划本月底前公开。",
+                None,
                 None,
             )
             .await?;
@@ -817,4 +830,31 @@ async fn seed_supervision(db: &Db, orgs: &DemoOrgs, today: Date) -> anyhow::Resu
         .await?;
     }
     Ok(())
+}
+
+/// The assessment list a district reports task 1 with: a spreadsheet of its 2017 documents.
+fn evidence(i: usize) -> Option<sup::EvidenceFile> {
+    use gongkai_web::oversight::dashboard::{Table, xlsx};
+    if i > 7 {
+        return None;
+    }
+    let rows: Vec<Vec<String>> = (1..=20 + i)
+        .map(|n| {
+            vec![
+                format!("区民政局关于做好2017年第{n}批社会救助工作的通知"),
+                if n % 7 == 0 { "依申请公开".into() } else { "主动公开".into() },
+                if n % 5 == 0 { "失效".into() } else { "有效".into() },
+            ]
+        })
+        .collect();
+    let t = Table {
+        key: "assessment",
+        title: "2017年文件公开属性和有效性评估清单",
+        head: vec!["文件名称".into(), "公开属性".into(), "有效性".into()],
+        depth: vec![0; rows.len()],
+        rows,
+    };
+    let data = xlsx(&t).ok()?;
+    let a = gongkai_web::catalog::console::attachment_from("2017年文件评估清单.xlsx", data).ok()?;
+    Some(sup::EvidenceFile { name: a.name, mime: a.mime, sha256: a.sha256, data: a.data })
 }

@@ -141,6 +141,37 @@ pub fn optional_text(field: &'static str, label: &str, raw: &str, max: usize) ->
     if raw.trim().is_empty() { Ok(None) } else { required_text(field, label, raw, max).map(Some) }
 }
 
+/// An enum of stored codes with Chinese labels: `ALL`, `code()`, `label()` and `parse()`
+/// (from the code or the label; anything else is a field error naming `$field`).
+macro_rules! codes {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $what:literal { $($v:ident = $code:literal, $label:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($v,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)*];
+            pub fn code(self) -> &'static str {
+                match self { $($name::$v => $code,)* }
+            }
+            pub fn label(self) -> &'static str {
+                match self { $($name::$v => $label,)* }
+            }
+            /// From its code or its Chinese label.
+            pub fn parse(raw: &str) -> Result<Self, $crate::field::FieldError> {
+                let raw = raw.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.code() == raw || k.label() == raw)
+                    .ok_or_else(|| $crate::field::FieldError::new($field, concat!("请选择", $what)))
+            }
+        }
+    };
+}
+pub(crate) use codes;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,18 @@ CREATE TABLE task_assignments (
 CREATE UNIQUE INDEX task_assignments_key ON task_assignments (task_id, org_id);
 CREATE INDEX task_assignments_org_idx ON task_assignments (org_id, status);
 
+-- A file a body reports with (a scanned report, the list it made), checked by content on upload.
+CREATE TABLE task_evidence (
+    assignment_id BIGINT PRIMARY KEY REFERENCES task_assignments(id),
+    name TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    data {{blob}} NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL
+);
+
 CREATE TABLE inspections (
     id {{identity}},
     supervisor_org_id BIGINT NOT NULL REFERENCES organisations(id),

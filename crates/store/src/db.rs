@@ -398,7 +398,7 @@ mod tests {
             ("dd3eefcaaeadbee8", "9414158b23695afa"),
             ("7a17570890c87dcf", "cbdb8e08a7f978cd"),
             ("1e81069a5fb951a1", "f09b43461f446e81"),
-            ("49f54fa1494f25a3", "c8033144db88fe0d"),
+            ("7445f9847cb89a7d", "a1f4596e42128a7a"),
         ];
         let hex = |m: &Migration| m.checksum.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>();
         let (sqlite, postgres) = (migrations(Backend::Sqlite), migrations(Backend::Postgres));

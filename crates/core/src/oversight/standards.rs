@@ -10,38 +10,9 @@ use crate::field::{FieldError, FieldErrors, optional_text, required_multiline, r
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $what:literal { $($variant:ident = $code:literal, $label:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)* }
+use crate::field::codes;
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)* }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label,)* }
-            }
-
-            /// From its code or its Chinese label.
-            pub fn parse(raw: &str) -> Result<Self, FieldError> {
-                let raw = raw.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|x| x.code() == raw || x.label() == raw)
-                    .ok_or_else(|| FieldError::new($field, concat!("请选择", $what)))
-            }
-        }
-    };
-}
-
-coded! {
+codes! {
     /// 公开渠道和载体: the tick list of spec §A.6.
     Channel, "channels", "公开渠道" {
         Website = "website", "政府网站";
@@ -60,7 +31,7 @@ coded! {
     }
 }
 
-coded! {
+codes! {
     /// 公开对象.
     Audience, "audience", "公开对象" {
         Public = "public", "全社会";
@@ -68,7 +39,7 @@ coded! {
     }
 }
 
-coded! {
+codes! {
     /// 公开方式.
     Mode, "mode", "公开方式" {
         Proactive = "proactive", "主动";
@@ -76,7 +47,7 @@ coded! {
     }
 }
 
-coded! {
+codes! {
     /// 公开层级.
     Level, "levels", "公开层级" {
         City = "city", "市级";
@@ -86,7 +57,7 @@ coded! {
     }
 }
 
-coded! {
+codes! {
     /// The event a time limit counts from; the body records its date on the published
     /// record as the record's formation date.
     StartEvent, "start", "公开时限的起算事件" {

@@ -11,33 +11,7 @@ use jiff::Span;
 use jiff::civil::Date;
 use serde::Serialize;
 
-macro_rules! codes {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $what:literal { $($v:ident = $code:literal, $label:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v,)* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v,)*];
-            pub fn code(self) -> &'static str {
-                match self { $($name::$v => $code,)* }
-            }
-            pub fn label(self) -> &'static str {
-                match self { $($name::$v => $label,)* }
-            }
-            /// From its code or its Chinese label.
-            pub fn parse(raw: &str) -> Result<Self, FieldError> {
-                let raw = raw.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|k| k.code() == raw || k.label() == raw)
-                    .ok_or_else(|| FieldError::new($field, concat!("请选择", $what)))
-            }
-        }
-    };
-}
+use crate::field::codes;
 
 codes! {
     /// Whose motion it is.

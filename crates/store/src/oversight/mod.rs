@@ -592,13 +592,33 @@ pub async fn set_roster(db: &Db, actor: &Actor, org: OrgId, record: ItemId, rost
     Ok(())
 }
 
+/// The name list of a record as it may be shown now: only the columns its matter still
+/// lists (a matter narrowed after the upload narrows what is shown), none when the record
+/// is no longer linked to a name-list matter.
 pub async fn roster(db: &Db, record: ItemId) -> Result<Option<Roster>> {
-    sqlx::query_scalar::<Any, String>("SELECT data FROM catalog_rosters WHERE item_id = $1")
+    let Some(stored) = sqlx::query_scalar::<Any, String>("SELECT data FROM catalog_rosters WHERE item_id = $1")
         .bind(record.0)
         .fetch_optional(db.pool())
         .await?
-        .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("roster of item {record}: {e}"))))
-        .transpose()
+    else {
+        return Ok(None);
+    };
+    let stored: Roster =
+        serde_json::from_str(&stored).map_err(|e| StoreError::Corrupt(format!("roster of item {record}: {e}")))?;
+    let Some(matter) = link_of(db, record).await? else { return Ok(None) };
+    let listed = item(db, matter).await?.item.list_fields;
+    let keep: Vec<usize> = (0..stored.fields.len()).filter(|i| listed.contains(&stored.fields[*i])).collect();
+    if keep.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Roster {
+        fields: keep.iter().map(|&i| stored.fields[i].clone()).collect(),
+        rows: stored
+            .rows
+            .iter()
+            .map(|r| keep.iter().map(|&i| r.get(i).cloned().unwrap_or_default()).collect())
+            .collect(),
+    }))
 }
 
 /// Take down every public notice whose period ended before `today`: the record leaves the
@@ -629,6 +649,11 @@ pub async fn expire_notices(db: &Db, today: Date) -> Result<u64> {
             let org: i64 = sqlx::query_scalar::<Any, i64>("SELECT org_id FROM catalog_items WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
+                .await?;
+            // Off the column pages too (their lists are kept apart from the items).
+            sqlx::query::<Any>("DELETE FROM catalog_column_items WHERE item_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
                 .await?;
             let changes = Changes::new().field("status", Some(Status::Published.code()), Some(next.code()));
             audit::record(&mut tx, &actor, "expire", "catalog_item", &id.to_string(), Some(OrgId(org)), &changes)

@@ -118,11 +118,14 @@ pub struct Assignment {
     pub reported_by: Option<String>,
     pub reviewed_by: Option<String>,
     pub review_note: Option<String>,
+    /// The name of the file reported with it, if any.
+    pub file_name: Option<String>,
 }
 
 const ASSIGNMENT_SQL: &str = "SELECT a.id, a.task_id, a.org_id, o.name AS org_name, a.status, a.reported_on, a.summary,
-    a.evidence_item_id, c.title AS evidence_title, a.reported_by, a.reviewed_by, a.review_note
-    FROM task_assignments a JOIN organisations o ON o.id = a.org_id LEFT JOIN catalog_items c ON c.id = a.evidence_item_id";
+    a.evidence_item_id, c.title AS evidence_title, a.reported_by, a.reviewed_by, a.review_note, e.name AS file_name
+    FROM task_assignments a JOIN organisations o ON o.id = a.org_id LEFT JOIN catalog_items c ON c.id = a.evidence_item_id
+    LEFT JOIN task_evidence e ON e.assignment_id = a.id";
 
 fn assignment_from(r: &AnyRow) -> Result<Assignment> {
     let status: String = r.try_get("status")?;
@@ -139,6 +142,7 @@ fn assignment_from(r: &AnyRow) -> Result<Assignment> {
         reported_by: r.try_get("reported_by")?,
         reviewed_by: r.try_get("reviewed_by")?,
         review_note: r.try_get("review_note")?,
+        file_name: r.try_get("file_name")?,
     })
 }
 
@@ -161,8 +165,19 @@ pub async fn inbox(db: &Db, org: OrgId) -> Result<Vec<(Task, Assignment)>> {
     Ok(out)
 }
 
+/// A file reported as evidence, already checked by content.
+#[derive(Debug, Clone)]
+pub struct EvidenceFile {
+    pub name: String,
+    pub mime: String,
+    pub sha256: String,
+    pub data: Vec<u8>,
+}
+
 /// Report completion of `task` for `org`: only while open or returned (compare-and-set,
-/// so two reports or a report racing a review never both win).
+/// so two reports or a report racing a review never both win). A file replaces the one
+/// of an earlier report; without one, an earlier file stays.
+#[allow(clippy::too_many_arguments)] // one report's facts, each a distinct column
 pub async fn report(
     db: &Db,
     actor: &Actor,
@@ -171,6 +186,7 @@ pub async fn report(
     on: Date,
     summary: &str,
     evidence: Option<i64>,
+    file: Option<&EvidenceFile>,
 ) -> Result<()> {
     let mut tx = db.begin_write().await?;
     if let Some(item) = evidence {
@@ -204,7 +220,34 @@ pub async fn report(
     if n == 0 {
         return Err(StoreError::Conflict("该任务已报送或不是本机构的任务，请刷新后查看".into()));
     }
-    let changes = Changes::new().field("status", None, Some(AssignmentStatus::Reported.code()));
+    if let Some(f) = file {
+        let id: i64 =
+            sqlx::query_scalar::<Any, i64>("SELECT id FROM task_assignments WHERE task_id = $1 AND org_id = $2")
+                .bind(task)
+                .bind(org.0)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query::<Any>("DELETE FROM task_evidence WHERE assignment_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query::<Any>(
+            "INSERT INTO task_evidence (assignment_id, name, mime, size, sha256, data, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(&f.name)
+        .bind(&f.mime)
+        .bind(f.data.len() as i64)
+        .bind(&f.sha256)
+        .bind(f.data.as_slice())
+        .bind(&actor.label)
+        .bind(ts::now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let changes = Changes::new().field("status", None, Some(AssignmentStatus::Reported.code())).field(
+        "attachment",
+        None,
+        file.map(|f| f.name.as_str()),
+    );
     audit::record(&mut tx, actor, "report", "supervision_task", &task.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
     Ok(())
@@ -447,4 +490,18 @@ pub async fn to_review(db: &Db, supervisor: OrgId) -> Result<i64> {
     .bind(AssignmentStatus::Reported.code())
     .fetch_one(db.pool())
     .await?)
+}
+
+/// The file `org` reported on `task`: (name, mime, bytes).
+pub async fn evidence(db: &Db, task: i64, org: OrgId) -> Result<(String, String, Vec<u8>)> {
+    let row = sqlx::query::<Any>(
+        "SELECT e.name, e.mime, e.data FROM task_evidence e JOIN task_assignments a ON a.id = e.assignment_id
+         WHERE a.task_id = $1 AND a.org_id = $2",
+    )
+    .bind(task)
+    .bind(org.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok((row.try_get("name")?, row.try_get("mime")?, row.try_get("data")?))
 }

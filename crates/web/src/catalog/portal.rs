@@ -355,6 +355,21 @@ struct DocumentPage {
     notice_until: Option<String>,
 }
 
+/// A public notice taken down at the end of its period: 410 saying so, rather than a bare 404.
+async fn ended_notice(state: &AppState, id: &str) -> Result<Option<Response>, AppError> {
+    let Ok(id) = id.parse::<ItemId>() else { return Ok(None) };
+    let Some(item) = crate::error::optional(catalog::get(&state.db, id).await)? else { return Ok(None) };
+    if item.status() != gongkai_core::catalog::Status::Expired
+        || item.attribute() != gongkai_core::catalog::Attribute::Proactive
+    {
+        return Ok(None);
+    }
+    let until = gongkai_store::oversight::notice_until(&state.db, id).await?.unwrap_or_default();
+    let page =
+        crate::pages::ErrorPage::new(410, format!("《{}》的公示期已于{until}届满，已按规定撤下。", item.title), vec![]);
+    Ok(Some((axum::http::StatusCode::GONE, render(&page)).into_response()))
+}
+
 /// A published, proactively disclosed item, else 404 (drafts and withheld items do not exist publicly).
 pub(crate) async fn public_item(state: &AppState, id: &str) -> Result<Item, AppError> {
     let id: ItemId = id.parse().map_err(|_| AppError::NotFound)?;
@@ -386,6 +401,9 @@ pub(crate) fn mask_html(html: &str) -> String {
 }
 
 async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult<Response> {
+    if let Some(gone) = ended_notice(&state, &id).await? {
+        return Ok(gone);
+    }
     let item = public_item(&state, &id).await?;
     let dir = directory(&state).await?;
     let org = dir.0.iter().find(|o| o.id == item.org_id).cloned().ok_or(AppError::NotFound)?;

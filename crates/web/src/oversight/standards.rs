@@ -302,6 +302,14 @@ async fn publish(
     Ok(Redirect::to(&format!("/console/standards/{id}")).into_response())
 }
 
+/// A matter and its catalog, after checking that the user may edit the catalog's body.
+async fn editable_matter(state: &AppState, user: &ConsoleUser, id: i64) -> Result<(ItemRow, CatalogRow), AppError> {
+    let row = store::item(&state.db, id).await?;
+    let c = store::catalog(&state.db, row.catalog_id).await?;
+    crate::orgs::access::require(state, &user.principal, Capability::EditDisclosure, c.org_id).await?;
+    Ok((row, c))
+}
+
 #[derive(Template)]
 #[template(path = "oversight/console/standard_item.html")]
 struct ItemPage {
@@ -321,9 +329,7 @@ async fn item_page(
     form: Option<StandardItemInput>,
     errors: Vec<String>,
 ) -> PageResult<ItemPage> {
-    let row = store::item(&state.db, id).await?;
-    let c = store::catalog(&state.db, row.catalog_id).await?;
-    crate::orgs::access::require(state, &user.principal, Capability::EditDisclosure, c.org_id).await?;
+    let (row, c) = editable_matter(state, user, id).await?;
     Ok(ItemPage {
         title: format!("修改标准目录事项：{}", row.item.path()),
         nav: user.nav(state),
@@ -346,9 +352,7 @@ async fn update_item(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let id: i64 = path_id(&id)?;
-    let row = store::item(&state.db, id).await?;
-    let c = store::catalog(&state.db, row.catalog_id).await?;
-    crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, c.org_id).await?;
+    let (_, c) = editable_matter(&state, &user, id).await?;
     let input = StandardItemInput::from_pairs(&pairs);
     match input.parse() {
         Ok(item) => {
@@ -370,9 +374,7 @@ async fn link(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let id: i64 = path_id(&id)?;
-    let row = store::item(&state.db, id).await?;
-    let c = store::catalog(&state.db, row.catalog_id).await?;
-    crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, c.org_id).await?;
+    let (_, c) = editable_matter(&state, &user, id).await?;
     let record = ItemId(pair(&pairs, "record").parse().map_err(|_| AppError::BadRequest("请选择已发布的信息".into()))?);
     let cal = gongkai_store::calendars::active(&state.db).await?;
     store::link(&state.db, &cal, &user.actor(), c.org_id, record, id).await?;

@@ -4,7 +4,7 @@
 use super::{Member, below, root_param, subtree};
 use crate::error::{AppError, PageResult};
 use crate::http::auth::ConsoleUser;
-use crate::http::forms::{CsrfForm, Params, path_id, year_param};
+use crate::http::forms::{CsrfForm, CsrfMultipart, Params, path_id, year_param};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -29,7 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route("/console/oversight/tasks/{id}", get(task))
         .route("/console/oversight/tasks/{id}/review", post(review))
         .route("/console/orgs/{id}/tasks", get(inbox))
-        .route("/console/orgs/{id}/tasks/{task}/report", post(report))
+        .route(
+            "/console/orgs/{id}/tasks/{task}/report",
+            post(report).layer(axum::extract::DefaultBodyLimit::max(crate::http::rich::MAX_ATTACHMENT + 64 * 1024)),
+        )
+        .route("/console/oversight/tasks/{task}/evidence/{org}", get(evidence))
         .route("/console/oversight/inspections", get(inspections).post(add_inspection))
         .route("/console/oversight/inspections/{id}/rectified", post(rectified))
         .route("/console/oversight/village", get(village).post(save_village))
@@ -223,18 +227,30 @@ async fn inbox(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<
     Ok(render(&inbox_page(&state, &user, OrgId(path_id(&id)?), vec![]).await?))
 }
 
+/// A body's report: the summary, optionally one of its published records, optionally a file
+/// (checked by content like catalog attachments: PDF, Word, Excel, images).
 async fn report(
     State(state): State<AppState>,
     user: ConsoleUser,
     Path((id, task)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<ReportInput>,
+    mp: CsrfMultipart,
 ) -> PageResult<Response> {
     let org = OrgId(path_id(&id)?);
     crate::orgs::access::require(&state, &user.principal, Capability::EditDisclosure, org).await?;
     let task: i64 = path_id(&task)?;
+    let f = ReportInput { summary: mp.field("summary").to_string(), item_id: mp.field("item_id").to_string() };
+    let file = match mp.files.into_iter().next() {
+        Some(u) => {
+            let a = crate::catalog::console::attachment_from(&u.filename, u.data).map_err(|m| {
+                AppError::Invalid(gongkai_core::FieldErrors(vec![gongkai_core::FieldError::new("file", m)]))
+            })?;
+            Some(store::EvidenceFile { name: a.name, mime: a.mime, sha256: a.sha256, data: a.data })
+        }
+        None => None,
+    };
     match parse_report(&f) {
         Ok((summary, item)) => {
-            store::report(&state.db, &user.actor(), org, task, state.today(), &summary, item).await?;
+            store::report(&state.db, &user.actor(), org, task, state.today(), &summary, item, file.as_ref()).await?;
             Ok(Redirect::to(&format!("/console/orgs/{org}/tasks")).into_response())
         }
         Err(e) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&inbox_page(&state, &user, org, messages(e)).await?))
@@ -406,4 +422,35 @@ async fn save_village(
                 .into_response())
         }
     }
+}
+
+/// The file a body reported with: for the supervisor who set the task and for the body.
+async fn evidence(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path((task, org)): Path<(String, String)>,
+) -> PageResult<Response> {
+    let t = store::task(&state.db, path_id(&task)?).await?;
+    let org = OrgId(path_id(&org)?);
+    let tree = gongkai_store::orgs::tree(&state.db).await?;
+    let p = &user.principal;
+    if !(p.can(Capability::Supervise, t.org_id, &tree)
+        || p.can(Capability::View, org, &tree) && below(&tree, t.org_id, org))
+    {
+        return Err(AppError::forbidden());
+    }
+    let (name, mime, data) = store::evidence(&state.db, t.id, org).await?;
+    let encoded = crate::http::escape::url_encode(&name);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, mime),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}"),
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        data,
+    )
+        .into_response())
 }
