@@ -233,3 +233,13 @@ pub fn year_param(today: jiff::civil::Date, raw: &str, ahead: i16) -> Result<i16
         .filter(|y| (2000..=today.year() + ahead).contains(y))
         .ok_or_else(|| AppError::BadRequest("年度无效".into()))
 }
+
+/// The Chinese messages of a form's field errors, for the page that shows the form again.
+pub fn messages(e: gongkai_core::FieldErrors) -> Vec<String> {
+    e.0.into_iter().map(|x| x.message).collect()
+}
+
+/// The first value of `key` in a form read as pairs (forms with repeated ticks), or "".
+pub fn pair<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
+}

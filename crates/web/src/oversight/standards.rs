@@ -4,7 +4,7 @@
 
 use crate::error::{AppError, PageResult};
 use crate::http::auth::ConsoleUser;
-use crate::http::forms::{CsrfForm, path_id};
+use crate::http::forms::{CsrfForm, messages, pair, path_id};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -36,14 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/standard-items/{id}/link", post(link))
         .route("/console/standard-links/{record}/unlink", post(unlink))
         .route("/console/standard-links/{record}/roster", post(roster))
-}
-
-fn messages(e: gongkai_core::FieldErrors) -> Vec<String> {
-    e.0.into_iter().map(|x| x.message).collect()
-}
-
-fn pair<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
 }
 
 #[derive(Template)]

@@ -4,7 +4,7 @@
 use super::{Member, below, root_param, subtree};
 use crate::error::{AppError, PageResult};
 use crate::http::auth::ConsoleUser;
-use crate::http::forms::{CsrfForm, CsrfMultipart, Params, path_id, year_param};
+use crate::http::forms::{CsrfForm, CsrfMultipart, Params, messages, pair, path_id, year_param};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -44,14 +44,6 @@ pub fn routes() -> Router<AppState> {
 pub struct RootQuery {
     pub org: String,
     pub year: String,
-}
-
-fn messages(e: gongkai_core::FieldErrors) -> Vec<String> {
-    e.0.into_iter().map(|x| x.message).collect()
-}
-
-fn pair<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
 }
 
 /// The bodies below `root` (what tasks, inspections and village records may concern).

@@ -3,7 +3,7 @@
 
 use crate::error::{AppError, PageResult};
 use crate::http::auth::ConsoleUser;
-use crate::http::forms::{CsrfForm, path_id};
+use crate::http::forms::{CsrfForm, messages, path_id};
 use crate::pages::{Nav, render};
 use crate::state::AppState;
 use askama::Template;
@@ -35,10 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/push-campaigns/{id}/print", get(print))
         .route("/console/push-campaigns/{id}/printed", post(printed))
         .route("/console/push-deliveries/{id}/resend", post(resend))
-}
-
-fn messages(e: gongkai_core::FieldErrors) -> Vec<String> {
-    e.0.into_iter().map(|x| x.message).collect()
 }
 
 /// The documents a campaign may carry: the body's published, public items, newest first.
