@@ -593,3 +593,79 @@ async fn the_demo_catalog_reads_like_a_real_site() {
     let (notices, _) = gongkai_store::consultations::year_counts(&app.db, org, 2020).await.unwrap();
     assert_eq!(notices, consultations_2020, "the 2020 consultations and the notices the catalog holds");
 }
+
+// Search finds any substring of a title, however a word segmenter would split it, and
+// the synonym list (default and as edited by a system admin) widens a query both ways.
+both!(search_finds_substrings_and_the_edited_synonyms, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn_full_demo(kind).await else { return };
+    let mut public = app.browser();
+    let count = |body: &str| -> usize {
+        let at = body.find("找到").expect("a count") + "找到".len();
+        body[at..].trim_start_matches('约').trim().split(' ').next().unwrap().parse().unwrap()
+    };
+    // Every published title is found by a substring cut from its middle.
+    let titles: Vec<(i64, String)> = sqlx::query_as::<sqlx::Any, (i64, String)>(
+        "SELECT id, title FROM catalog_items WHERE status = 'published' ORDER BY id LIMIT 30",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert!(titles.len() >= 20);
+    let mut probed = 0;
+    for (id, title) in &titles {
+        let chars: Vec<char> = title.chars().filter(|c| !c.is_ascii_punctuation() && !c.is_whitespace()).collect();
+        if chars.len() < 8 {
+            continue;
+        }
+        let mid = chars.len() / 2;
+        let cut: String = chars[mid - 2..mid + 3].iter().collect();
+        if !cut.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            continue;
+        }
+        probed += 1;
+        // At least every published item with the cut in its title is counted (more may
+        // have it in the body), and the first page shows matches marked.
+        let with_title: i64 = sqlx::query_scalar::<sqlx::Any, i64>(
+            "SELECT COUNT(*) FROM catalog_items WHERE status = 'published' AND title LIKE $1",
+        )
+        .bind(format!("%{cut}%"))
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        let r = public.get(&format!("/search?q={}", enc(&cut))).await;
+        let n = count(&r.body);
+        assert!(n as i64 >= with_title && with_title >= 1, "“{cut}” (from item {id} “{title}”): {n} < {with_title}");
+        assert!(r.body.contains("<mark>"), "{cut}");
+    }
+    assert!(probed >= 10, "{probed} titles probed");
+    // The default list: 低保 and 最低生活保障 find the same items.
+    let a = count(&public.get(&format!("/search?q={}", enc("低保"))).await.body);
+    let b = count(&public.get(&format!("/search?q={}", enc("最低生活保障"))).await.body);
+    assert!(a > 0 && a == b, "低保 {a}, 最低生活保障 {b}");
+    // Staff may read the list; only a system admin edits it.
+    let mut staff = app.browser();
+    staff.login("gzmz.staff").await;
+    let page = staff.get("/console/search/synonyms").await;
+    assert!(page.body.contains("低保 最低生活保障") && !page.body.contains("<textarea"), "{}", page.body);
+    assert_eq!(staff.post("/console/search/synonyms", &[("content", "甲 乙")]).await.status, 403);
+    let mut admin = app.browser();
+    admin.login("admin").await;
+    admin.get("/console/search/synonyms").await;
+    let bad = admin.post("/console/search/synonyms", &[("content", "低保 最低生活保障\n孤词\n")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("第2行：一组同义词至少要有两个不同的词"), "{}", bad.body);
+    assert_eq!(gongkai_store::settings::get(&app.db, "search_synonyms").await.unwrap(), None, "nothing stored");
+    let word = "核对办法";
+    let ok = admin.post("/console/search/synonyms", &[("content", &format!("# 本局用语\n测试用语 {word}\n"))]).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body.contains("已保存1组同义词"), "{}", ok.body);
+    let direct = count(&public.get(&format!("/search?q={}", enc(word))).await.body);
+    let via = count(&public.get(&format!("/search?q={}", enc("测试用语"))).await.body);
+    assert!(direct > 0 && via == direct, "测试用语 {via}, {word} {direct}");
+    // The default groups are gone with the edit, and the audit log says who changed it.
+    let a2 = count(&public.get(&format!("/search?q={}", enc("低保"))).await.body);
+    let b2 = count(&public.get(&format!("/search?q={}", enc("最低生活保障"))).await.body);
+    assert!(a2 + b2 < a + b, "低保 {a2}, 最低生活保障 {b2} after; {a} and {b} before");
+    let log = admin.get("/console/audit").await;
+    assert!(log.body.contains("系统设置"), "{}", log.body);
+});

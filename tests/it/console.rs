@@ -641,6 +641,9 @@ impl gongkai_search::SearchIndex for Flaky {
     fn clear(&self) -> Result<(), gongkai_search::SearchError> {
         self.inner.clear()
     }
+    fn set_synonyms(&self, synonyms: gongkai_search::Synonyms) {
+        self.inner.set_synonyms(synonyms)
+    }
 }
 
 /// A search index that stops following the change log fails `/healthz` with the lag in

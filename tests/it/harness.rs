@@ -232,6 +232,10 @@ impl TestApp {
         }
         config.clock = gongkai_web::http::clock::WallClock::today_is(today);
         let state = AppState::new(db.clone(), config).await.expect("state");
+        if full {
+            // Searches of the demo find everything from the first request on.
+            gongkai_web::catalog::indexer::catch_up(&state.db, &state.search).await.expect("index the demo");
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

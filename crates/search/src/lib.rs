@@ -2,15 +2,20 @@
 //!
 //! The platform's source of truth is the database; the index is a rebuildable cache fed
 //! from a change log (`search_changes`), so each server instance keeps its own and
-//! catches up by itself. [`TantivyIndex`] is the Chinese implementation: tantivy with a
-//! jieba tokenizer, queries in Traditional characters converted to Simplified (the stored
-//! form) before parsing, snippets with the matches marked.
+//! catches up by itself. [`TantivyIndex`] is the Chinese implementation: tantivy over
+//! character bigrams (any substring of two or more characters is found), queries in
+//! Traditional characters converted to Simplified (the stored form), synonyms expanded
+//! at query time, snippets with the matches marked, counts above a threshold estimated,
+//! and a small cache of result pages per index generation.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod grams;
+pub mod synonyms;
 mod tantivy_index;
 
-pub use tantivy_index::TantivyIndex;
+pub use synonyms::Synonyms;
+pub use tantivy_index::{EXACT_COUNT, TantivyIndex};
 
 /// One searchable record (a published catalog item).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +45,7 @@ impl SearchDoc {
 }
 
 /// A query: free text plus filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchQuery {
     pub text: String,
     pub org_id: Option<i64>,
@@ -78,7 +83,10 @@ pub struct Facets {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchResults {
+    /// Matching items; an estimate when `approximate` (above [`EXACT_COUNT`]).
     pub total: usize,
+    /// The total and the facet counts were extrapolated ("约…条").
+    pub approximate: bool,
     pub hits: Vec<SearchHit>,
     pub facets: Facets,
 }
@@ -110,4 +118,6 @@ pub trait SearchIndex: Send + Sync {
     }
     /// Remove everything (before a rebuild).
     fn clear(&self) -> Result<(), SearchError>;
+    /// Use these synonym groups for the queries from now on.
+    fn set_synonyms(&self, synonyms: Synonyms);
 }

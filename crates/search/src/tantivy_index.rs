@@ -1,20 +1,33 @@
-//! tantivy with a jieba tokenizer: the embedded Chinese full-text index.
+//! tantivy with a character-bigram tokenizer: the embedded Chinese full-text index.
 
+use crate::grams::{self, BigramTokenizer};
+use crate::synonyms::Synonyms;
 use crate::{Facets, SearchDoc, SearchError, SearchHit, SearchIndex, SearchQuery, SearchResults};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use tantivy::collector::{Collector, Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
-const TOKENIZER: &str = "jieba";
 /// Memory budget of the single writer (tantivy splits it across its threads).
 const WRITER_HEAP: usize = 100_000_000;
+/// Matches counted exactly, with exact facets; beyond it the count and the facets are
+/// extrapolated from the segments read so far and shown as "约…条" (a query matching
+/// most of a million items would otherwise count and facet all of them per request).
+pub const EXACT_COUNT: usize = 20_000;
+/// Result pages kept per index generation (any applied change or synonym edit clears
+/// them by moving the generation on).
+const CACHE_ENTRIES: usize = 512;
+/// The most words of a query that are searched (the rest are ignored).
+const MAX_WORDS: usize = 8;
 
 struct Fields {
     id: Field,
@@ -36,28 +49,46 @@ struct Fields {
     facet: Field,
 }
 
+/// Facet counts of the segments read, and how many documents those held of all.
+struct Counted {
+    counts: tantivy::collector::FacetCounts,
+    all_docs: u64,
+    seen: u64,
+}
+
+impl Counted {
+    /// A count over the segments read, scaled to the whole index.
+    fn scale(&self, n: u64) -> u64 {
+        if self.seen >= self.all_docs { n } else { n * self.all_docs / self.seen }
+    }
+}
+
+struct Cache {
+    generation: u64,
+    tick: u64,
+    entries: HashMap<SearchQuery, (u64, Arc<SearchResults>)>,
+}
+
 pub struct TantivyIndex {
     index: Index,
     reader: IndexReader,
     /// `None` after a failed write dropped a dead writer; the next write opens a new one.
     writer: Mutex<Option<IndexWriter>>,
     f: Fields,
+    synonyms: RwLock<Arc<Synonyms>>,
+    generation: AtomicU64,
+    cache: Mutex<Cache>,
+    /// [`EXACT_COUNT`] unless changed (tests use a small one).
+    exact_count: std::sync::atomic::AtomicUsize,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
-    let indexed_only = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(grams::NAME)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text = TextOptions::default().set_indexing_options(indexing.clone()).set_stored();
+    let indexed_only = TextOptions::default().set_indexing_options(indexing);
     let f = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
         org: b.add_i64_field("org", INDEXED | STORED | FAST),
@@ -111,10 +142,25 @@ impl TantivyIndex {
                 }
             }
         };
-        index.tokenizers().register(TOKENIZER, tantivy_jieba::JiebaTokenizer::new());
+        index.tokenizers().register(grams::NAME, TextAnalyzer::from(BigramTokenizer));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_HEAP)?;
-        Ok(Self { index, reader, writer: Mutex::new(Some(writer)), f })
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(Some(writer)),
+            f,
+            synonyms: RwLock::new(Arc::new(Synonyms::default_list())),
+            generation: AtomicU64::new(0),
+            cache: Mutex::new(Cache { generation: 0, tick: 0, entries: HashMap::new() }),
+            exact_count: std::sync::atomic::AtomicUsize::new(EXACT_COUNT),
+        })
+    }
+
+    /// Count exactly up to `n` matches (see [`EXACT_COUNT`]).
+    pub fn set_exact_count(&self, n: usize) {
+        self.exact_count.store(n, Ordering::Relaxed);
+        self.changed();
     }
 
     fn to_document(&self, d: &SearchDoc) -> TantivyDocument {
@@ -149,26 +195,63 @@ impl TantivyIndex {
         doc
     }
 
-    /// The query on one field (`all` to match, `title` to rank).
-    fn parse_on(&self, field: Field, text: &str) -> Box<dyn Query> {
-        let mut parser = QueryParser::for_index(&self.index, vec![field]);
-        parser.set_conjunction_by_default();
-        // Readers type plain words: keep query syntax characters from turning into errors.
-        let cleaned: String = text
-            .chars()
-            .map(|c| {
-                if matches!(c, ':' | '^' | '[' | ']' | '{' | '}' | '(' | ')' | '~' | '\\' | '!' | '*') {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        parser.parse_query_lenient(&cleaned).0
+    /// `text` as one phrase of its bigrams on `field` (a term query for one token);
+    /// `None` when it has nothing searchable (punctuation only).
+    fn phrase(field: Field, text: &str) -> Option<Box<dyn Query>> {
+        let tokens = grams::query_tokens(text);
+        match tokens.as_slice() {
+            [] => None,
+            [one] => {
+                Some(Box::new(TermQuery::new(Term::from_field_text(field, &one.text), IndexRecordOption::WithFreqs)))
+            }
+            _ => Some(Box::new(PhraseQuery::new_with_offset(
+                tokens.iter().map(|t| (t.position, Term::from_field_text(field, &t.text))).collect(),
+            ))),
+        }
     }
 
-    fn parse(&self, text: &str) -> Box<dyn Query> {
-        self.parse_on(self.f.all, text)
+    /// The query that decides what matches (every word, in any of its spellings, as a
+    /// substring of the item) and the one that only ranks (the words in the title).
+    /// Words are separated by spaces; `OR` between two words makes either enough.
+    fn text_queries(&self, text: &str) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
+        let synonyms = self.synonyms.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let mut clauses: Vec<Vec<&str>> = Vec::new();
+        let mut or_next = false;
+        for word in text.split_whitespace().take(MAX_WORDS * 2) {
+            if word == "OR" || word == "|" {
+                or_next = !clauses.is_empty();
+                continue;
+            }
+            match clauses.last_mut() {
+                Some(last) if or_next => last.push(word),
+                _ => clauses.push(vec![word]),
+            }
+            or_next = false;
+        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut rank: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in clauses.into_iter().take(MAX_WORDS) {
+            let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for word in clause {
+                for v in synonyms.variants(word) {
+                    if let Some(q) = Self::phrase(self.f.all, &v) {
+                        either.push((Occur::Should, q));
+                    }
+                    if let Some(q) = Self::phrase(self.f.title, &v) {
+                        rank.push((Occur::Should, q));
+                    }
+                }
+            }
+            match either.len() {
+                0 => {}
+                1 => must.push((Occur::Must, either.remove(0).1)),
+                _ => must.push((Occur::Must, Box::new(BooleanQuery::new(either)))),
+            }
+        }
+        if must.is_empty() {
+            return None;
+        }
+        Some((Box::new(BooleanQuery::new(must)), Box::new(BoostQuery::new(Box::new(BooleanQuery::new(rank)), 3.0))))
     }
 
     /// A snippet generator for a stored-only field, from the terms the query matched in `all`.
@@ -191,9 +274,165 @@ impl TantivyIndex {
         let analyzer = self
             .index
             .tokenizers()
-            .get(TOKENIZER)
-            .ok_or_else(|| SearchError::Index(format!("tokenizer {TOKENIZER} is not registered")))?;
+            .get(grams::NAME)
+            .ok_or_else(|| SearchError::Index(format!("tokenizer {} is not registered", grams::NAME)))?;
         Ok(SnippetGenerator::new(terms, analyzer, field, max))
+    }
+
+    /// The number of matches and the facet counts: exact up to [`EXACT_COUNT`], else
+    /// extrapolated from the smaller segments read until then (`true` = estimated).
+    fn count_and_facets(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> Result<(usize, Counted, bool), SearchError> {
+        let mut facets = FacetCollector::for_field("facet");
+        for root in ["/year", "/kind", "/org", "/validity"] {
+            facets.add_facet(root);
+        }
+        let collector = (Count, facets);
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let mut segments: Vec<(u32, &tantivy::SegmentReader)> =
+            searcher.segment_readers().iter().enumerate().map(|(i, r)| (i as u32, r)).collect();
+        segments.sort_by_key(|(_, r)| r.num_docs());
+        let all_docs: u64 = segments.iter().map(|(_, r)| u64::from(r.num_docs())).sum();
+        let (mut fruits, mut count, mut seen) = (Vec::new(), 0usize, 0u64);
+        for (ord, reader) in segments {
+            let fruit = collector.collect_segment(weight.as_ref(), ord, reader)?;
+            count += fruit.0;
+            seen += u64::from(reader.num_docs());
+            fruits.push(fruit);
+            if count > self.exact_count.load(Ordering::Relaxed) && seen < all_docs {
+                break;
+            }
+        }
+        let (count, counts) = collector.merge_fruits(fruits)?;
+        let c = Counted { counts, all_docs, seen: seen.max(1) };
+        Ok((c.scale(count as u64) as usize, c, seen < all_docs))
+    }
+
+    fn cached(&self, q: &SearchQuery) -> Option<Arc<SearchResults>> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let mut c = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if c.generation != generation {
+            c.entries.clear();
+            c.generation = generation;
+            return None;
+        }
+        c.tick += 1;
+        let tick = c.tick;
+        let hit = c.entries.get_mut(q)?;
+        hit.0 = tick;
+        Some(hit.1.clone())
+    }
+
+    fn remember(&self, q: &SearchQuery, generation: u64, r: &SearchResults) {
+        let mut c = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if c.generation != generation {
+            return;
+        }
+        if c.entries.len() >= CACHE_ENTRIES {
+            // Least recently used out (a scan of a few hundred entries, off the hot path).
+            if let Some(oldest) = c.entries.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| k.clone()) {
+                c.entries.remove(&oldest);
+            }
+        }
+        c.tick += 1;
+        let tick = c.tick;
+        c.entries.insert(q.clone(), (tick, Arc::new(r.clone())));
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The search itself, without the cache.
+    pub fn search_uncached(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let f = &self.f;
+        // Simplified is the stored form: a query typed in Traditional finds the same text.
+        let text = gongkai_text::to_simplified(q.text.trim());
+        let Some((text_query, rank_query)) = self.text_queries(&text) else {
+            return Ok(SearchResults::default());
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, text_query.box_clone()), (Occur::Should, rank_query)];
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        if let Some(o) = q.org_id {
+            filters.push((Occur::Must, term(Term::from_field_i64(f.org, o))));
+        }
+        if let Some(y) = q.year {
+            filters.push((Occur::Must, term(Term::from_field_u64(f.year, y))));
+        }
+        if let Some(k) = &q.kind {
+            filters.push((Occur::Must, term(Term::from_field_text(f.kind, k))));
+        }
+        if let Some(v) = &q.validity {
+            filters.push((Occur::Must, term(Term::from_field_text(f.validity, v))));
+        }
+        clauses.extend(filters.iter().skip(1).map(|(o, q)| (*o, q.box_clone())));
+        let query = BooleanQuery::new(clauses);
+        let matching = BooleanQuery::new(filters);
+        let searcher = self.reader.searcher();
+        let limit = q.limit.clamp(1, 100);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?;
+        let (total, counts, approximate) = self.count_and_facets(&searcher, &matching)?;
+        let body_snippets = self.snippets(&searcher, &*text_query, f.body, 160)?;
+        let summary_snippets = self.snippets(&searcher, &*text_query, f.summary, 160)?;
+        let title_snippets = self.snippets(&searcher, &*text_query, f.title, 400)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let addr: DocAddress = addr;
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let mark = |mut s: tantivy::snippet::Snippet| {
+                s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                s
+            };
+            let title = mark(title_snippets.snippet_from_doc(&doc));
+            let title_html =
+                if title.highlighted().is_empty() { escape(&first_str(&doc, f.title)) } else { title.to_html() };
+            let mut snippet = mark(body_snippets.snippet_from_doc(&doc));
+            if snippet.highlighted().is_empty() {
+                snippet = mark(summary_snippets.snippet_from_doc(&doc));
+            }
+            let snippet_html = if snippet.fragment().is_empty() {
+                escape(&first_str(&doc, f.summary).chars().take(160).collect::<String>())
+            } else {
+                snippet.to_html()
+            };
+            hits.push(SearchHit {
+                id: first_i64(&doc, f.id),
+                score,
+                title_html,
+                snippet_html,
+                org_id: first_i64(&doc, f.org),
+                published_on: first_str(&doc, f.published_on),
+                doc_number: first_str(&doc, f.doc_number),
+                index_no: first_str(&doc, f.index_no),
+                kind: first_str(&doc, f.kind),
+                validity: first_str(&doc, f.validity),
+            });
+        }
+        let facet_values = |root: &str| -> Vec<(String, u64)> {
+            counts
+                .counts
+                .get(root)
+                .map(|(facet, n)| {
+                    let s = facet.to_path_string();
+                    (s.rsplit('/').next().unwrap_or_default().to_string(), counts.scale(n))
+                })
+                .collect()
+        };
+        let mut years: Vec<(u64, u64)> =
+            facet_values("/year").into_iter().filter_map(|(y, n)| Some((y.parse().ok()?, n))).collect();
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let mut kinds = facet_values("/kind");
+        kinds.sort_by_key(|x| std::cmp::Reverse(x.1));
+        let mut orgs: Vec<(i64, u64)> =
+            facet_values("/org").into_iter().filter_map(|(o, n)| Some((o.parse().ok()?, n))).collect();
+        orgs.sort_by_key(|x| std::cmp::Reverse(x.1));
+        let mut validity = facet_values("/validity");
+        validity.sort_by_key(|x| std::cmp::Reverse(x.1));
+        Ok(SearchResults { total, approximate, hits, facets: Facets { years, kinds, orgs, validity } })
     }
 }
 
@@ -256,6 +495,7 @@ impl SearchIndex for TantivyIndex {
             Ok(())
         })?;
         self.reader.reload()?;
+        self.changed();
         Ok(())
     }
 
@@ -276,98 +516,26 @@ impl SearchIndex for TantivyIndex {
             Ok(())
         })?;
         self.reader.reload()?;
+        self.changed();
         Ok(())
     }
 
     fn search(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
-        let f = &self.f;
-        // Simplified is the stored form: a query typed in Traditional finds the same text.
-        let text = gongkai_text::to_simplified(q.text.trim());
-        if text.is_empty() {
-            return Ok(SearchResults::default());
+        if let Some(hit) = self.cached(q) {
+            return Ok((*hit).clone());
         }
-        let text_query = self.parse(&text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, text_query.box_clone()),
-            (Occur::Should, Box::new(tantivy::query::BoostQuery::new(self.parse_on(f.title, &text), 3.0))),
-        ];
-        if let Some(o) = q.org_id {
-            clauses.push((Occur::Must, term(Term::from_field_i64(f.org, o))));
+        let generation = self.generation.load(Ordering::Acquire);
+        let r = self.search_uncached(q)?;
+        self.remember(q, generation, &r);
+        Ok(r)
+    }
+
+    fn set_synonyms(&self, synonyms: Synonyms) {
+        let mut slot = self.synonyms.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if **slot != synonyms {
+            *slot = Arc::new(synonyms);
+            self.changed();
         }
-        if let Some(y) = q.year {
-            clauses.push((Occur::Must, term(Term::from_field_u64(f.year, y))));
-        }
-        if let Some(k) = &q.kind {
-            clauses.push((Occur::Must, term(Term::from_field_text(f.kind, k))));
-        }
-        if let Some(v) = &q.validity {
-            clauses.push((Occur::Must, term(Term::from_field_text(f.validity, v))));
-        }
-        let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let limit = q.limit.clamp(1, 100);
-        let mut facets = FacetCollector::for_field("facet");
-        for root in ["/year", "/kind", "/org", "/validity"] {
-            facets.add_facet(root);
-        }
-        let (top, total, counts) = searcher
-            .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count, facets))?;
-        let body_snippets = self.snippets(&searcher, &*text_query, f.body, 160)?;
-        let summary_snippets = self.snippets(&searcher, &*text_query, f.summary, 160)?;
-        let title_snippets = self.snippets(&searcher, &*text_query, f.title, 400)?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let addr: DocAddress = addr;
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let mark = |mut s: tantivy::snippet::Snippet| {
-                s.set_snippet_prefix_postfix("<mark>", "</mark>");
-                s
-            };
-            let title = mark(title_snippets.snippet_from_doc(&doc));
-            let title_html =
-                if title.highlighted().is_empty() { escape(&first_str(&doc, f.title)) } else { title.to_html() };
-            let mut snippet = mark(body_snippets.snippet_from_doc(&doc));
-            if snippet.highlighted().is_empty() {
-                snippet = mark(summary_snippets.snippet_from_doc(&doc));
-            }
-            let snippet_html = if snippet.fragment().is_empty() {
-                escape(&first_str(&doc, f.summary).chars().take(160).collect::<String>())
-            } else {
-                snippet.to_html()
-            };
-            hits.push(SearchHit {
-                id: first_i64(&doc, f.id),
-                score,
-                title_html,
-                snippet_html,
-                org_id: first_i64(&doc, f.org),
-                published_on: first_str(&doc, f.published_on),
-                doc_number: first_str(&doc, f.doc_number),
-                index_no: first_str(&doc, f.index_no),
-                kind: first_str(&doc, f.kind),
-                validity: first_str(&doc, f.validity),
-            });
-        }
-        let facet_values = |root: &str| -> Vec<(String, u64)> {
-            counts
-                .get(root)
-                .map(|(facet, n)| {
-                    let s = facet.to_path_string();
-                    (s.rsplit('/').next().unwrap_or_default().to_string(), n)
-                })
-                .collect()
-        };
-        let mut years: Vec<(u64, u64)> =
-            facet_values("/year").into_iter().filter_map(|(y, n)| Some((y.parse().ok()?, n))).collect();
-        years.sort_by_key(|y| std::cmp::Reverse(y.0));
-        let mut kinds = facet_values("/kind");
-        kinds.sort_by_key(|x| std::cmp::Reverse(x.1));
-        let mut orgs: Vec<(i64, u64)> =
-            facet_values("/org").into_iter().filter_map(|(o, n)| Some((o.parse().ok()?, n))).collect();
-        orgs.sort_by_key(|x| std::cmp::Reverse(x.1));
-        let mut validity = facet_values("/validity");
-        validity.sort_by_key(|x| std::cmp::Reverse(x.1));
-        Ok(SearchResults { total, hits, facets: Facets { years, kinds, orgs, validity } })
     }
 }
 
@@ -490,6 +658,71 @@ mod tests {
         assert_eq!((idx.applied_seq(), idx.len()), (0, 0), "starts again from the change log");
         idx.apply(&[doc(1, "临时救助", "临时救助", "2022")], &[], 1).unwrap();
         assert_eq!(idx.len(), 1);
+    }
+
+    #[test]
+    fn any_substring_of_two_characters_is_found_and_synonyms_widen() {
+        let idx = TantivyIndex::open(None).unwrap();
+        idx.apply(
+            &[
+                doc(1, "老年人助餐点名录附表", "各区助餐点的地址和开放时间。", "2024"),
+                doc(2, "最低生活保障标准调整", "城乡最低生活保障标准统一调整。", "2024"),
+                doc(3, "低保边缘家庭认定", "低保边缘家庭的认定条件。", "2024"),
+                doc(4, "关于征求意见的公告", "现公开征求意见。", "2024"),
+                doc(5, "2020年度报告", "政府信息公开工作年度报告。", "2020"),
+            ],
+            &[],
+            5,
+        )
+        .unwrap();
+        let find = |t: &str| {
+            let mut v = ids(&idx.search(&SearchQuery { text: t.into(), limit: 10, ..Default::default() }).unwrap());
+            v.sort();
+            v
+        };
+        // Word boundaries no longer decide: a segmenter splits these differently.
+        assert_eq!(find("助餐点名录"), vec![1]);
+        assert_eq!(find("点名"), vec![1]);
+        assert_eq!(find("2020年"), vec![5]);
+        assert_eq!(find("度报告"), vec![5]);
+        // Synonyms both ways, also inside a longer word.
+        assert_eq!(find("低保"), vec![2, 3]);
+        assert_eq!(find("最低生活保障"), vec![2, 3]);
+        assert_eq!(find("低保标准"), vec![2]);
+        assert_eq!(find("意见征集"), vec![4]);
+        // An edited list replaces the default at once (the cache moves on with it).
+        idx.set_synonyms(Synonyms::parse("助餐点 长者饭堂").unwrap());
+        assert_eq!(find("低保"), vec![3]);
+        assert_eq!(find("长者饭堂"), vec![1]);
+        // Punctuation alone searches nothing; words must all match.
+        assert!(find("！！").is_empty());
+        assert_eq!(find("低保 认定"), vec![3]);
+        assert_eq!(find("低保 OR 征求意见"), vec![3, 4]);
+    }
+
+    #[test]
+    fn counts_above_the_threshold_are_estimated_and_cached_pages_follow_changes() {
+        let idx = TantivyIndex::open(None).unwrap();
+        // Five segments of 100 items each, every one matching.
+        for batch in 0..5 {
+            let docs: Vec<SearchDoc> =
+                (0..100).map(|i| doc(batch * 100 + i + 1, "养老服务通知", "养老服务", "2024")).collect();
+            idx.apply(&docs, &[], batch + 1).unwrap();
+        }
+        let q = SearchQuery { text: "养老服务".into(), limit: 10, ..Default::default() };
+        let exact = idx.search(&q).unwrap();
+        assert_eq!((exact.total, exact.approximate), (500, false));
+        assert_eq!(exact.facets.years, vec![(2024, 500)]);
+        idx.set_exact_count(150);
+        let r = idx.search(&q).unwrap();
+        assert!(r.approximate);
+        assert_eq!(r.hits.len(), 10);
+        // Whole segments are read, so the estimate of a uniform index is exact here.
+        assert_eq!((r.total, r.facets.years.clone()), (500, vec![(2024, 500)]));
+        // A change reaches the next search even though the page was cached.
+        idx.apply(&[], &(1..=400).collect::<Vec<_>>(), 6).unwrap();
+        let r = idx.search(&q).unwrap();
+        assert_eq!((r.total, r.approximate), (100, false));
     }
 
     #[test]

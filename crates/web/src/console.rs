@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::applications::letter_templates::routes())
         .merge(crate::calendar::console::routes())
         .merge(crate::catalog::console::routes())
+        .merge(crate::catalog::synonyms::routes())
         .merge(crate::reports::console::routes())
         .merge(crate::reports::import::routes())
         .merge(crate::reports::annual::console_routes())

@@ -130,6 +130,7 @@ fn entity_label(code: &str) -> &str {
         "inspection" => "检查记录",
         "village_record" => "村（居）务公开",
         "catalog" => "公开目录",
+        "setting" => "系统设置",
         other => other,
     }
 }
@@ -137,6 +138,7 @@ fn entity_label(code: &str) -> &str {
 fn field_label(code: &str) -> &str {
     match code {
         "status" => "状态",
+        "lines" => "行数",
         "name" => "名称",
         "version" => "版本",
         "title" => "标题",

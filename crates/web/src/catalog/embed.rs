@@ -158,7 +158,11 @@ async fn search(
             .await
             .map_err(|e| AppError::Internal(e.into()))?
             .map_err(|e| AppError::Internal(e.into()))?;
-        html.push_str(&format!("<p class=\"gk-count\">找到{}条</p><ol class=\"gk-results\">", results.total));
+        html.push_str(&format!(
+            "<p class=\"gk-count\">找到{}{}条</p><ol class=\"gk-results\">",
+            if results.approximate { "约" } else { "" },
+            results.total
+        ));
         for h in &results.hits {
             // The index holds only published text; titles and snippets come escaped with <mark>.
             html.push_str(&format!(

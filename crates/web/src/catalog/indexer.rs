@@ -61,6 +61,8 @@ async fn to_doc(db: &Db, item: &catalog::Item) -> anyhow::Result<SearchDoc> {
 /// Apply pending changes for this server and, when there were any, let cached portal pages
 /// go stale (they are rendered again on their next request).
 pub async fn refresh(state: &crate::AppState) -> anyhow::Result<usize> {
+    // An edit of the synonym list on another instance arrives the same way.
+    super::synonyms::load(state).await?;
     let n = catch_up(&state.db, &state.search).await?;
     if n > 0 {
         state.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

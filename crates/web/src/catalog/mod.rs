@@ -9,3 +9,4 @@ pub mod home;
 pub mod import;
 pub mod indexer;
 pub mod portal;
+pub mod synonyms;
