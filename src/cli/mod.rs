@@ -175,7 +175,11 @@ fn init_logging() {
 async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
     let mode = if create || db.create { OpenMode::Create } else { OpenMode::Existing };
     let d = Db::open(db.url(), mode).await?;
-    d.migrate().await.context("applying migrations")?;
+    let applied = d.migrate().await.context("applying migrations")?;
+    if applied > 0 {
+        // Several instances starting together: one applies them under the migration lock.
+        tracing::info!(applied, "database migrations applied");
+    }
     load_keys(db, &d, KeyFile::IfPresent)?;
     Ok(d)
 }

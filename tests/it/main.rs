@@ -2,6 +2,7 @@
 //! listening server and CLI tests, each on SQLite and on PostgreSQL.
 
 mod harness;
+mod instances;
 mod jobs;
 mod layout;
 mod oversight;

@@ -155,15 +155,24 @@ impl Keyring {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let k = Self::generate();
-                k.write_to(path)?;
-                Ok((k, true))
+                // Two servers started together on one database must end with one key:
+                // the file is linked into place only if no other process got there first,
+                // and the loser reads the winner's file.
+                let tmp = k.write_tmp(path)?;
+                let linked = std::fs::hard_link(&tmp, path);
+                let _ = std::fs::remove_file(&tmp);
+                match linked {
+                    Ok(()) => Ok((k, true)),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load_or_create(path),
+                    Err(e) => Err(e),
+                }
             }
             Err(e) => Err(e),
         }
     }
 
-    /// Write the key file atomically (a new file renamed over the old), owner-only.
-    pub fn write_to(&self, path: &Path) -> std::io::Result<()> {
+    /// The key file's text in a new owner-only file beside `path`, synced to disk.
+    fn write_tmp(&self, path: &Path) -> std::io::Result<std::path::PathBuf> {
         use std::io::Write;
         let tmp = path.with_extension(format!("tmp{}", hex(&random::<4>())));
         let mut opts = std::fs::OpenOptions::new();
@@ -176,6 +185,12 @@ impl Keyring {
         let mut f = opts.open(&tmp)?;
         f.write_all(self.to_file_text().as_bytes())?;
         f.sync_all()?;
+        Ok(tmp)
+    }
+
+    /// Write the key file atomically (a new file renamed over the old), owner-only.
+    pub fn write_to(&self, path: &Path) -> std::io::Result<()> {
+        let tmp = self.write_tmp(path)?;
         std::fs::rename(&tmp, path)
     }
 
@@ -326,6 +341,26 @@ mod tests {
         let (again, created) = Keyring::load_or_create(&path).unwrap();
         assert!(!created);
         assert_eq!(again.ids(), k.ids());
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn servers_creating_the_key_file_together_end_with_one_key() {
+        let path = std::env::temp_dir().join(format!("gongkai-test-{}.key", hex(&random::<8>())));
+        let ids: Vec<Vec<String>> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8).map(|_| s.spawn(|| Keyring::load_or_create(&path).unwrap())).collect();
+            hs.into_iter().map(|h| h.join().unwrap().0.ids()).collect()
+        });
+        let on_disk = Keyring::load_or_create(&path).unwrap().0.ids();
+        assert!(ids.iter().all(|x| *x == on_disk), "{ids:?} vs {on_disk:?}");
+        let dir = path.parent().unwrap();
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let left: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&format!("{stem}.tmp")))
+            .collect();
+        assert!(left.is_empty(), "no temporary files are left behind");
         std::fs::remove_file(&path).unwrap();
     }
 }

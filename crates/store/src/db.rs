@@ -6,6 +6,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::Duration;
 
+/// The advisory lock under which `migrate` counts what it applied (any fixed number; the
+/// migrator's own lock is another).
+const MIGRATION_COUNT_LOCK: i64 = 0x676f_6e67_6b61_6900;
+
+async fn count_migrations(conn: &mut sqlx::AnyConnection) -> Result<usize> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE").fetch_one(conn).await?;
+    Ok(n as usize)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -223,17 +233,23 @@ impl Db {
             }
             return Ok(0);
         }
-        let before = self.applied_migrations().await.unwrap_or(0);
-        self.migrator().run(&self.pool).await?;
-        let after = self.applied_migrations().await?;
+        // Servers started together on one PostgreSQL: the migrator takes its own lock, but
+        // the count before must be read under a lock too, or each would report them all.
+        // Held on a connection that is closed afterwards, so no lock outlives an error (not on
+        // SQLite, where closing the only connection of `sqlite::memory:` would lose it).
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            conn.close_on_drop();
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_COUNT_LOCK).execute(&mut *conn).await?;
+        }
+        let before = count_migrations(&mut conn).await.unwrap_or(0);
+        self.migrator().run(&mut *conn).await?;
+        let after = count_migrations(&mut conn).await?;
         Ok(after.saturating_sub(before))
     }
 
     async fn applied_migrations(&self) -> Result<usize> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n as usize)
+        count_migrations(&mut *self.pool.acquire().await?).await
     }
 
     /// A round trip to the database (health checks).

@@ -179,7 +179,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     metrics::handle();
-    crate::catalog::indexer::spawn(state.clone(), std::time::Duration::from_secs(2));
+    crate::catalog::indexer::spawn(state.clone(), std::time::Duration::from_secs(1));
     let limits = crate::http::listen::ConnLimits {
         exempt: state.config.trusted_proxies.clone(),
         ..state.config.connections.clone()

@@ -56,6 +56,7 @@ impl Worker {
         match self.perform(&c.job).await {
             Ok(()) => {
                 jobs::complete(&self.db, c.id).await?;
+                tracing::debug!(job = c.job.name(), id = c.id.0, worker = %self.id, "job done");
                 Ok(Some(true))
             }
             Err(e) => {
