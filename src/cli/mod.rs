@@ -108,6 +108,17 @@ enum Command {
     },
     /// Rebuild this instance's search index from the database
     Reindex(IndexArgs),
+    /// Move a whole database into another, empty one (SQLite to PostgreSQL when an
+    /// installation grows), with a count per table; the target keeps the source's data key file
+    MigrateData {
+        /// The database to read (sqlite://… or postgres://…; --database is not used, --data-key-file
+        /// names the source's key file)
+        #[arg(long)]
+        from: String,
+        /// The empty database to fill (a SQLite file is created)
+        #[arg(long)]
+        to: String,
+    },
     /// The data keys that encrypt personal data
     #[command(subcommand)]
     DataKey(DataKeyCmd),
@@ -274,6 +285,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::MigrateData { from, to } => migrate_data(&cli.db, &from, &to).await,
         Command::Backup { to } => {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
@@ -288,6 +300,61 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn migrate_data(keys: &DbArgs, from: &str, to: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let src = Db::open(from, OpenMode::Existing).await.with_context(|| format!("opening the source {from}"))?;
+    src.migrate().await.context("applying migrations to the source")?;
+    let dst = Db::open(to, OpenMode::Create).await.with_context(|| format!("opening the target {to}"))?;
+    dst.migrate().await.context("applying migrations to the target")?;
+    let started = std::time::Instant::now();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut last = std::time::Instant::now();
+    let counts = gongkai_store::transfer::copy_database(&src, &dst, |table, n| {
+        // A line that rewrites itself on a terminal, at most ten times a second.
+        if tty && last.elapsed() >= std::time::Duration::from_millis(100) {
+            eprint!("\r\x1b[Kcopying {table}: {n} rows");
+            let _ = std::io::stderr().flush();
+            last = std::time::Instant::now();
+        }
+    })
+    .await
+    .context("copying (the target is left as it was)")?;
+    if tty {
+        eprint!("\r\x1b[K");
+    }
+    let width = counts.iter().map(|c| c.table.len()).max().unwrap_or(5);
+    println!("{:<width$}  {:>10}  {:>10}", "table", "source", "target");
+    for c in &counts {
+        println!("{:<width$}  {:>10}  {:>10}", c.table, c.source, c.target);
+    }
+    let total: u64 = counts.iter().map(|c| c.target).sum();
+    println!("{} tables, {total} rows copied in {:.1} s.", counts.len(), started.elapsed().as_secs_f64());
+    // Personal data was copied sealed: the new database needs the old key file.
+    let to_key = DbArgs { database: None, create: false, data_key_file: None }.key_path(&dst);
+    match (keys.key_path(&src), to_key, dst.target()) {
+        (Some(from_key), Some(to_key), gongkai_store::DbTarget::SqliteFile(_))
+            if from_key.exists() && !to_key.exists() =>
+        {
+            std::fs::copy(&from_key, &to_key)
+                .with_context(|| format!("copying the data key file to {}", to_key.display()))?;
+            println!(
+                "data key file copied to {} (it opens the personal data, which was copied sealed)",
+                to_key.display()
+            );
+        }
+        (Some(from_key), _, _) => println!(
+            "personal data was copied sealed: run the new installation with the same data key file \
+             (--data-key-file {}).",
+            from_key.display()
+        ),
+        _ => {}
+    }
+    println!("Each instance's search index catches up on start (or run `gongkai reindex`).");
+    src.close().await;
+    dst.close().await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -25,3 +25,4 @@ mod desk;
 mod schema;
 mod sealed;
 mod store;
+mod transfer;

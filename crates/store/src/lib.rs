@@ -25,6 +25,7 @@ pub mod pushes;
 pub mod reports;
 pub mod sealing;
 pub mod settings;
+pub mod transfer;
 pub mod ts;
 
 pub use audit::Actor;
