@@ -150,3 +150,11 @@ async fn the_full_demo_moves_to_postgresql_and_back_unchanged() {
         same(t, rows, &round[t]);
     }
 }
+
+#[tokio::test]
+async fn only_the_tables_named_as_seeded_have_rows_in_a_fresh_database() {
+    let (db, _, _dir) = fresh_db(Kind::Sqlite).await.unwrap();
+    let filled: Vec<String> =
+        contents(&db).await.into_iter().filter(|(_, rows)| !rows.is_empty()).map(|(t, _)| t).collect();
+    assert_eq!(filled, gongkai_store::transfer::MIGRATION_SEEDED, "migrate-data replaces exactly these");
+}
