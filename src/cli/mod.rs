@@ -63,6 +63,13 @@ struct DbArgs {
     /// `serve` and `worker` create it when it does not exist]
     #[arg(long, global = true, env = "GONGKAI_DATA_KEY_FILE")]
     data_key_file: Option<std::path::PathBuf>,
+    /// Where uploaded files (attachments, evidence) keep their bytes: a folder, or
+    /// s3://BUCKET[/PREFIX] for S3-compatible storage (credentials, region and endpoint from
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT; AWS_ALLOW_HTTP=true
+    /// for a plain-HTTP endpoint), or `db` to keep them in the database rows.
+    /// [default: `<file>.files` beside a SQLite file, `./gongkai-files` with PostgreSQL]
+    #[arg(long, global = true, env = "GONGKAI_FILES")]
+    files: Option<String>,
 }
 
 impl DbArgs {
@@ -192,6 +199,9 @@ async fn open(db: &DbArgs, create: bool) -> anyhow::Result<Db> {
         tracing::info!(applied, "database migrations applied");
     }
     load_keys(db, &d, KeyFile::IfPresent)?;
+    if let Some(f) = db.file_store(&d)? {
+        d.set_files(f);
+    }
     Ok(d)
 }
 
@@ -206,6 +216,18 @@ enum KeyFile {
 }
 
 impl DbArgs {
+    /// The file store for uploads, or `None` to keep them in the rows.
+    fn file_store(&self, db: &Db) -> anyhow::Result<Option<gongkai_store::files::FileStore>> {
+        let spec = match (&self.files, db.target()) {
+            (Some(s), _) if s == "db" => return Ok(None),
+            (Some(s), _) => s.clone(),
+            (None, gongkai_store::DbTarget::SqliteFile(p)) => format!("{}.files", p.display()),
+            (None, gongkai_store::DbTarget::SqliteMemory) => return Ok(None),
+            (None, gongkai_store::DbTarget::Postgres(_)) => "gongkai-files".into(),
+        };
+        Ok(Some(gongkai_store::files::FileStore::open(&spec).with_context(|| format!("the file store {spec}"))?))
+    }
+
     fn key_path(&self, db: &Db) -> Option<std::path::PathBuf> {
         if let Some(p) = &self.data_key_file {
             return Some(p.clone());
@@ -290,6 +312,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&cli.db, false).await?;
             gongkai_store::backup::backup(&db, &to).await?;
             println!("backup written to {}", to.display());
+            if let Some(f) = db.files() {
+                println!(
+                    "uploaded files keep their bytes in {} (by SHA-256, never changed in place): back that up too",
+                    f.label()
+                );
+            }
             if let Some(key) = cli.db.key_path(&db) {
                 println!(
                     "applicants' personal data in it is encrypted: restoring it needs the data key file {} \
@@ -332,7 +360,7 @@ async fn migrate_data(keys: &DbArgs, from: &str, to: &str) -> anyhow::Result<()>
     let total: u64 = counts.iter().map(|c| c.target).sum();
     println!("{} tables, {total} rows copied in {:.1} s.", counts.len(), started.elapsed().as_secs_f64());
     // Personal data was copied sealed: the new database needs the old key file.
-    let to_key = DbArgs { database: None, create: false, data_key_file: None }.key_path(&dst);
+    let to_key = DbArgs { database: None, create: false, data_key_file: None, files: None }.key_path(&dst);
     match (keys.key_path(&src), to_key, dst.target()) {
         (Some(from_key), Some(to_key), gongkai_store::DbTarget::SqliteFile(_))
             if from_key.exists() && !to_key.exists() =>
@@ -350,6 +378,14 @@ async fn migrate_data(keys: &DbArgs, from: &str, to: &str) -> anyhow::Result<()>
             from_key.display()
         ),
         _ => {}
+    }
+    let in_store = gongkai_store::files::rows_in_store(&dst).await?;
+    if in_store > 0 {
+        let label = keys.file_store(&src)?.map(|f| f.label().to_string()).unwrap_or_else(|| "the file store".into());
+        println!(
+            "{in_store} uploaded files keep their bytes in {label}: run the new installation with that store \
+             (--files), or copy its sha256/ folder into the new one."
+        );
     }
     println!("Each instance's search index catches up on start (or run `gongkai reindex`).");
     src.close().await;

@@ -12,9 +12,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A running server process; killed when dropped.
-struct Instance {
+pub struct Instance {
     child: Child,
-    base: String,
+    pub base: String,
     /// Every log line it wrote (JSON), collected by a reader thread.
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
@@ -41,6 +41,23 @@ impl Instance {
         if demo {
             cmd.arg("--demo");
         }
+        Self::spawn(cmd)
+    }
+
+    /// `gongkai ARGS serve --listen 127.0.0.1:0 --demo --today …` with `envs`, started and listening.
+    pub fn serve_demo(args: &[&str], envs: &[(&str, String)]) -> Self {
+        let mut cmd = Command::new(gongkai_bin());
+        cmd.args(args).args(["serve", "--listen", "127.0.0.1:0", "--demo", "--today", crate::harness::TODAY]);
+        cmd.env_remove("GONGKAI_DATABASE").env_remove("GONGKAI_FILES");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let (mut i, rx) = Self::spawn(cmd);
+        i.wait_listening(&rx);
+        i
+    }
+
+    fn spawn(mut cmd: Command) -> (Self, mpsc::Receiver<String>) {
         cmd.env("GONGKAI_LOG", "info,sqlx=warn,gongkai_web::jobs=debug")
             .env("GONGKAI_LOG_FORMAT", "json")
             .stdout(Stdio::piped())

@@ -1,6 +1,7 @@
 //! The one integration-test binary: repository tests, HTTP tests through a real
 //! listening server and CLI tests, each on SQLite and on PostgreSQL.
 
+mod files;
 mod harness;
 mod instances;
 mod jobs;

@@ -96,6 +96,8 @@ pub struct Db {
     /// The data keys that seal personal data (set by the caller from its configuration);
     /// shared by every clone so a rotation reaches them all.
     keys: std::sync::Arc<std::sync::RwLock<Option<std::sync::Arc<crate::crypto::Keyring>>>>,
+    /// Where uploaded files' bytes go (none: into their rows).
+    files: std::sync::Arc<std::sync::RwLock<Option<crate::files::FileStore>>>,
 }
 
 /// (id of the newest loaded calendar, the parsed calendar).
@@ -170,7 +172,25 @@ impl Db {
         if matches!(target, DbTarget::SqliteFile(_)) && !read_only {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { pool, backend, target, calendar_cache: Default::default(), read_only, keys: Default::default() })
+        Ok(Self {
+            pool,
+            backend,
+            target,
+            calendar_cache: Default::default(),
+            read_only,
+            keys: Default::default(),
+            files: Default::default(),
+        })
+    }
+
+    /// Keep uploaded files' bytes in `files` from now on (rows already written stay readable).
+    pub fn set_files(&self, files: crate::files::FileStore) {
+        *self.files.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(files);
+    }
+
+    /// The file store, if one was configured.
+    pub fn files(&self) -> Option<crate::files::FileStore> {
+        self.files.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Use `keys` to seal and open personal data from now on.
@@ -344,6 +364,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "consultations", include_str!("../migrations/0018_consultations.sql")),
     (19, "pushes", include_str!("../migrations/0019_pushes.sql")),
     (20, "oversight", include_str!("../migrations/0020_oversight.sql")),
+    (21, "file_store", include_str!("../migrations/0021_file_store.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.
@@ -394,7 +415,7 @@ mod tests {
     /// existing database refuses to start ("migration was previously applied but modified").
     #[test]
     fn rendered_migrations_keep_their_released_checksums() {
-        let pinned: [(&str, &str); 20] = [
+        let pinned: [(&str, &str); 21] = [
             ("84aa5ac2b6e04474", "169b8857c032ae3c"),
             ("7da3d45f4688b5a9", "1ae7407bf54b4767"),
             ("2f3e0ce4cce60e5a", "b0062d5a0a468791"),
@@ -415,6 +436,7 @@ mod tests {
             ("7a17570890c87dcf", "cbdb8e08a7f978cd"),
             ("1e81069a5fb951a1", "f09b43461f446e81"),
             ("7445f9847cb89a7d", "a1f4596e42128a7a"),
+            ("cf9868e1fe63f750", "cf9868e1fe63f750"),
         ];
         let hex = |m: &Migration| m.checksum.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>();
         let (sqlite, postgres) = (migrations(Backend::Sqlite), migrations(Backend::Postgres));
@@ -426,6 +448,6 @@ mod tests {
                 assert!(!m.sql.as_str().contains(p), "{p} left in migration {}", m.version);
             }
         }
-        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=20).collect::<Vec<_>>());
+        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=21).collect::<Vec<_>>());
     }
 }

@@ -16,6 +16,7 @@ pub mod channels;
 pub mod consultations;
 pub mod crypto;
 mod db;
+pub mod files;
 pub mod jobs;
 pub mod orgs;
 pub mod oversight;
@@ -57,6 +58,9 @@ pub enum StoreError {
     /// the key file, a damaged value).
     #[error(transparent)]
     Crypto(#[from] crypto::CryptoError),
+    /// The file store (folder or bucket) could not be reached or written.
+    #[error("{0}")]
+    Files(String),
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]

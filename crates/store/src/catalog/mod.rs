@@ -1205,21 +1205,24 @@ pub async fn add_attachment(
     item: ItemId,
     a: &NewAttachment,
 ) -> Result<AttachmentId> {
+    // Into the file store before the transaction: no write lock is held during an upload.
+    let (stored, data) = crate::files::write(db, &a.sha256, &a.data).await?;
     let mut tx = db.begin_write().await?;
     let owner = get_in(&mut tx, item).await?;
     if owner.org_id != org {
         return Err(StoreError::NotFound);
     }
     let id: i64 = sqlx::query_scalar::<Any, i64>(
-        "INSERT INTO catalog_attachments (item_id, name, mime, size, sha256, data, text, uploaded_by, uploaded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO catalog_attachments (item_id, name, mime, size, sha256, data, stored, text, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(item.0)
     .bind(&a.name)
     .bind(&a.mime)
     .bind(a.data.len() as i64)
     .bind(&a.sha256)
-    .bind(a.data.as_slice())
+    .bind(data.as_slice())
+    .bind(stored)
     .bind(&a.text)
     .bind(&actor.label)
     .bind(ts::now())
@@ -1231,6 +1234,29 @@ pub async fn add_attachment(
     audit::record(&mut tx, actor, "attach", "catalog_item", &item.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
     Ok(AttachmentId(id))
+}
+
+/// Remove an attachment of `org`'s item; its stored file goes when no row refers to it.
+pub async fn remove_attachment(db: &Db, actor: &Actor, org: OrgId, id: AttachmentId) -> Result<Attachment> {
+    let mut tx = db.begin_write().await?;
+    let r = sqlx::query::<Any>("SELECT id, item_id, name, mime, size, sha256 FROM catalog_attachments WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let a = attachment_from_row(&r)?;
+    if get_in(&mut tx, a.item_id).await?.org_id != org {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query::<Any>("DELETE FROM catalog_attachments WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
+    // Its text leaves the item's searchable text.
+    log_change_in(&mut tx, a.item_id).await?;
+    let changes =
+        Changes::new().field("attachment", Some(a.name.as_str()), None).field("sha256", Some(&a.sha256), None);
+    audit::record(&mut tx, actor, "detach", "catalog_item", &a.item_id.to_string(), Some(org), &changes).await?;
+    tx.commit().await?;
+    crate::files::release(db, &a.sha256).await?;
+    Ok(a)
 }
 
 fn attachment_from_row(r: &AnyRow) -> Result<Attachment> {
@@ -1254,15 +1280,28 @@ pub async fn attachments(db: &Db, item: ItemId) -> Result<Vec<Attachment>> {
     rows.iter().map(attachment_from_row).collect()
 }
 
+/// An attachment's description, without its bytes.
+pub async fn attachment(db: &Db, id: AttachmentId) -> Result<Attachment> {
+    let r = sqlx::query::<Any>("SELECT id, item_id, name, mime, size, sha256 FROM catalog_attachments WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    attachment_from_row(&r)
+}
+
 /// An attachment with its bytes.
 pub async fn attachment_data(db: &Db, id: AttachmentId) -> Result<(Attachment, Vec<u8>)> {
-    let r =
-        sqlx::query::<Any>("SELECT id, item_id, name, mime, size, sha256, data FROM catalog_attachments WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(db.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-    Ok((attachment_from_row(&r)?, r.try_get("data")?))
+    let r = sqlx::query::<Any>(
+        "SELECT id, item_id, name, mime, size, sha256, data, stored FROM catalog_attachments WHERE id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let a = attachment_from_row(&r)?;
+    let data = crate::files::read(db, &r.try_get::<String, _>("stored")?, &a.sha256, r.try_get("data")?).await?;
+    Ok((a, data))
 }
 
 pub async fn attachment_texts(db: &Db, item: ItemId) -> Result<String> {

@@ -150,7 +150,7 @@ pub async fn export(db: &Db, org: OrgId) -> Result<(Export, BTreeMap<String, Vec
         .collect::<Result<Vec<_>>>()?;
         let mut attachments = vec![];
         for a in sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
-            "SELECT {}, data FROM catalog_attachments WHERE item_id = $1 ORDER BY id",
+            "SELECT {}, data, stored FROM catalog_attachments WHERE item_id = $1 ORDER BY id",
             ATTACHMENT_FIELDS.join(", ")
         )))
         .bind(id)
@@ -159,7 +159,8 @@ pub async fn export(db: &Db, org: OrgId) -> Result<(Export, BTreeMap<String, Vec
         {
             let meta = cells(&a, &ATTACHMENT_FIELDS)?;
             let sha: String = a.try_get("sha256")?;
-            files.insert(sha, a.try_get::<Vec<u8>, _>("data")?);
+            let data = crate::files::read(db, &a.try_get::<String, _>("stored")?, &sha, a.try_get("data")?).await?;
+            files.insert(sha, data);
             attachments.push(meta);
         }
         let roster = sqlx::query_scalar::<Any, String>("SELECT data FROM catalog_rosters WHERE item_id = $1")
@@ -243,6 +244,18 @@ pub async fn import(
     }
     // Make sure the default tree exists before matching, so a fresh body's defaults are reused.
     super::columns(db, org).await?;
+    // Files into the file store first: no write lock is held during the uploads.
+    let mut stored: BTreeMap<&str, (&'static str, Vec<u8>)> = BTreeMap::new();
+    for a in export.items.iter().flat_map(|it| &it.attachments) {
+        let sha = a.get("sha256").and_then(Value::as_str).unwrap_or_default();
+        if !stored.contains_key(sha) {
+            let kept = crate::files::write(db, sha, &files[sha]).await.map_err(|e| match e {
+                StoreError::Corrupt(_) => refuse(format!("attachment file {sha} does not match its SHA-256")),
+                e => e,
+            })?;
+            stored.insert(sha, kept);
+        }
+    }
     let mut tx = db.begin_write().await?;
     let mut out = Imported::default();
     if let Some(p) = &export.index_pattern {
@@ -358,14 +371,15 @@ pub async fn import(
         for a in &it.attachments {
             let sha = a.get("sha256").and_then(Value::as_str).unwrap_or_default();
             let mut q = sqlx::query::<Any>(
-                "INSERT INTO catalog_attachments (item_id, name, mime, size, sha256, text, uploaded_by, uploaded_at, data)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO catalog_attachments (item_id, name, mime, size, sha256, text, uploaded_by, uploaded_at, stored, data)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(id);
             for f in ATTACHMENT_FIELDS {
                 q = bind_value(q, a.get(f).unwrap_or(&Value::Null));
             }
-            q.bind(files[sha].clone()).execute(&mut *tx).await?;
+            let (place, data) = &stored[sha];
+            q.bind(*place).bind(data.clone()).execute(&mut *tx).await?;
             out.attachments += 1;
         }
         if let Some(r) = &it.roster {

@@ -188,6 +188,11 @@ pub async fn report(
     evidence: Option<i64>,
     file: Option<&EvidenceFile>,
 ) -> Result<()> {
+    // Into the file store before the transaction: no write lock is held during an upload.
+    let stored = match file {
+        Some(f) => crate::files::write(db, &f.sha256, &f.data).await?,
+        None => ("db", Vec::new()),
+    };
     let mut tx = db.begin_write().await?;
     if let Some(item) = evidence {
         let owner: Option<(i64, String)> = sqlx::query::<Any>("SELECT org_id, status FROM catalog_items WHERE id = $1")
@@ -220,6 +225,7 @@ pub async fn report(
     if n == 0 {
         return Err(StoreError::Conflict("该任务已报送或不是本机构的任务，请刷新后查看".into()));
     }
+    let mut replaced: Option<String> = None;
     if let Some(f) = file {
         let id: i64 =
             sqlx::query_scalar::<Any, i64>("SELECT id FROM task_assignments WHERE task_id = $1 AND org_id = $2")
@@ -227,17 +233,22 @@ pub async fn report(
                 .bind(org.0)
                 .fetch_one(&mut *tx)
                 .await?;
+        replaced = sqlx::query_scalar::<Any, String>("SELECT sha256 FROM task_evidence WHERE assignment_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
         sqlx::query::<Any>("DELETE FROM task_evidence WHERE assignment_id = $1").bind(id).execute(&mut *tx).await?;
         sqlx::query::<Any>(
-            "INSERT INTO task_evidence (assignment_id, name, mime, size, sha256, data, uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO task_evidence (assignment_id, name, mime, size, sha256, data, stored, uploaded_by, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(&f.name)
         .bind(&f.mime)
         .bind(f.data.len() as i64)
         .bind(&f.sha256)
-        .bind(f.data.as_slice())
+        .bind(stored.1.as_slice())
+        .bind(stored.0)
         .bind(&actor.label)
         .bind(ts::now())
         .execute(&mut *tx)
@@ -250,6 +261,9 @@ pub async fn report(
     );
     audit::record(&mut tx, actor, "report", "supervision_task", &task.to_string(), Some(org), &changes).await?;
     tx.commit().await?;
+    if let Some(sha) = replaced {
+        crate::files::release(db, &sha).await?;
+    }
     Ok(())
 }
 
@@ -495,7 +509,7 @@ pub async fn to_review(db: &Db, supervisor: OrgId) -> Result<i64> {
 /// The file `org` reported on `task`: (name, mime, bytes).
 pub async fn evidence(db: &Db, task: i64, org: OrgId) -> Result<(String, String, Vec<u8>)> {
     let row = sqlx::query::<Any>(
-        "SELECT e.name, e.mime, e.data FROM task_evidence e JOIN task_assignments a ON a.id = e.assignment_id
+        "SELECT e.name, e.mime, e.data, e.stored, e.sha256 FROM task_evidence e JOIN task_assignments a ON a.id = e.assignment_id
          WHERE a.task_id = $1 AND a.org_id = $2",
     )
     .bind(task)
@@ -503,5 +517,7 @@ pub async fn evidence(db: &Db, task: i64, org: OrgId) -> Result<(String, String,
     .fetch_optional(db.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    Ok((row.try_get("name")?, row.try_get("mime")?, row.try_get("data")?))
+    let (stored, sha): (String, String) = (row.try_get("stored")?, row.try_get("sha256")?);
+    let data = crate::files::read(db, &stored, &sha, row.try_get("data")?).await?;
+    Ok((row.try_get("name")?, row.try_get("mime")?, data))
 }

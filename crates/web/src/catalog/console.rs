@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
             post(attach).layer(DefaultBodyLimit::max(crate::http::rich::MAX_ATTACHMENT + 64 * 1024)),
         )
         .route("/console/files/{id}", get(download))
+        .route("/console/files/{id}/delete", post(remove_file))
 }
 
 const IMPORT_LIMIT: usize = 100 * 1024 * 1024;
@@ -496,6 +497,20 @@ pub fn attachment_from(filename: &str, data: Vec<u8>) -> Result<catalog::NewAtta
         data,
         text,
     })
+}
+
+async fn remove_file(
+    State(state): State<AppState>,
+    user: ConsoleUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<crate::http::forms::Empty>,
+) -> PageResult<Response> {
+    let id = path_id(&id)?;
+    let a = catalog::attachment(&state.db, id).await?;
+    let (item, org) = load(&state, &user, &a.item_id.to_string(), Capability::EditDisclosure).await?;
+    catalog::remove_attachment(&state.db, &user.actor(), org, id).await?;
+    let _ = crate::catalog::indexer::refresh(&state).await;
+    Ok(Redirect::to(&format!("/console/catalog/{}", item.id)).into_response())
 }
 
 async fn download(State(state): State<AppState>, user: ConsoleUser, Path(id): Path<String>) -> PageResult<Response> {
