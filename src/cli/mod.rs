@@ -2,6 +2,7 @@
 //! `sqlite://gongkai.db`, also `GONGKAI_DATABASE`); errors are printed in English with
 //! a non-zero exit code.
 
+mod bench;
 mod calendar;
 mod catalog;
 mod import;
@@ -12,6 +13,7 @@ mod serve;
 mod user;
 mod worker;
 
+use bench::*;
 use calendar::*;
 use catalog::*;
 use import::*;
@@ -129,6 +131,9 @@ enum Command {
     /// The data keys that encrypt personal data
     #[command(subcommand)]
     DataKey(DataKeyCmd),
+    /// Load tests: seed a large organisation
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Print the version
     Version,
 }
@@ -307,6 +312,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Bench(cmd) => bench(&cli.db, cmd).await,
         Command::MigrateData { from, to } => migrate_data(&cli.db, &from, &to).await,
         Command::Backup { to } => {
             let db = open(&cli.db, false).await?;

@@ -10,6 +10,7 @@
 #![allow(clippy::expect_used)]
 
 mod applications;
+pub mod bench;
 mod bodies;
 mod catalog;
 mod consultations;

@@ -395,3 +395,58 @@ fn worker_once_runs_the_scheduled_sweeps() {
     let help = run(&["serve", "--help"], None);
     assert!(String::from_utf8_lossy(&help.stdout).contains("--no-worker"));
 }
+
+crate::both!(bench_seed_fills_an_empty_database_the_same_way_each_time, |kind: Kind| async move {
+    let Some((db, url, _dir)) = fresh_db(kind).await else { return };
+    let seed = |url: &str| {
+        run(
+            &[
+                "--database",
+                url,
+                "--data-key-file",
+                &std::env::temp_dir().join(format!("gongkai-bench-{}.key", std::process::id())).display().to_string(),
+                "bench",
+                "seed",
+                "--orgs",
+                "15",
+                "--items",
+                "2500",
+                "--applications",
+                "12",
+                "--today",
+                crate::harness::TODAY,
+            ],
+            None,
+        )
+    };
+    let o = seed(&url);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("seeded 15 bodies, 2500 items"), "{}", text(&o));
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move { sqlx::query_scalar::<sqlx::Any, i64>(sql).fetch_one(db.pool()).await.unwrap() }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM organisations").await, 15);
+    assert_eq!(count("SELECT COUNT(*) FROM catalog_items WHERE status = 'published'").await, 2500);
+    assert_eq!(count("SELECT COUNT(DISTINCT org_id) FROM catalog_items").await, 15, "spread over every body");
+    assert_eq!(count("SELECT COUNT(DISTINCT item_id) FROM search_changes").await, 2500, "queued for the index");
+    assert!(count("SELECT COUNT(DISTINCT item_id) FROM catalog_column_items").await >= 2500, "on the column pages");
+    assert_eq!(count("SELECT COUNT(*) FROM applications").await, 12);
+    assert_eq!(count("SELECT COUNT(*) FROM applications WHERE outcome IS NULL").await, 0, "each handled to a reply");
+    // Into a database that holds data: refused, nothing added.
+    let again = seed(&url);
+    assert!(!again.status.success() && text(&again).contains("already holds organisations"), "{}", text(&again));
+    assert_eq!(count("SELECT COUNT(*) FROM catalog_items").await, 2500);
+    // The same seed gives the same data.
+    if kind == Kind::Sqlite {
+        let (other, other_url, _d2) = fresh_db(Kind::Sqlite).await.unwrap();
+        assert!(seed(&other_url).status.success());
+        let titles = |db: gongkai_store::Db| async move {
+            sqlx::query_scalar::<sqlx::Any, String>("SELECT title || '|' || column_id FROM catalog_items ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .unwrap()
+        };
+        assert_eq!(titles(db.clone()).await, titles(other).await);
+    }
+});

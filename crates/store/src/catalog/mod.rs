@@ -1,6 +1,7 @@
 //! The catalog of proactive disclosure: columns, items with their review workflow and
 //! validity history, attachments, index-number serials and the search change log.
 
+pub mod bulk;
 pub mod feed;
 pub mod transfer;
 
