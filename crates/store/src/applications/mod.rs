@@ -276,6 +276,9 @@ pub async fn create(
     }
 }
 
+/// The advisory-lock namespace of application serials (any fixed number).
+const SERIAL_LOCK: i32 = 0x676b_0001;
+
 #[allow(clippy::too_many_arguments)]
 async fn try_create(
     db: &Db,
@@ -292,6 +295,16 @@ async fn try_create(
     let keys = db.keyring()?;
     let who = applicant_key(&keys, f.id_kind.code(), &f.id_number);
     let mut tx = db.begin_write().await?;
+    if db.backend() == crate::Backend::Postgres {
+        // Intakes of one body wait for each other until commit, so each counts the serial
+        // after the last (under load, retrying on the unique index alone ran out of tries;
+        // SQLite's BEGIN IMMEDIATE already serialises writers).
+        sqlx::query::<Any>("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(SERIAL_LOCK)
+            .bind(org.0 as i32)
+            .execute(&mut *tx)
+            .await?;
+    }
     // Duplicate detection: an earlier, answered application of the same applicant.
     let earlier = sqlx::query::<Any>(
         "SELECT id, info_title, info_doc_number FROM applications
