@@ -6,7 +6,12 @@ use std::process::{Command, Output, Stdio};
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = Command::new(gongkai_bin());
-    c.args(args).env_remove("GONGKAI_DATABASE").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.args(args)
+        .env_remove("GONGKAI_DATABASE")
+        .env("GONGKAI_FILES", "db")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().expect("run gongkai");
     if let Some(input) = stdin {
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();

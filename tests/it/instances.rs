@@ -38,6 +38,8 @@ impl Instance {
             "--index-dir",
         ]);
         cmd.arg(index);
+        // Uploads (the demo's too) into the test's folder, not ./gongkai-files in the repository.
+        cmd.arg("--files").arg(index.with_extension("files"));
         if demo {
             cmd.arg("--demo");
         }

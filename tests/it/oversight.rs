@@ -769,7 +769,12 @@ both!(feeds_page_through_changes_in_order_without_gaps_or_repeats, |kind: Kind| 
 });
 
 fn run(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(gongkai_bin()).args(args).env_remove("GONGKAI_DATABASE").output().unwrap()
+    std::process::Command::new(gongkai_bin())
+        .args(args)
+        .env_remove("GONGKAI_DATABASE")
+        .env("GONGKAI_FILES", "db")
+        .output()
+        .unwrap()
 }
 
 fn archive(path: &std::path::Path) -> (Value, BTreeMap<String, Vec<u8>>) {

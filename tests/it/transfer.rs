@@ -8,7 +8,12 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 
 fn run(args: &[&str]) -> (bool, String) {
-    let o = std::process::Command::new(gongkai_bin()).args(args).env_remove("GONGKAI_DATABASE").output().unwrap();
+    let o = std::process::Command::new(gongkai_bin())
+        .args(args)
+        .env_remove("GONGKAI_DATABASE")
+        .env("GONGKAI_FILES", "db")
+        .output()
+        .unwrap();
     (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
 }
 
