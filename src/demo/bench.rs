@@ -24,7 +24,8 @@ pub enum Stage {
     Applications,
 }
 
-const WORDS: [&str; 40] = [
+/// The civil-affairs words the synthetic items are made of (also the catalog benchmark's).
+pub const WORDS: [&str; 40] = [
     "社会救助",
     "最低生活保障",
     "特困人员",
