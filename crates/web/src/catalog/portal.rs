@@ -240,11 +240,23 @@ async fn column_page(
     query: Params<ListQuery>,
 ) -> PageResult<Response> {
     let key = format!("{}|{}", host(&state, &headers), uri);
+    let st = state.clone();
+    cached_page(&state, key, async move { render_column_page(st, headers, path, query).await }).await
+}
+
+/// A public page the same for every visitor, rendered once per catalog generation (and
+/// at most the cache's lifetime): from the cache when it is there, else rendered by
+/// `render` and kept when it answered 200.
+pub(crate) async fn cached_page(
+    state: &AppState,
+    key: String,
+    render: impl std::future::Future<Output = PageResult<Response>>,
+) -> PageResult<Response> {
     let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
     if let Some(html) = state.caches.pages.get(&key, generation) {
         return Ok(axum::response::Html(html.as_str().to_owned()).into_response());
     }
-    let resp = render_column_page(state.clone(), headers, path, query).await?;
+    let resp = render.await?;
     if resp.status() != axum::http::StatusCode::OK {
         return Ok(resp);
     }
