@@ -669,3 +669,79 @@ both!(search_finds_substrings_and_the_edited_synonyms, |kind: Kind| async move {
     let log = admin.get("/console/audit").await;
     assert!(log.body.contains("系统设置"), "{}", log.body);
 });
+
+both!(finished_pages_are_kept_until_the_catalog_changes, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let cols = catalog::columns(&app.db, org).await.unwrap();
+    let column = cols.iter().find(|c| c.slug == "assistance").unwrap().id;
+    let title = "临时救助标准公示";
+    let on = date(2025, 3, 3);
+    let d = draft(column, title, ItemKind::General, on);
+    let id = catalog::create(
+        &app.db,
+        &cal,
+        &Actor::system("test"),
+        org,
+        &d,
+        Entry::Published { on, approved_by: "a".into() },
+    )
+    .await
+    .unwrap()
+    .0;
+    let path = format!("/info/{id}");
+    let mut public = app.browser();
+    // Once search finds it, the publication's change is applied (the generation moved).
+    let mut found = false;
+    for _ in 0..100 {
+        found =
+            public.get("/search?q=%E4%B8%B4%E6%97%B6%E6%95%91%E5%8A%A9%E6%A0%87%E5%87%86").await.body.contains(&path);
+        if found {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(found, "indexed");
+    let first = public.get(&path).await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains(title));
+    // Changed behind the platform's back (no change-log entry): the kept page is served,
+    // with the same headers as a page made afresh.
+    sqlx::query("UPDATE catalog_items SET title = title || '（修订）' WHERE id = $1")
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let kept = public.get(&path).await;
+    assert_eq!(kept.status, 200);
+    assert_eq!(kept.body, first.body, "the finished page is reused");
+    for h in ["content-type", "x-content-type-options", "content-security-policy", "x-request-id"] {
+        assert_eq!(kept.headers.get(h).is_some(), first.headers.get(h).is_some(), "{h}");
+    }
+    assert!(kept.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    // Another reading aid is another page; the switch's cookie is still set.
+    let hant = public.get(&format!("{path}?zh=hant")).await;
+    assert!(hant.body.contains("lang=\"zh-Hant\""));
+    assert!(hant.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("gk_zh=hant")));
+    let remembered = public.get(&path).await;
+    assert!(remembered.body.contains("lang=\"zh-Hant\""), "the cookie's aid is part of the page's key");
+    // A catalog change (any instance's, through the change log) retires every kept page.
+    sqlx::query("INSERT INTO search_changes (item_id, changed_at) VALUES ($1, '2026-01-01T00:00:00Z')")
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let mut fresh = app.browser();
+    let mut seen = String::new();
+    for _ in 0..100 {
+        seen = fresh.get(&path).await.body;
+        if seen.contains("（修订）") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(seen.contains(&format!("{title}（修订）")), "made again after the change");
+});

@@ -52,7 +52,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(crate::press::portal_routes())
                 .merge(crate::consultations::portal::routes())
                 .merge(crate::pushes::portal::routes())
-                .layer(middleware::from_fn(crate::http::zh::switch)),
+                .layer(middleware::from_fn_with_state(state.clone(), crate::http::zh::switch)),
         )
         .merge(crate::console::routes())
         .merge(crate::api::routes())

@@ -59,7 +59,7 @@ pub struct AppState {
     pub search: Arc<dyn gongkai_search::SearchIndex>,
     /// Portal caches (see `cache`): issuing bodies per organisation (a distinct scan over
     /// every item is too slow per request at a million items), item counts of column pages
-    /// by filter, rendered column pages by URL, and the organisations and columns.
+    /// by filter, finished shared pages (see `zh::switch`), and the organisations and columns.
     pub caches: Arc<PortalCaches>,
     /// Moved on by every applied catalog change (any instance, through the change log).
     pub generation: Arc<AtomicU64>,
@@ -70,7 +70,7 @@ pub struct AppState {
 pub struct PortalCaches {
     pub issuers: crate::http::cache::Cache<Arc<Vec<String>>>,
     pub counts: crate::http::cache::Cache<i64>,
-    pub pages: crate::http::cache::Cache<Arc<String>>,
+    pub pages: crate::http::cache::PageCache,
     pub directory: crate::http::cache::Cache<Arc<(Vec<gongkai_store::orgs::Org>, Vec<gongkai_store::catalog::Column>)>>,
 }
 
@@ -80,7 +80,8 @@ impl Default for PortalCaches {
         Self {
             issuers: crate::http::cache::Cache::new(Duration::from_secs(300), 10_000),
             counts: crate::http::cache::Cache::new(Duration::from_secs(60), 10_000),
-            pages: crate::http::cache::Cache::new(Duration::from_secs(30), 5_000),
+            // Finished pages: home, column and document pages by host, address and reading aids.
+            pages: crate::http::cache::PageCache::new(Duration::from_secs(30), 64 * 1024 * 1024),
             directory: crate::http::cache::Cache::new(Duration::from_secs(30), 1),
         }
     }

@@ -288,6 +288,10 @@ pub struct Item {
     pub approved_at: Option<String>,
     pub review_note: Option<String>,
     pub assessed_on: Option<String>,
+    /// The end of a public notice's period (set by oversight for notice records); shown on
+    /// the page and in its taken-down notice. Not part of the API's item.
+    #[serde(skip)]
+    pub notice_until: Option<String>,
 }
 
 impl Item {
@@ -309,7 +313,7 @@ impl Item {
     }
 }
 
-const ITEM_COLS: &str = "id, org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers, doc_number, genre, subject, keywords, attribute, withhold_reason, status, index_no, formed_on, published_on, effective_on, repealed_on, validity, publish_by, late, interprets_id, interp_form, media_url, drafted_by, approved_by, approved_at, review_note, assessed_on";
+const ITEM_COLS: &str = "id, org_id, column_id, kind, title, summary, body_html, body_text, issuer, co_issuers, doc_number, genre, subject, keywords, attribute, withhold_reason, status, index_no, formed_on, published_on, effective_on, repealed_on, validity, publish_by, late, interprets_id, interp_form, media_url, drafted_by, approved_by, approved_at, review_note, assessed_on, notice_until";
 
 /// A stored civil date; anything else is a corrupt row.
 fn date_of(raw: &str, column: &str) -> Result<Date> {
@@ -357,6 +361,7 @@ fn item_from_row(r: &AnyRow) -> Result<Item> {
         approved_at: r.try_get("approved_at")?,
         review_note: r.try_get("review_note")?,
         assessed_on: r.try_get("assessed_on")?,
+        notice_until: r.try_get("notice_until")?,
     })
 }
 

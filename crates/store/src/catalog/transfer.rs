@@ -22,7 +22,7 @@ fn item_fields() -> Vec<&'static str> {
     ITEM_COLS
         .split(", ")
         .filter(|c| !matches!(*c, "id" | "org_id" | "column_id" | "interprets_id"))
-        .chain(["created_at", "updated_at", "notice_until"])
+        .chain(["created_at", "updated_at"])
         .collect()
 }
 

@@ -673,12 +673,3 @@ pub async fn link_of(db: &Db, record: ItemId) -> Result<Option<i64>> {
         .fetch_optional(db.pool())
         .await?)
 }
-
-/// The last day a public notice stays on the portal, if the record is one.
-pub async fn notice_until(db: &Db, record: ItemId) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar::<Any, Option<String>>("SELECT notice_until FROM catalog_items WHERE id = $1")
-        .bind(record.0)
-        .fetch_optional(db.pool())
-        .await?
-        .flatten())
-}

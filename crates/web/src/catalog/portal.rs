@@ -3,6 +3,7 @@
 //! attachments and the sitemap. Only approved 主动公开 items are ever shown.
 
 use crate::error::{AppError, PageResult};
+use crate::http::cache::shared;
 use crate::http::forms::Params;
 use crate::pages::{Nav, render};
 use crate::state::AppState;
@@ -231,40 +232,14 @@ fn years_list(today: jiff::civil::Date) -> Vec<i32> {
     (2008..=now).rev().collect()
 }
 
-/// Column pages are served from the page cache while nothing in the catalog changed.
+/// Column pages are kept finished while nothing in the catalog changed (see `zh::switch`).
 async fn column_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    uri: axum::http::Uri,
     path: Path<(String, String)>,
     query: Params<ListQuery>,
 ) -> PageResult<Response> {
-    let key = format!("{}|{}", host(&state, &headers), uri);
-    let st = state.clone();
-    cached_page(&state, key, async move { render_column_page(st, headers, path, query).await }).await
-}
-
-/// A public page the same for every visitor, rendered once per catalog generation (and
-/// at most the cache's lifetime): from the cache when it is there, else rendered by
-/// `render` and kept when it answered 200.
-pub(crate) async fn cached_page(
-    state: &AppState,
-    key: String,
-    render: impl std::future::Future<Output = PageResult<Response>>,
-) -> PageResult<Response> {
-    let generation = state.generation.load(std::sync::atomic::Ordering::Relaxed);
-    if let Some(html) = state.caches.pages.get(&key, generation) {
-        return Ok(axum::response::Html(html.as_str().to_owned()).into_response());
-    }
-    let resp = render.await?;
-    if resp.status() != axum::http::StatusCode::OK {
-        return Ok(resp);
-    }
-    let (parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.map_err(|e| AppError::Internal(e.into()))?;
-    let html = Arc::new(String::from_utf8_lossy(&bytes).into_owned());
-    state.caches.pages.put(key, generation, html.clone());
-    Ok(Response::from_parts(parts, axum::body::Body::from(html.as_str().to_owned())))
+    Ok(shared(render_column_page(state, headers, path, query).await?))
 }
 
 async fn render_column_page(
@@ -368,18 +343,11 @@ struct DocumentPage {
 }
 
 /// A public notice taken down at the end of its period: 410 saying so, rather than a bare 404.
-async fn ended_notice(state: &AppState, id: &str) -> Result<Option<Response>, AppError> {
-    let Ok(id) = id.parse::<ItemId>() else { return Ok(None) };
-    let Some(item) = crate::error::optional(catalog::get(&state.db, id).await)? else { return Ok(None) };
-    if item.status() != gongkai_core::catalog::Status::Expired
-        || item.attribute() != gongkai_core::catalog::Attribute::Proactive
-    {
-        return Ok(None);
-    }
-    let until = gongkai_store::oversight::notice_until(&state.db, id).await?.unwrap_or_default();
+fn ended_notice(item: &Item) -> Response {
+    let until = item.notice_until.as_deref().unwrap_or_default();
     let page =
         crate::pages::ErrorPage::new(410, format!("《{}》的公示期已于{until}届满，已按规定撤下。", item.title), vec![]);
-    Ok(Some((axum::http::StatusCode::GONE, render(&page)).into_response()))
+    (axum::http::StatusCode::GONE, render(&page)).into_response()
 }
 
 /// A published, proactively disclosed item, else 404 (drafts and withheld items do not exist publicly).
@@ -413,10 +381,16 @@ pub(crate) fn mask_html(html: &str) -> String {
 }
 
 async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> PageResult<Response> {
-    if let Some(gone) = ended_notice(&state, &id).await? {
-        return Ok(gone);
+    let id: ItemId = id.parse().map_err(|_| AppError::NotFound)?;
+    let item = catalog::get(&state.db, id).await?;
+    if item.status() == gongkai_core::catalog::Status::Expired
+        && item.attribute() == gongkai_core::catalog::Attribute::Proactive
+    {
+        return Ok(ended_notice(&item));
     }
-    let item = public_item(&state, &id).await?;
+    if !item.is_public() {
+        return Err(AppError::NotFound);
+    }
     let dir = directory(&state).await?;
     let org = dir.0.iter().find(|o| o.id == item.org_id).cloned().ok_or(AppError::NotFound)?;
     let column = match dir.1.iter().find(|c| c.id == item.column_id) {
@@ -439,7 +413,11 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     meta.push(("Description", mask_in_text(&item.summary)));
     meta.push(("Url", url.clone()));
     meta.push(("ColumnName", column.name.clone()));
-    Ok(render(&DocumentPage {
+    // A name list shows the fields its standard-catalog matter lists now; a matter's edit
+    // is not a catalog change, so such a page is made afresh each time.
+    let roster = gongkai_store::oversight::roster(&state.db, item.id).await?;
+    let keep = if roster.is_none() { shared } else { std::convert::identity };
+    Ok(keep(render(&DocumentPage {
         title: item.title.clone(),
         nav: Nav { meta, links: vec![("canonical", url.clone(), "", String::new())], ..Default::default() },
         kind_label: item.kind().label(),
@@ -447,8 +425,8 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         body_html: mask_html(&item.body_html),
         attachments: catalog::attachments(&state.db, item.id).await?,
         history: catalog::validity_entries(&state.db, item.id).await?,
-        roster: gongkai_store::oversight::roster(&state.db, item.id).await?,
-        notice_until: gongkai_store::oversight::notice_until(&state.db, item.id).await?,
+        roster,
+        notice_until: item.notice_until.clone(),
 
         interpretations,
         interprets,
@@ -456,7 +434,7 @@ async fn document(State(state): State<AppState>, headers: HeaderMap, Path(id): P
         column,
         item,
         url,
-    }))
+    })))
 }
 
 /// The page's address as a QR code for phones: a separate, cacheable image, so the page

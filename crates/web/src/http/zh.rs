@@ -10,12 +10,15 @@
 //! visitor's search or filter.
 
 use crate::http::auth::{cookie, set_cookie};
+use crate::http::cache::{Page, SharedPage};
+use crate::state::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use pinyin::ToPinyin;
+use std::sync::atomic::Ordering;
 
 pub const COOKIE: &str = "gk_zh";
 const AIDS: [(&str, &str, &str); 4] =
@@ -63,11 +66,38 @@ fn wanted(req: &Request) -> (Aids, Vec<(&'static str, &'static str)>, String) {
     (Aids { hant: on[0], pinyin: on[1], large: on[2], contrast: on[3] }, set, keep)
 }
 
-/// Middleware for portal routes.
-pub async fn switch(req: Request, next: Next) -> Response {
+/// Middleware for portal routes. It also keeps the finished [`SharedPage`]s: such a page
+/// depends only on the host, the address, the reading aids and the catalog generation,
+/// so the next visitor asking for it gets the same bytes without the handler, its
+/// queries or the conversions running again.
+pub async fn switch(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (aids, set, keep) = wanted(&req);
-    let resp = next.run(req).await;
-    let mut resp = transform(resp, aids, &keep).await;
+    let key = (req.method() == Method::GET).then(|| page_key(&state, &req, aids));
+    // Read before the page is made: a change arriving meanwhile must not be hidden under
+    // the newer generation.
+    let generation = state.generation.load(Ordering::Relaxed);
+    let cached = key.as_deref().and_then(|k| state.caches.pages.get(k, generation));
+    let mut resp = match cached {
+        Some(page) => {
+            let mut resp = Response::new(Body::from(page.body));
+            resp.headers_mut().insert(header::CONTENT_TYPE, page.content_type);
+            if let Some(cc) = page.cache_control {
+                resp.headers_mut().insert(header::CACHE_CONTROL, cc);
+            }
+            resp
+        }
+        None => {
+            let resp = next.run(req).await;
+            let keepable = resp.status() == StatusCode::OK
+                && resp.extensions().get::<SharedPage>().is_some()
+                && !resp.headers().contains_key(header::SET_COOKIE);
+            let resp = transform(resp, aids, &keep).await;
+            match key {
+                Some(key) if keepable => keep_page(&state, key, generation, resp).await,
+                _ => resp,
+            }
+        }
+    };
     for (name, value) in set {
         // Remembered for a year. A display preference, not a secret: sent without `Secure`
         // so it also works on plain-HTTP intranet portals.
@@ -77,6 +107,33 @@ pub async fn switch(req: Request, next: Next) -> Response {
         }
     }
     resp
+}
+
+/// Host (when URLs are built from it), address with query, and the aids from cookies.
+fn page_key(state: &AppState, req: &Request, aids: Aids) -> String {
+    let host = match state.config.base_url {
+        Some(_) => "",
+        None => req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or(""),
+    };
+    let bits =
+        u8::from(aids.hant) | u8::from(aids.pinyin) << 1 | u8::from(aids.large) << 2 | u8::from(aids.contrast) << 3;
+    format!("{host}|{}|{bits}", req.uri())
+}
+
+async fn keep_page(state: &AppState, key: String, generation: u64, resp: Response) -> Response {
+    let (parts, body) = resp.into_parts();
+    let Ok(body) = to_bytes(body, 16 * 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Some(content_type) = parts.headers.get(header::CONTENT_TYPE) {
+        let page = Page {
+            content_type: content_type.clone(),
+            cache_control: parts.headers.get(header::CACHE_CONTROL).cloned(),
+            body: body.clone(),
+        };
+        state.caches.pages.put(key, generation, page);
+    }
+    Response::from_parts(parts, Body::from(body))
 }
 
 async fn transform(resp: Response, aids: Aids, keep: &str) -> Response {
@@ -92,7 +149,12 @@ async fn transform(resp: Response, aids: Aids, keep: &str) -> Response {
     let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    let mut html = String::from_utf8_lossy(&bytes).replace(MARKER, keep);
+    // Our own pages are UTF-8: checked at memory speed, converted only if not.
+    let html = match std::str::from_utf8(&bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(&bytes),
+    };
+    let mut html = html.replace(MARKER, keep);
     let mut classes = Vec::new();
     if aids.large {
         classes.push("aid-large");
