@@ -745,3 +745,35 @@ both!(finished_pages_are_kept_until_the_catalog_changes, |kind: Kind| async move
     }
     assert!(seen.contains(&format!("{title}（修订）")), "made again after the change");
 });
+
+both!(issuer_filter_lists_each_published_issuer_once, |kind: Kind| async move {
+    let Some(app) = TestApp::spawn(kind).await else {
+        return;
+    };
+    let org = OrgId(app.org_id("gzmz").await);
+    let other = OrgId(app.org_id("yuexiumz").await);
+    let cal = gongkai_store::calendars::active(&app.db).await.unwrap();
+    let actor = Actor::system("test");
+    let on = date(2025, 3, 3);
+    let published = || Entry::Published { on, approved_by: "a".into() };
+    for (o, issuer, entry, n) in [
+        (org, "广州市民政局", published(), 3),
+        (org, "广州市民政局办公室", published(), 2),
+        (org, "广州市财政局", published(), 1),
+        (org, "广州市草稿局", Entry::Draft, 1),
+        (other, "越秀区民政局", published(), 1),
+    ] {
+        let col = catalog::columns(&app.db, o).await.unwrap().into_iter().find(|c| c.slug == "assistance").unwrap().id;
+        for i in 0..n {
+            let mut d = draft(col, &format!("{issuer}公告{i}"), ItemKind::General, on);
+            d.issuer = issuer.into();
+            catalog::create(&app.db, &cal, &actor, o, &d, entry.clone()).await.unwrap();
+        }
+    }
+    let got = catalog::issuers(&app.db, org).await.unwrap();
+    let mut want = vec!["广州市民政局", "广州市民政局办公室", "广州市财政局"];
+    want.sort_unstable();
+    assert_eq!(got, want, "distinct, in order, published only, this organisation's");
+    let page = app.browser().get("/o/gzmz/c/assistance").await;
+    assert!(page.body.contains("<option value=\"广州市财政局\">") && !page.body.contains("广州市草稿局</option>"));
+});

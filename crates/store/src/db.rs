@@ -365,6 +365,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "pushes", include_str!("../migrations/0019_pushes.sql")),
     (20, "oversight", include_str!("../migrations/0020_oversight.sql")),
     (21, "file_store", include_str!("../migrations/0021_file_store.sql")),
+    (22, "issuer_index", include_str!("../migrations/0022_issuer_index.sql")),
 ];
 
 /// A migration source as the SQL of `backend`.
@@ -415,7 +416,7 @@ mod tests {
     /// existing database refuses to start ("migration was previously applied but modified").
     #[test]
     fn rendered_migrations_keep_their_released_checksums() {
-        let pinned: [(&str, &str); 21] = [
+        let pinned: [(&str, &str); 22] = [
             ("84aa5ac2b6e04474", "169b8857c032ae3c"),
             ("7da3d45f4688b5a9", "1ae7407bf54b4767"),
             ("2f3e0ce4cce60e5a", "b0062d5a0a468791"),
@@ -437,6 +438,7 @@ mod tests {
             ("1e81069a5fb951a1", "f09b43461f446e81"),
             ("7445f9847cb89a7d", "a1f4596e42128a7a"),
             ("cf9868e1fe63f750", "cf9868e1fe63f750"),
+            ("2e76a09bc5fdd381", "2e76a09bc5fdd381"),
         ];
         let hex = |m: &Migration| m.checksum.iter().take(8).map(|b| format!("{b:02x}")).collect::<String>();
         let (sqlite, postgres) = (migrations(Backend::Sqlite), migrations(Backend::Postgres));
@@ -448,6 +450,6 @@ mod tests {
                 assert!(!m.sql.as_str().contains(p), "{p} left in migration {}", m.version);
             }
         }
-        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=21).collect::<Vec<_>>());
+        assert_eq!(MIGRATIONS.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=22).collect::<Vec<_>>());
     }
 }
